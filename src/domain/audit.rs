@@ -1,0 +1,75 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::FieldChange;
+
+/// Who makes a change, and when. Passed in so that tests can fix the clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+}
+
+impl Stamp {
+    pub fn new(at: DateTime<Utc>, actor: impl Into<String>) -> Self {
+        Stamp { at, actor: actor.into() }
+    }
+
+    /// Now, by the logged-in user of this computer.
+    pub fn now() -> Self {
+        Stamp { at: Utc::now(), actor: current_user() }
+    }
+}
+
+/// The operating-system user name, on Windows and Unix alike.
+pub fn current_user() -> String {
+    ["PANTAU_USER", "USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// One committed change to one visit, as kept in the append-only audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    /// Identity of the event itself, so that merged logs do not repeat it.
+    pub id: Uuid,
+    pub visit: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: AuditAction,
+    /// The visit's revision after this change.
+    pub revision: u64,
+    /// Why, where one is asked for (amending a final visit, finalising with gaps).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    #[serde(default)]
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    Create,
+    Edit,
+    Delete,
+    Restore,
+    Finalise,
+    Amend,
+    Import,
+}
+
+impl AuditAction {
+    pub fn key(self) -> &'static str {
+        match self {
+            AuditAction::Create => "audit.create",
+            AuditAction::Edit => "audit.edit",
+            AuditAction::Delete => "audit.delete",
+            AuditAction::Restore => "audit.restore",
+            AuditAction::Finalise => "audit.finalise",
+            AuditAction::Amend => "audit.amend",
+            AuditAction::Import => "audit.import",
+        }
+    }
+}

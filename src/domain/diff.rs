@@ -1,0 +1,264 @@
+//! Field-level differences between two versions of a visit, for the audit log.
+//!
+//! Works on the JSON form so it covers every field without a hand-written list. Arrays of items
+//! that carry an `id` are matched by id, so an edit to one attendee reads as that attendee's field,
+//! not as a new attendee list.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One changed field: `path` like `venue` or `attendees/<id>/name`; `None` means absent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub path: String,
+    #[serde(default)]
+    pub old: Option<Value>,
+    #[serde(default)]
+    pub new: Option<Value>,
+}
+
+/// Every leaf-level difference from `old` to `new`, in a stable order.
+pub fn diff_values(old: &Value, new: &Value) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    walk("", old, new, &mut out);
+    out
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_string() } else { format!("{path}/{key}") }
+}
+
+fn walk(path: &str, old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
+    if old == new {
+        return;
+    }
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                let p = join(path, k);
+                match (a.get(k), b.get(k)) {
+                    (Some(x), Some(y)) => walk(&p, x, y, out),
+                    (x, y) => out.push(FieldChange { path: p, old: x.cloned(), new: y.cloned() }),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => match (item_ids(a), item_ids(b)) {
+            (Some(ia), Some(ib)) => walk_items(path, a, &ia, b, &ib, out),
+            _ => out.push(change(path, old, new)),
+        },
+        _ => out.push(change(path, old, new)),
+    }
+}
+
+fn change(path: &str, old: &Value, new: &Value) -> FieldChange {
+    FieldChange { path: path.to_string(), old: Some(old.clone()), new: Some(new.clone()) }
+}
+
+/// The ids of an array of items, if every element is an object with a string `id`.
+fn item_ids(items: &[Value]) -> Option<Vec<&str>> {
+    items.iter().map(|v| v.get("id").and_then(Value::as_str)).collect()
+}
+
+fn walk_items(
+    path: &str,
+    a: &[Value],
+    ia: &[&str],
+    b: &[Value],
+    ib: &[&str],
+    out: &mut Vec<FieldChange>,
+) {
+    for (item, id) in a.iter().zip(ia) {
+        match ib.iter().position(|x| x == id) {
+            Some(j) => walk(&join(path, id), item, &b[j], out),
+            None => out.push(FieldChange { path: join(path, id), old: Some(item.clone()), new: None }),
+        }
+    }
+    let mut replayed: Vec<&str> = ia.iter().copied().filter(|id| ib.contains(id)).collect();
+    for (item, id) in b.iter().zip(ib) {
+        if !ia.contains(id) {
+            out.push(FieldChange { path: join(path, id), old: None, new: Some(item.clone()) });
+            replayed.push(id);
+        }
+    }
+    // Replaying appends new items; say so when the real order differs from that.
+    if replayed != ib {
+        out.push(FieldChange {
+            path: join(path, ORDER),
+            old: Some(Value::from(replayed)),
+            new: Some(Value::from(ib.to_vec())),
+        });
+    }
+}
+
+const ORDER: &str = "#order";
+
+/// Applies `changes` (as made by [`diff_values`]) to `root`. Replaying a visit's audit log from
+/// its creation this way must give the stored visit, which is what `pantau check` verifies.
+pub fn apply_changes(root: &mut Value, changes: &[FieldChange]) -> Result<(), String> {
+    for c in changes {
+        apply_one(root, c).map_err(|e| format!("{}: {e}", c.path))?;
+    }
+    Ok(())
+}
+
+fn apply_one(root: &mut Value, c: &FieldChange) -> Result<(), &'static str> {
+    if c.path.is_empty() {
+        *root = c.new.clone().unwrap_or(Value::Null);
+        return Ok(());
+    }
+    let segments: Vec<&str> = c.path.split('/').collect();
+    let (last, parents) = segments.split_last().ok_or("empty path")?;
+    let mut cur = root;
+    for seg in parents {
+        cur = child(cur, seg).ok_or("path not found")?;
+    }
+    match cur {
+        Value::Object(map) => {
+            match &c.new {
+                Some(v) => map.insert((*last).to_string(), v.clone()),
+                None => map.remove(*last),
+            };
+        }
+        Value::Array(items) if *last == ORDER => {
+            let order = c.new.as_ref().and_then(Value::as_array).ok_or("order is not a list")?;
+            let mut sorted = Vec::with_capacity(items.len());
+            for id in order {
+                let pos = items.iter().position(|v| v.get("id") == Some(id)).ok_or("unknown id")?;
+                sorted.push(items.remove(pos));
+            }
+            sorted.append(items);
+            *items = sorted;
+        }
+        Value::Array(items) => {
+            let pos = items.iter().position(|v| v.get("id").and_then(Value::as_str) == Some(last));
+            match (pos, &c.new) {
+                (Some(p), Some(v)) => items[p] = v.clone(),
+                (None, Some(v)) => items.push(v.clone()),
+                (Some(p), None) => {
+                    items.remove(p);
+                }
+                (None, None) => return Err("item not found"),
+            }
+        }
+        _ => return Err("not a container"),
+    }
+    Ok(())
+}
+
+fn child<'a>(v: &'a mut Value, seg: &str) -> Option<&'a mut Value> {
+    match v {
+        Value::Object(map) => map.get_mut(seg),
+        Value::Array(items) => {
+            items.iter_mut().find(|x| x.get("id").and_then(Value::as_str) == Some(seg))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn equal_values_have_no_changes() {
+        let v = json!({"a": 1, "b": [1, 2]});
+        assert!(diff_values(&v, &v).is_empty());
+    }
+
+    #[test]
+    fn scalar_and_nested_fields_are_reported_by_path() {
+        let a = json!({"venue": "Aula", "district": {"code": "12.06", "name": "Karo"}});
+        let b = json!({"venue": "Aula Kantor Bupati", "district": {"code": "12.06", "name": "Kabupaten Karo"}});
+        let d = diff_values(&a, &b);
+        let paths: Vec<_> = d.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["district/name", "venue"]);
+        assert_eq!(d[1].old, Some(json!("Aula")));
+        assert_eq!(d[1].new, Some(json!("Aula Kantor Bupati")));
+    }
+
+    #[test]
+    fn items_are_matched_by_id() {
+        let a = json!({"attendees": [{"id": "x", "name": "Cory"}, {"id": "y", "name": "Theo"}]});
+        let b = json!({"attendees": [{"id": "x", "name": "Cory S. Sebayang"}, {"id": "z", "name": "Aang"}]});
+        let d = diff_values(&a, &b);
+        let paths: Vec<_> = d.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["attendees/x/name", "attendees/y", "attendees/z"]);
+        assert_eq!(d[1].new, None);
+        assert_eq!(d[2].old, None);
+    }
+
+    #[test]
+    fn reordering_items_is_one_change() {
+        let a = json!({"l": [{"id": "x"}, {"id": "y"}]});
+        let b = json!({"l": [{"id": "y"}, {"id": "x"}]});
+        let d = diff_values(&a, &b);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path, "l/#order");
+        assert_eq!(d[0].new, Some(json!(["y", "x"])));
+    }
+
+    #[test]
+    fn an_item_added_in_the_middle_replays_in_place() {
+        let a = json!({"l": [{"id": "x"}, {"id": "y"}]});
+        let b = json!({"l": [{"id": "x"}, {"id": "n", "v": 1}, {"id": "y"}]});
+        let d = diff_values(&a, &b);
+        let mut replay = a.clone();
+        apply_changes(&mut replay, &d).unwrap();
+        assert_eq!(replay, b);
+    }
+
+    #[test]
+    fn apply_reports_a_path_that_does_not_exist() {
+        let bad = FieldChange { path: "x/y/z".into(), old: None, new: Some(json!(1)) };
+        assert!(apply_changes(&mut json!({}), &[bad]).unwrap_err().starts_with("x/y/z"));
+    }
+
+    mod prop {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn item() -> impl Strategy<Value = Value> {
+            ("[a-e]", 0..3i32, proptest::option::of("[a-z]{0,3}"))
+                .prop_map(|(id, n, s)| json!({"id": id, "n": n, "s": s}))
+        }
+
+        fn items() -> impl Strategy<Value = Value> {
+            proptest::collection::vec(item(), 0..5).prop_map(|mut v| {
+                let mut seen = std::collections::HashSet::new();
+                v.retain(|x| seen.insert(x["id"].as_str().unwrap().to_string()));
+                Value::from(v)
+            })
+        }
+
+        fn doc() -> impl Strategy<Value = Value> {
+            (items(), "[a-z]{0,4}", proptest::collection::vec(0..9i32, 0..3), any::<bool>())
+                .prop_map(|(l, t, plain, flag)| {
+                    let mut m = json!({"l": l, "t": t, "plain": plain});
+                    if flag {
+                        m["extra"] = json!({"deep": t});
+                    }
+                    m
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn applying_the_diff_gives_the_new_value(a in doc(), b in doc()) {
+                let mut replay = a.clone();
+                apply_changes(&mut replay, &diff_values(&a, &b)).unwrap();
+                prop_assert_eq!(replay, b);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_arrays_change_as_a_whole() {
+        let d = diff_values(&json!({"team": ["KSP"]}), &json!({"team": ["KSP", "Setkab"]}));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path, "team");
+    }
+}

@@ -1,0 +1,32 @@
+//! The domain model: what an auditor records about a district visit.
+//!
+//! Pure data and pure logic only — no storage, no terminal. Everything derives serde so that the
+//! store, exports and bundles share one representation.
+
+mod answer;
+mod audit;
+mod diff;
+mod items;
+mod people;
+mod region;
+mod summary;
+mod validate;
+mod visit;
+
+pub use answer::{Answer, AnswerValue, YesPartialNo};
+pub use audit::{AuditAction, AuditEvent, Stamp, current_user};
+pub use diff::{FieldChange, apply_changes, diff_values};
+pub use items::{
+    Figure, Handover, HandoverKind, Note, Obstacle, ObstacleCategory, Scope, Strategy,
+    StrategyStatus,
+};
+pub use people::{Attendee, Presence, Side};
+pub use region::{District, province_name, province_offset, provinces, zone_label};
+pub use summary::VisitSummary;
+pub use validate::Problem;
+pub use visit::{Finalisation, GuideRef, Visit, VisitKind, VisitStatus};
+
+/// A new time-ordered id (UUID v7), used for visits and every repeated item in them.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}

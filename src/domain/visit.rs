@@ -1,0 +1,182 @@
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Answer, Attendee, District, Figure, Handover, Note, Obstacle, Strategy};
+
+/// The instruction audited when none is given.
+pub const DEFAULT_INSTRUCTION: &str = "Inpres No. 2/2021";
+
+/// One visit of a monitoring team to a district, as recorded in the meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Visit {
+    pub id: Uuid,
+    /// The interview guide (id and version) the visit was started with.
+    #[serde(default)]
+    pub guide: GuideRef,
+    pub district: District,
+    /// Start of the meeting, with the UTC offset it was given in (WIB/WITA/WIT).
+    #[serde(default)]
+    pub start: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    pub venue: String,
+    #[serde(default)]
+    pub kind: VisitKind,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default = "default_instruction")]
+    pub instruction: String,
+    /// Organisations (or people) in the visiting team, as written by the auditor.
+    #[serde(default)]
+    pub team: Vec<String>,
+    #[serde(default)]
+    pub status: VisitStatus,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    /// Bumped by the store on every committed change.
+    #[serde(default)]
+    pub revision: u64,
+    #[serde(default)]
+    pub attendees: Vec<Attendee>,
+    #[serde(default)]
+    pub obstacles: Vec<Obstacle>,
+    #[serde(default)]
+    pub strategies: Vec<Strategy>,
+    #[serde(default)]
+    pub handovers: Vec<Handover>,
+    /// Answers to interview questions, keyed by question id.
+    #[serde(default)]
+    pub answers: BTreeMap<String, Answer>,
+    /// Meeting notes (minutes), in the order they were taken.
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    /// Figures quoted in the meeting (coverage and the like), each with its scope.
+    #[serde(default)]
+    pub figures: Vec<Figure>,
+    /// Where the record comes from when it was not taken live (e.g. a news report).
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub finalisation: Option<Finalisation>,
+    /// How many times a final visit has been amended.
+    #[serde(default)]
+    pub amendments: u32,
+}
+
+fn default_instruction() -> String {
+    DEFAULT_INSTRUCTION.to_string()
+}
+
+impl Visit {
+    /// An empty draft visit to `district`, created at `now`.
+    pub fn new(id: Uuid, district: District, now: DateTime<Utc>) -> Self {
+        Visit {
+            id,
+            guide: GuideRef::default(),
+            district,
+            start: None,
+            venue: String::new(),
+            kind: VisitKind::default(),
+            purpose: String::new(),
+            instruction: default_instruction(),
+            team: Vec::new(),
+            status: VisitStatus::Draft,
+            created: now,
+            updated: now,
+            revision: 0,
+            attendees: Vec::new(),
+            obstacles: Vec::new(),
+            strategies: Vec::new(),
+            handovers: Vec::new(),
+            answers: BTreeMap::new(),
+            notes: Vec::new(),
+            figures: Vec::new(),
+            source: String::new(),
+            finalisation: None,
+            amendments: 0,
+        }
+    }
+
+    pub fn attendee(&self, id: Uuid) -> Option<&Attendee> {
+        self.attendees.iter().find(|a| a.id == id)
+    }
+
+    pub fn is_final(&self) -> bool {
+        self.status == VisitStatus::Final
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideRef {
+    pub id: String,
+    pub version: u32,
+}
+
+impl Default for GuideRef {
+    fn default() -> Self {
+        GuideRef { id: "inpres-2-2021".into(), version: 1 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitKind {
+    #[default]
+    Audiensi,
+    Monev,
+    KunjunganLapangan,
+    Daring,
+    Other,
+}
+
+impl VisitKind {
+    pub const ALL: [VisitKind; 5] = [
+        VisitKind::Audiensi,
+        VisitKind::Monev,
+        VisitKind::KunjunganLapangan,
+        VisitKind::Daring,
+        VisitKind::Other,
+    ];
+
+    /// Catalogue key of the label.
+    pub fn key(self) -> &'static str {
+        match self {
+            VisitKind::Audiensi => "kind.audiensi",
+            VisitKind::Monev => "kind.monev",
+            VisitKind::KunjunganLapangan => "kind.kunjungan_lapangan",
+            VisitKind::Daring => "kind.daring",
+            VisitKind::Other => "kind.other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitStatus {
+    #[default]
+    Draft,
+    Final,
+}
+
+impl VisitStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            VisitStatus::Draft => "status.draft",
+            VisitStatus::Final => "status.final",
+        }
+    }
+}
+
+/// Set when a visit is finalised: who, when, and the digest of its canonical content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finalisation {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    /// SHA-256 of the canonical content, lower-case hex.
+    pub digest: String,
+    /// Why the visit was finalised with required answers missing, if it was.
+    #[serde(default)]
+    pub reason: String,
+}

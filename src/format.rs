@@ -1,0 +1,106 @@
+//! How dates, times, money and percentages are written for people, in each language.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Weekday};
+
+use crate::domain::zone_label;
+use crate::i18n::{Lang, t};
+
+const MONTHS: [&str; 12] = [
+    "month.m1", "month.m2", "month.m3", "month.m4", "month.m5", "month.m6", "month.m7",
+    "month.m8", "month.m9", "month.m10", "month.m11", "month.m12",
+];
+
+fn weekday_key(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => "weekday.mon",
+        Weekday::Tue => "weekday.tue",
+        Weekday::Wed => "weekday.wed",
+        Weekday::Thu => "weekday.thu",
+        Weekday::Fri => "weekday.fri",
+        Weekday::Sat => "weekday.sat",
+        Weekday::Sun => "weekday.sun",
+    }
+}
+
+/// Compact and unambiguous in both languages, for lists: "2022-03-17 14:00 WIB".
+pub fn datetime_short(dt: &DateTime<FixedOffset>) -> String {
+    format!("{} {}", dt.format("%Y-%m-%d %H:%M"), zone_label(dt.offset()))
+}
+
+/// For reading: "Kamis, 17 Maret 2022 pukul 14.00 WIB" / "Thursday, 17 March 2022 at 14:00 WIB".
+pub fn datetime_long(lang: Lang, dt: &DateTime<FixedOffset>) -> String {
+    let time = match lang {
+        Lang::Id => dt.format("%H.%M").to_string(),
+        Lang::En => dt.format("%H:%M").to_string(),
+    };
+    format!(
+        "{}, {} {} {time} {}",
+        t(lang, weekday_key(dt.weekday())),
+        date_long(lang, dt.date_naive()),
+        t(lang, "time.at"),
+        zone_label(dt.offset())
+    )
+}
+
+/// "17 Maret 2022" / "17 March 2022".
+pub fn date_long(lang: Lang, d: NaiveDate) -> String {
+    format!("{} {} {}", d.day(), t(lang, MONTHS[d.month0() as usize]), d.year())
+}
+
+/// Rupiah with dots between thousands: "Rp 1.250.000".
+pub fn rupiah(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    if amount < 0 { format!("-Rp {grouped}") } else { format!("Rp {grouped}") }
+}
+
+/// "12,5 %" in Indonesian, "12.5%" in English; whole numbers without decimals.
+pub fn percent(lang: Lang, p: f64) -> String {
+    let rounded = (p * 10.0).round() / 10.0;
+    let mut s = if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded:.1}") };
+    match lang {
+        Lang::Id => {
+            s = s.replace('.', ",");
+            format!("{s} %")
+        }
+        Lang::En => format!("{s}%"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn karo_start() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2022-03-17T14:00:00+07:00").unwrap()
+    }
+
+    #[test]
+    fn datetimes_read_naturally_in_each_language() {
+        assert_eq!(datetime_short(&karo_start()), "2022-03-17 14:00 WIB");
+        assert_eq!(datetime_long(Lang::Id, &karo_start()), "Kamis, 17 Maret 2022 pukul 14.00 WIB");
+        assert_eq!(datetime_long(Lang::En, &karo_start()), "Thursday, 17 March 2022 at 14:00 WIB");
+    }
+
+    #[test]
+    fn rupiah_groups_thousands_with_dots() {
+        assert_eq!(rupiah(0), "Rp 0");
+        assert_eq!(rupiah(999), "Rp 999");
+        assert_eq!(rupiah(1_250_000), "Rp 1.250.000");
+        assert_eq!(rupiah(-42_000), "-Rp 42.000");
+        assert_eq!(rupiah(i64::MIN), "-Rp 9.223.372.036.854.775.808");
+    }
+
+    #[test]
+    fn percentages_use_the_local_decimal_mark() {
+        assert_eq!(percent(Lang::Id, 86.0), "86 %");
+        assert_eq!(percent(Lang::Id, 12.45), "12,5 %");
+        assert_eq!(percent(Lang::En, 12.45), "12.5%");
+    }
+}

@@ -1,0 +1,143 @@
+//! The one catalogue of user-facing text, in Bahasa Indonesia and English.
+//!
+//! Text lives in `assets/i18n.toml`, both languages side by side, so a missing translation is
+//! visible in review and caught by a test. English falls back to Indonesian, and an unknown key
+//! shows itself rather than crashing.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn toggled(self) -> Lang {
+        match self {
+            Lang::Id => Lang::En,
+            Lang::En => Lang::Id,
+        }
+    }
+
+    /// Parses "id"/"en" (also "in", "id-ID", "en_US"…), for environment variables.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("en") {
+            Some(Lang::En)
+        } else if s.starts_with("id") || s.starts_with("in") {
+            Some(Lang::Id)
+        } else {
+            None
+        }
+    }
+}
+
+pub const CATALOGUE_SOURCE: &str = include_str!("../assets/i18n.toml");
+
+/// key → (Indonesian, English if given).
+pub type Catalogue = HashMap<String, (String, Option<String>)>;
+
+static CATALOGUE: LazyLock<Catalogue> =
+    LazyLock::new(|| parse_catalogue(CATALOGUE_SOURCE).unwrap_or_default());
+
+/// Parses a catalogue: nested tables whose leaves are `{ id = "…", en = "…" }`.
+pub fn parse_catalogue(src: &str) -> Result<Catalogue, String> {
+    let table: toml::Table = toml::from_str(src).map_err(|e| e.to_string())?;
+    let mut out = HashMap::new();
+    flatten("", &table, &mut out)?;
+    Ok(out)
+}
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) -> Result<(), String> {
+    if let Some(id) = table.get("id") {
+        let id = id.as_str().ok_or_else(|| format!("{prefix}: id is not text"))?;
+        let en = match table.get("en") {
+            Some(v) => Some(v.as_str().ok_or_else(|| format!("{prefix}: en is not text"))?),
+            None => None,
+        };
+        out.insert(prefix.to_string(), (id.to_string(), en.map(str::to_string)));
+        return Ok(());
+    }
+    for (k, v) in table {
+        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        match v {
+            toml::Value::Table(t) => flatten(&key, t, out)?,
+            _ => return Err(format!("{key}: expected {{ id = \"…\", en = \"…\" }}")),
+        }
+    }
+    Ok(())
+}
+
+/// The text for `key` in `lang`.
+pub fn t(lang: Lang, key: &'static str) -> &'static str {
+    match CATALOGUE.get(key) {
+        Some((id, en)) => match lang {
+            Lang::En => en.as_deref().unwrap_or(id),
+            Lang::Id => id,
+        },
+        None => key,
+    }
+}
+
+/// The text for `key` with `{0}`, `{1}`… replaced by `args`.
+pub fn tf(lang: Lang, key: &'static str, args: &[&dyn Display]) -> String {
+    let mut s = t(lang, key).to_string();
+    for (i, a) in args.iter().enumerate() {
+        s = s.replace(&format!("{{{i}}}"), &a.to_string());
+    }
+    s
+}
+
+/// Whether the catalogue has `key` (for tests and checks).
+pub fn has_key(key: &str) -> bool {
+    CATALOGUE.contains_key(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_catalogue_parses_and_every_entry_has_english() {
+        let cat = parse_catalogue(CATALOGUE_SOURCE).expect("catalogue parses");
+        assert!(cat.len() > 50);
+        let missing: Vec<_> = cat.iter().filter(|(_, (_, en))| en.is_none()).map(|(k, _)| k).collect();
+        assert!(missing.is_empty(), "no English for {missing:?}");
+    }
+
+    #[test]
+    fn english_falls_back_to_indonesian_and_unknown_keys_show_themselves() {
+        let cat = parse_catalogue("[a]\nid = \"Satu\"\n").unwrap();
+        assert_eq!(cat["a"], ("Satu".to_string(), None));
+        assert_eq!(t(Lang::En, "no.such.key"), "no.such.key");
+    }
+
+    #[test]
+    fn arguments_are_substituted() {
+        assert_eq!(
+            tf(Lang::En, "store.in_use", &[&"/tmp/x"]).contains("/tmp/x"),
+            true
+        );
+    }
+
+    #[test]
+    fn lang_parses_locale_forms() {
+        assert_eq!(Lang::parse("en_US.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::parse("id-ID"), Some(Lang::Id));
+        assert_eq!(Lang::parse("fr"), None);
+    }
+}

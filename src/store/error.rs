@@ -1,0 +1,67 @@
+use std::path::PathBuf;
+
+use uuid::Uuid;
+
+use crate::i18n::{Lang, tf};
+
+/// Everything that can go wrong between Pantau and its database. Each has a message in the
+/// user's language (`message`) that names the path and says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path} is in use by another process")]
+    InUse { path: PathBuf },
+    #[error("database {path} is damaged or unreadable: {detail}")]
+    Damaged { path: PathBuf, detail: String },
+    #[error("database {path} has schema {found}, newer than the supported {supported}")]
+    TooNew { path: PathBuf, found: u32, supported: u32 },
+    #[error("cannot create or open {path}: {detail}")]
+    Io { path: PathBuf, detail: String },
+    #[error("write failed: {0}")]
+    Write(String),
+    #[error("record {key} cannot be read: {detail}")]
+    Decode { key: String, detail: String },
+    #[error("no visit matches {0}")]
+    NotFound(String),
+    #[error("{prefix} matches {count} visits")]
+    Ambiguous { prefix: String, count: usize },
+    #[error("visit {0} already exists")]
+    AlreadyExists(Uuid),
+    #[error("visit {id} changed meanwhile (revision {stored}, edit based on {based_on})")]
+    Stale { id: Uuid, stored: u64, based_on: u64 },
+}
+
+impl StoreError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StoreError::InUse { path } => tf(lang, "store.in_use", &[&path.display()]),
+            StoreError::Damaged { path, detail } => {
+                tf(lang, "store.damaged", &[&path.display(), detail])
+            }
+            StoreError::TooNew { path, found, supported } => {
+                tf(lang, "store.too_new", &[&path.display(), found, supported])
+            }
+            StoreError::Io { path, detail } => tf(lang, "store.io", &[&path.display(), detail]),
+            StoreError::Write(detail) => tf(lang, "store.write", &[detail]),
+            StoreError::Decode { key, detail } => tf(lang, "store.decode", &[key, detail]),
+            StoreError::NotFound(what) => tf(lang, "store.not_found", &[what]),
+            StoreError::Ambiguous { prefix, count } => {
+                tf(lang, "store.ambiguous", &[prefix, count])
+            }
+            StoreError::AlreadyExists(id) => tf(lang, "store.exists", &[id]),
+            StoreError::Stale { id, .. } => tf(lang, "store.stale", &[id]),
+        }
+    }
+
+    /// Whether the database itself cannot be used (as opposed to one failed request).
+    pub fn is_fatal(&self) -> bool {
+        matches!(
+            self,
+            StoreError::InUse { .. }
+                | StoreError::Damaged { .. }
+                | StoreError::TooNew { .. }
+                | StoreError::Io { .. }
+        )
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

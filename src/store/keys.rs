@@ -1,0 +1,48 @@
+//! The key scheme. Nothing outside the store knows these names or layouts.
+//!
+//! Trees (few on purpose; sled's space use grows with many trees):
+//! - `meta`:      `schema_version` → u32 big-endian
+//! - `visits`:    visit id (16 bytes) → Visit as JSON
+//! - `summaries`: visit id → VisitSummary as JSON (derived; rebuilt by migrations)
+//! - `trash`:     visit id → TrashEntry as JSON (a soft-deleted visit)
+//! - `audit`:     visit id ++ sequence (u64 big-endian) → AuditEvent as JSON
+//!
+//! Values are JSON because it is self-describing: a field added later reads as its default in
+//! an old record, without a migration.
+
+use uuid::Uuid;
+
+pub const META: &str = "meta";
+pub const VISITS: &str = "visits";
+pub const SUMMARIES: &str = "summaries";
+pub const TRASH: &str = "trash";
+pub const AUDIT: &str = "audit";
+
+pub const SCHEMA_VERSION: &[u8] = b"schema_version";
+
+pub fn visit_key(id: Uuid) -> [u8; 16] {
+    *id.as_bytes()
+}
+
+pub fn audit_key(visit: Uuid, seq: u64) -> [u8; 24] {
+    let mut k = [0u8; 24];
+    k[..16].copy_from_slice(visit.as_bytes());
+    k[16..].copy_from_slice(&seq.to_be_bytes());
+    k
+}
+
+pub fn id_from_key(key: &[u8]) -> Option<Uuid> {
+    Some(Uuid::from_bytes(key.get(..16)?.try_into().ok()?))
+}
+
+/// A key for messages: the visit id, and the sequence for audit keys.
+pub fn describe(tree: &str, key: &[u8]) -> String {
+    match (id_from_key(key), key.get(16..24)) {
+        (Some(id), Some(seq)) if key.len() == 24 => {
+            let seq = u64::from_be_bytes(seq.try_into().unwrap_or_default());
+            format!("{tree}/{id}/{seq}")
+        }
+        (Some(id), _) => format!("{tree}/{id}"),
+        _ => format!("{tree}/{}", String::from_utf8_lossy(key)),
+    }
+}

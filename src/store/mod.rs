@@ -1,0 +1,327 @@
+//! The sled store: the only module that knows trees, keys and encodings.
+//!
+//! Every write is one sled transaction over the trees it touches — the visit, its list summary
+//! and its audit event together — followed by `flush()` before the call returns, so a committed
+//! change survives a killed process.
+
+mod check;
+mod error;
+mod keys;
+mod open;
+mod schema;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use uuid::Uuid;
+
+use crate::domain::{
+    AuditAction, AuditEvent, FieldChange, Stamp, Visit, VisitSummary, diff_values, new_id,
+};
+
+pub use check::{CheckProblem, CheckReport};
+pub use error::{Result, StoreError};
+pub use schema::CURRENT_SCHEMA;
+
+/// A soft-deleted visit, kept whole until restored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrashEntry {
+    pub deleted_at: DateTime<Utc>,
+    pub deleted_by: String,
+    pub visit: Visit,
+}
+
+pub struct Store {
+    db: sled::Db,
+    meta: sled::Tree,
+    visits: sled::Tree,
+    summaries: sled::Tree,
+    trash: sled::Tree,
+    audit: sled::Tree,
+    path: PathBuf,
+}
+
+type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
+
+impl Store {
+    /// Opens (or creates) the database at `path`. See [`open`] for the errors it maps.
+    pub fn open(path: &Path) -> Result<Store> {
+        open::open(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Stores a new visit as revision 1, with a `create` audit event holding its whole content.
+    pub fn create(&self, visit: &Visit, stamp: &Stamp) -> Result<Visit> {
+        let mut v = visit.clone();
+        v.revision = 1;
+        v.updated = stamp.at;
+        let change = FieldChange { path: String::new(), old: None, new: Some(content(&v)) };
+        let event = self.event(&v, stamp, AuditAction::Create, "", vec![change]);
+        let seq = self.next_seq()?;
+        let key = keys::visit_key(v.id);
+        self.commit(|visits, summaries, trash, audit| {
+            if visits.get(key)?.is_some() || trash.get(key)?.is_some() {
+                return abort(StoreError::AlreadyExists(v.id));
+            }
+            put_visit(visits, summaries, &v)?;
+            put_event(audit, seq, &event)
+        })?;
+        Ok(v)
+    }
+
+    /// Commits `visit` as the next revision of the stored one, with an audit event of the fields
+    /// that changed. Returns `None` (and writes nothing) when nothing changed. Fails with
+    /// [`StoreError::Stale`] when `visit` was not based on the stored revision.
+    pub fn update(
+        &self,
+        visit: &Visit,
+        stamp: &Stamp,
+        action: AuditAction,
+        reason: &str,
+    ) -> Result<Option<Visit>> {
+        let seq = self.next_seq()?;
+        let key = keys::visit_key(visit.id);
+        self.commit(|visits, summaries, _trash, audit| {
+            let Some(raw) = visits.get(key)? else {
+                return abort(StoreError::NotFound(visit.id.to_string()));
+            };
+            let old: Visit = decode_tx(keys::VISITS, &key, &raw)?;
+            if old.revision != visit.revision {
+                return abort(StoreError::Stale {
+                    id: visit.id,
+                    stored: old.revision,
+                    based_on: visit.revision,
+                });
+            }
+            let changes = diff_values(&content(&old), &content(visit));
+            if changes.is_empty() {
+                return Ok(None);
+            }
+            let mut new = visit.clone();
+            new.revision = old.revision + 1;
+            new.updated = stamp.at;
+            put_visit(visits, summaries, &new)?;
+            put_event(audit, seq, &self.event(&new, stamp, action, reason, changes))?;
+            Ok(Some(new))
+        })
+    }
+
+    /// Moves a visit to the trash. Nothing is lost: [`Store::restore`] brings it back.
+    pub fn delete(&self, id: Uuid, stamp: &Stamp) -> Result<()> {
+        let seq = self.next_seq()?;
+        let key = keys::visit_key(id);
+        self.commit(|visits, summaries, trash, audit| {
+            let Some(raw) = visits.get(key)? else {
+                return abort(StoreError::NotFound(id.to_string()));
+            };
+            let mut v: Visit = decode_tx(keys::VISITS, &key, &raw)?;
+            v.revision += 1;
+            v.updated = stamp.at;
+            let entry =
+                TrashEntry { deleted_at: stamp.at, deleted_by: stamp.actor.clone(), visit: v };
+            visits.remove(&key)?;
+            summaries.remove(&key)?;
+            trash.insert(&key, encode(&entry)?)?;
+            put_event(audit, seq, &self.event(&entry.visit, stamp, AuditAction::Delete, "", vec![]))
+        })
+    }
+
+    /// Brings a visit back from the trash.
+    pub fn restore(&self, id: Uuid, stamp: &Stamp) -> Result<Visit> {
+        let seq = self.next_seq()?;
+        let key = keys::visit_key(id);
+        self.commit(|visits, summaries, trash, audit| {
+            let Some(raw) = trash.get(key)? else {
+                return abort(StoreError::NotFound(id.to_string()));
+            };
+            let entry: TrashEntry = decode_tx(keys::TRASH, &key, &raw)?;
+            let mut v = entry.visit;
+            v.revision += 1;
+            v.updated = stamp.at;
+            trash.remove(&key)?;
+            put_visit(visits, summaries, &v)?;
+            put_event(audit, seq, &self.event(&v, stamp, AuditAction::Restore, "", vec![]))?;
+            Ok(v)
+        })
+    }
+
+    pub fn get(&self, id: Uuid) -> Result<Option<Visit>> {
+        let key = keys::visit_key(id);
+        let raw = self.visits.get(key).map_err(read_error)?;
+        raw.map(|r| decode(keys::VISITS, &key, &r)).transpose()
+    }
+
+    /// Whether `id` is stored, live or in the trash.
+    pub fn contains(&self, id: Uuid) -> Result<bool> {
+        let key = keys::visit_key(id);
+        Ok(self.visits.contains_key(key).map_err(read_error)?
+            || self.trash.contains_key(key).map_err(read_error)?)
+    }
+
+    /// The live visit whose id starts with `prefix` (hyphens optional, any case).
+    pub fn resolve(&self, prefix: &str) -> Result<Uuid> {
+        let want: String = prefix.chars().filter(|c| *c != '-').collect::<String>().to_lowercase();
+        if want.is_empty() {
+            return Err(StoreError::NotFound(prefix.to_string()));
+        }
+        let mut found = Vec::new();
+        for key in self.visits.iter().keys() {
+            let key = key.map_err(read_error)?;
+            if let Some(id) = keys::id_from_key(&key)
+                && id.simple().to_string().starts_with(&want)
+            {
+                found.push(id);
+            }
+        }
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(StoreError::NotFound(prefix.to_string())),
+            many => Err(StoreError::Ambiguous { prefix: prefix.to_string(), count: many.len() }),
+        }
+    }
+
+    /// Summaries of all live visits, newest first.
+    pub fn summaries(&self) -> Result<Vec<VisitSummary>> {
+        let mut out = decode_all(&self.summaries, keys::SUMMARIES)?;
+        out.sort_by_key(|s: &VisitSummary| std::cmp::Reverse(s.sort_key()));
+        Ok(out)
+    }
+
+    /// All live visits, in id order.
+    pub fn visits(&self) -> Result<Vec<Visit>> {
+        decode_all(&self.visits, keys::VISITS)
+    }
+
+    /// The trash, most recently deleted first.
+    pub fn trash(&self) -> Result<Vec<TrashEntry>> {
+        let mut out: Vec<TrashEntry> = decode_all(&self.trash, keys::TRASH)?;
+        out.sort_by_key(|e| std::cmp::Reverse(e.deleted_at));
+        Ok(out)
+    }
+
+    /// The audit events of one visit, oldest first.
+    pub fn audit(&self, id: Uuid) -> Result<Vec<AuditEvent>> {
+        let mut out = Vec::new();
+        for kv in self.audit.scan_prefix(keys::visit_key(id)) {
+            let (k, v) = kv.map_err(read_error)?;
+            out.push(decode(keys::AUDIT, &k, &v)?);
+        }
+        Ok(out)
+    }
+
+    /// Rebuilds the list summaries from the visits (they are derived data), e.g. after
+    /// `pantau check` reported them out of date.
+    pub fn rebuild_summaries(&self) -> Result<()> {
+        schema::rebuild_summaries(self)
+    }
+
+    /// How much space the database takes on disk, in bytes.
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+
+    fn event(
+        &self,
+        v: &Visit,
+        stamp: &Stamp,
+        action: AuditAction,
+        reason: &str,
+        changes: Vec<FieldChange>,
+    ) -> AuditEvent {
+        AuditEvent {
+            id: new_id(),
+            visit: v.id,
+            at: stamp.at,
+            actor: stamp.actor.clone(),
+            action,
+            revision: v.revision,
+            reason: reason.to_string(),
+            changes,
+        }
+    }
+
+    fn next_seq(&self) -> Result<u64> {
+        self.db.generate_id().map_err(|e| StoreError::Write(e.to_string()))
+    }
+
+    /// Runs `f` as one transaction over the visit trees, then flushes.
+    /// `f` may run more than once (sled retries on conflict), so it must have no side effects.
+    fn commit<T>(
+        &self,
+        f: impl Fn(
+            &TransactionalTree,
+            &TransactionalTree,
+            &TransactionalTree,
+            &TransactionalTree,
+        ) -> TxResult<T>,
+    ) -> Result<T> {
+        let out = (&self.visits, &self.summaries, &self.trash, &self.audit)
+            .transaction(|(v, s, t, a)| f(v, s, t, a))
+            .map_err(|e| match e {
+                TransactionError::Abort(e) => e,
+                TransactionError::Storage(e) => StoreError::Write(e.to_string()),
+            })?;
+        self.db.flush().map_err(|e| StoreError::Write(e.to_string()))?;
+        Ok(out)
+    }
+}
+
+/// The visit as compared for the audit log: without the bookkeeping the store itself sets.
+pub fn content(v: &Visit) -> Value {
+    let mut value = serde_json::to_value(v).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        map.remove("revision");
+        map.remove("updated");
+    }
+    value
+}
+
+fn abort<T>(e: StoreError) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(e))
+}
+
+fn encode<T: Serialize>(value: &T) -> TxResult<Vec<u8>> {
+    serde_json::to_vec(value).or_else(|e| abort(StoreError::Write(e.to_string())))
+}
+
+fn put_visit(visits: &TransactionalTree, summaries: &TransactionalTree, v: &Visit) -> TxResult<()> {
+    let key = keys::visit_key(v.id);
+    visits.insert(&key, encode(v)?)?;
+    summaries.insert(&key, encode(&VisitSummary::from(v))?)?;
+    Ok(())
+}
+
+fn put_event(audit: &TransactionalTree, seq: u64, e: &AuditEvent) -> TxResult<()> {
+    audit.insert(&keys::audit_key(e.visit, seq), encode(e)?)?;
+    Ok(())
+}
+
+fn decode<T: DeserializeOwned>(tree: &str, key: &[u8], raw: &[u8]) -> Result<T> {
+    serde_json::from_slice(raw)
+        .map_err(|e| StoreError::Decode { key: keys::describe(tree, key), detail: e.to_string() })
+}
+
+fn decode_tx<T: DeserializeOwned>(tree: &str, key: &[u8], raw: &[u8]) -> TxResult<T> {
+    decode(tree, key, raw).map_err(ConflictableTransactionError::Abort)
+}
+
+fn decode_all<T: DeserializeOwned>(tree: &sled::Tree, name: &str) -> Result<Vec<T>> {
+    tree.iter()
+        .map(|kv| {
+            let (k, v) = kv.map_err(read_error)?;
+            decode(name, &k, &v)
+        })
+        .collect()
+}
+
+fn read_error(e: sled::Error) -> StoreError {
+    StoreError::Decode { key: String::new(), detail: e.to_string() }
+}

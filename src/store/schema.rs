@@ -1,0 +1,123 @@
+//! The schema version kept in the database, and the path from older versions to this one.
+
+use super::{Result, Store, StoreError, keys};
+
+/// The schema this build reads and writes.
+pub const CURRENT_SCHEMA: u32 = 1;
+
+/// A step from schema `n` to `n + 1`; `MIGRATIONS[i]` upgrades from version `i + 1`.
+pub type Migration = fn(&Store) -> Result<()>;
+
+/// No migration yet: version 1 is the first released schema. A new version appends its step
+/// here and bumps [`CURRENT_SCHEMA`].
+pub const MIGRATIONS: &[Migration] = &[];
+
+/// Stamps a new database, upgrades an older one step by step, refuses a newer one.
+pub(super) fn ensure(store: &Store, migrations: &[Migration]) -> Result<()> {
+    let current = u32::try_from(migrations.len() + 1).unwrap_or(u32::MAX);
+    let found = match read_version(store)? {
+        Some(v) => v,
+        None if store.visits.is_empty() && store.audit.is_empty() && store.trash.is_empty() => {
+            write_version(store, current)?;
+            return Ok(());
+        }
+        None => return Err(damaged(store, "schema version missing".into())),
+    };
+    if found > current {
+        return Err(StoreError::TooNew { path: store.path.clone(), found, supported: current });
+    }
+    if found == 0 {
+        return Err(damaged(store, "schema version 0".into()));
+    }
+    for (from, step) in migrations.iter().enumerate().skip(found as usize - 1) {
+        step(store)?;
+        write_version(store, from as u32 + 2)?;
+    }
+    Ok(())
+}
+
+fn read_version(store: &Store) -> Result<Option<u32>> {
+    let raw = store.meta.get(keys::SCHEMA_VERSION).map_err(|e| damaged(store, e.to_string()))?;
+    raw.map(|r| {
+        let bytes: [u8; 4] =
+            r.as_ref().try_into().map_err(|_| damaged(store, "bad schema version".into()))?;
+        Ok(u32::from_be_bytes(bytes))
+    })
+    .transpose()
+}
+
+fn write_version(store: &Store, v: u32) -> Result<()> {
+    store
+        .meta
+        .insert(keys::SCHEMA_VERSION, &v.to_be_bytes())
+        .and_then(|_| store.db.flush())
+        .map(|_| ())
+        .map_err(|e| StoreError::Write(e.to_string()))
+}
+
+fn damaged(store: &Store, detail: String) -> StoreError {
+    StoreError::Damaged { path: store.path.clone(), detail }
+}
+
+/// Rebuilds every list summary from its visit; summaries are derived data, so a migration that
+/// changes their shape only needs this.
+pub(super) fn rebuild_summaries(store: &Store) -> Result<()> {
+    for v in store.visits()? {
+        let s = crate::domain::VisitSummary::from(&v);
+        let bytes = serde_json::to_vec(&s).map_err(|e| StoreError::Write(e.to_string()))?;
+        store
+            .summaries
+            .insert(keys::visit_key(v.id), bytes)
+            .map_err(|e| StoreError::Write(e.to_string()))?;
+    }
+    store.db.flush().map_err(|e| StoreError::Write(e.to_string()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bump_marker(store: &Store) -> Result<()> {
+        store.meta.insert(b"migrated", b"yes").map_err(|e| StoreError::Write(e.to_string()))?;
+        Ok(())
+    }
+
+    #[test]
+    fn new_database_is_stamped_and_older_one_is_migrated_step_by_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(read_version(&store).unwrap(), Some(CURRENT_SCHEMA));
+        // Pretend a build with one more schema step opens this database.
+        ensure(&store, &[bump_marker]).unwrap();
+        assert_eq!(read_version(&store).unwrap(), Some(2));
+        assert!(store.meta.get(b"migrated").unwrap().is_some());
+        // Running again does nothing more.
+        store.meta.remove(b"migrated").unwrap();
+        ensure(&store, &[bump_marker]).unwrap();
+        assert!(store.meta.get(b"migrated").unwrap().is_none());
+    }
+
+    #[test]
+    fn newer_schema_is_refused_with_both_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        write_version(&store, 7).unwrap();
+        match ensure(&store, MIGRATIONS) {
+            Err(StoreError::TooNew { found: 7, supported: 1, .. }) => {}
+            other => panic!("expected TooNew, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rebuild_summaries_restores_a_lost_summary() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let v = crate::demo::karo_visit();
+        store.create(&v, &crate::domain::Stamp::new(v.created, "t")).unwrap();
+        store.summaries.clear().unwrap();
+        assert!(store.summaries().unwrap().is_empty());
+        rebuild_summaries(&store).unwrap();
+        assert_eq!(store.summaries().unwrap().len(), 1);
+    }
+}
