@@ -6,8 +6,18 @@ use crate::domain::zone_label;
 use crate::i18n::{Lang, t};
 
 const MONTHS: [&str; 12] = [
-    "month.m1", "month.m2", "month.m3", "month.m4", "month.m5", "month.m6", "month.m7",
-    "month.m8", "month.m9", "month.m10", "month.m11", "month.m12",
+    "month.m1",
+    "month.m2",
+    "month.m3",
+    "month.m4",
+    "month.m5",
+    "month.m6",
+    "month.m7",
+    "month.m8",
+    "month.m9",
+    "month.m10",
+    "month.m11",
+    "month.m12",
 ];
 
 fn weekday_key(d: Weekday) -> &'static str {
@@ -24,7 +34,11 @@ fn weekday_key(d: Weekday) -> &'static str {
 
 /// Compact and unambiguous in both languages, for lists: "2022-03-17 14:00 WIB".
 pub fn datetime_short(dt: &DateTime<FixedOffset>) -> String {
-    format!("{} {}", dt.format("%Y-%m-%d %H:%M"), zone_label(dt.offset()))
+    format!(
+        "{} {}",
+        dt.format("%Y-%m-%d %H:%M"),
+        zone_label(dt.offset())
+    )
 }
 
 /// For reading: "Kamis, 17 Maret 2022 pukul 14.00 WIB" / "Thursday, 17 March 2022 at 14:00 WIB".
@@ -44,7 +58,12 @@ pub fn datetime_long(lang: Lang, dt: &DateTime<FixedOffset>) -> String {
 
 /// "17 Maret 2022" / "17 March 2022".
 pub fn date_long(lang: Lang, d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), t(lang, MONTHS[d.month0() as usize]), d.year())
+    format!(
+        "{} {} {}",
+        d.day(),
+        t(lang, MONTHS[d.month0() as usize]),
+        d.year()
+    )
 }
 
 /// Rupiah with dots between thousands: "Rp 1.250.000".
@@ -57,13 +76,21 @@ pub fn rupiah(amount: i64) -> String {
         }
         grouped.push(c);
     }
-    if amount < 0 { format!("-Rp {grouped}") } else { format!("Rp {grouped}") }
+    if amount < 0 {
+        format!("-Rp {grouped}")
+    } else {
+        format!("Rp {grouped}")
+    }
 }
 
 /// "12,5 %" in Indonesian, "12.5%" in English; whole numbers without decimals.
 pub fn percent(lang: Lang, p: f64) -> String {
     let rounded = (p * 10.0).round() / 10.0;
-    let mut s = if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded:.1}") };
+    let mut s = if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    };
     match lang {
         Lang::Id => {
             s = s.replace('.', ",");
@@ -84,8 +111,14 @@ mod tests {
     #[test]
     fn datetimes_read_naturally_in_each_language() {
         assert_eq!(datetime_short(&karo_start()), "2022-03-17 14:00 WIB");
-        assert_eq!(datetime_long(Lang::Id, &karo_start()), "Kamis, 17 Maret 2022 pukul 14.00 WIB");
-        assert_eq!(datetime_long(Lang::En, &karo_start()), "Thursday, 17 March 2022 at 14:00 WIB");
+        assert_eq!(
+            datetime_long(Lang::Id, &karo_start()),
+            "Kamis, 17 Maret 2022 pukul 14.00 WIB"
+        );
+        assert_eq!(
+            datetime_long(Lang::En, &karo_start()),
+            "Thursday, 17 March 2022 at 14:00 WIB"
+        );
     }
 
     #[test]

@@ -18,14 +18,20 @@ fn store_err(lang: Lang, e: crate::store::StoreError) -> (String, u8) {
 }
 
 fn describe(lang: Lang, v: &crate::domain::Visit) -> String {
-    let when = v.start.map(|s| format::datetime_long(lang, &s)).unwrap_or_default();
+    let when = v
+        .start
+        .map(|s| format::datetime_long(lang, &s))
+        .unwrap_or_default();
     format!("{} {}, {when}", v.district.code, v.district.name)
 }
 
 pub fn demo(store: &Store, lang: Lang) -> CmdResult {
     let stamp = Stamp::now();
     match demo::load(store, &stamp).map_err(|e| store_err(lang, e))? {
-        DemoOutcome::Loaded(v) => println!("{}", tf(lang, "cli.demo_loaded", &[&describe(lang, &v), &v.id])),
+        DemoOutcome::Loaded(v) => println!(
+            "{}",
+            tf(lang, "cli.demo_loaded", &[&describe(lang, &v), &v.id])
+        ),
         DemoOutcome::AlreadyThere(v) => println!("{}", tf(lang, "cli.demo_exists", &[&v.id])),
         DemoOutcome::InTrash(id) => println!("{}", tf(lang, "cli.demo_in_trash", &[&id])),
     }
@@ -50,7 +56,10 @@ pub fn list(store: &Store, lang: Lang, json: bool) -> CmdResult {
 
 /// One list row; columns padded by display width so names with diacritics still align.
 pub fn list_line(lang: Lang, r: &VisitSummary) -> String {
-    let date = r.start.map(|s| format::datetime_short(&s)).unwrap_or_else(|| "-".into());
+    let date = r
+        .start
+        .map(|s| format::datetime_short(&s))
+        .unwrap_or_else(|| "-".into());
     let district = format!("{} {}", r.district.code, r.district.name);
     format!(
         "{}  {}  {}  {}  {}",
@@ -64,7 +73,11 @@ pub fn list_line(lang: Lang, r: &VisitSummary) -> String {
 
 fn pad(s: &str, width: usize) -> String {
     let w = s.width();
-    if w >= width { s.to_string() } else { format!("{s}{}", " ".repeat(width - w)) }
+    if w >= width {
+        s.to_string()
+    } else {
+        format!("{s}{}", " ".repeat(width - w))
+    }
 }
 
 pub fn show(store: &Store, lang: Lang, id: &str, json: bool) -> CmdResult {
@@ -84,7 +97,11 @@ pub fn check(store: &Store, lang: Lang) -> CmdResult {
     let r = store.check();
     println!(
         "{}",
-        tf(lang, "check.summary", &[&store.path().display(), &r.visits, &r.trashed, &r.events])
+        tf(
+            lang,
+            "check.summary",
+            &[&store.path().display(), &r.visits, &r.trashed, &r.events]
+        )
     );
     if !r.warnings.is_empty() {
         println!("{}", tf(lang, "check.warnings", &[&r.warnings.len()]));

@@ -12,7 +12,11 @@ use crate::i18n::{Lang, t, tf};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, Parser)]
-#[command(name = "pantau", version, about = "Pantau — record district monitoring visits (Inpres 2/2021), offline")]
+#[command(
+    name = "pantau",
+    version,
+    about = "Pantau — record district monitoring visits (Inpres 2/2021), offline"
+)]
 pub struct Cli {
     /// Database folder [default: the platform data folder]
     #[arg(long, global = true, env = "PANTAU_DB", value_name = "PATH")]
@@ -80,7 +84,11 @@ fn fail(lang: Lang, e: &StoreError) -> ExitCode {
 
 /// `--lang`, else `PANTAU_LANG`, else the saved choice, else Indonesian.
 pub fn resolve_lang(flag: Option<Lang>) -> Lang {
-    flag.or_else(|| std::env::var("PANTAU_LANG").ok().and_then(|v| Lang::parse(&v)))
-        .or_else(crate::config::saved_lang)
-        .unwrap_or_default()
+    flag.or_else(|| {
+        std::env::var("PANTAU_LANG")
+            .ok()
+            .and_then(|v| Lang::parse(&v))
+    })
+    .or_else(crate::config::saved_lang)
+    .unwrap_or_default()
 }

@@ -9,14 +9,24 @@ use crate::i18n::{Lang, t};
 pub fn render(lang: Lang, v: &Visit) -> String {
     let mut o = String::new();
     let l = |k| t(lang, k);
-    let _ = writeln!(o, "{} {} — {} {}", l("show.visit"), v.id, v.district.code, v.district.name);
+    let _ = writeln!(
+        o,
+        "{} {} — {} {}",
+        l("show.visit"),
+        v.id,
+        v.district.code,
+        v.district.name
+    );
     let field = |o: &mut String, key: &'static str, value: &str| {
         if !value.is_empty() {
             let _ = writeln!(o, "  {:<18} {value}", format!("{}:", t(lang, key)));
         }
     };
     field(&mut o, "show.province", &v.district.province);
-    let start = v.start.map(|s| format::datetime_long(lang, &s)).unwrap_or_default();
+    let start = v
+        .start
+        .map(|s| format::datetime_long(lang, &s))
+        .unwrap_or_default();
     field(&mut o, "show.start", &start);
     field(&mut o, "show.venue", &v.venue);
     field(&mut o, "show.kind", l(v.kind.key()));
@@ -32,24 +42,49 @@ pub fn render(lang: Lang, v: &Visit) -> String {
 
     section(&mut o, lang, "show.attendees", v.attendees.is_empty());
     for a in &v.attendees {
-        let _ = writeln!(o, "  - {} — {}, {} [{}]", a.full_name(), a.post, a.organisation, l(a.side.key()));
+        let _ = writeln!(
+            o,
+            "  - {} — {}, {} [{}]",
+            a.full_name(),
+            a.post,
+            a.organisation,
+            l(a.side.key())
+        );
     }
     section(&mut o, lang, "show.obstacles", v.obstacles.is_empty());
     for ob in &v.obstacles {
-        let by = ob.raised_by.and_then(|id| v.attendee(id)).map(Attendee::full_name);
-        let _ = writeln!(o, "  - [{}] {} ({} {})", l(ob.category.key()), ob.description, l("show.severity"), ob.severity);
+        let by = ob
+            .raised_by
+            .and_then(|id| v.attendee(id))
+            .map(Attendee::full_name);
+        let _ = writeln!(
+            o,
+            "  - [{}] {} ({} {})",
+            l(ob.category.key()),
+            ob.description,
+            l("show.severity"),
+            ob.severity
+        );
         if let Some(by) = by {
             let _ = writeln!(o, "    {}: {by}", l("show.raised_by"));
         }
     }
     section(&mut o, lang, "show.strategies", v.strategies.is_empty());
     for s in &v.strategies {
-        let n = s.standard.map(|n| format!("{n}. ")).unwrap_or_else(|| "* ".into());
+        let n = s
+            .standard
+            .map(|n| format!("{n}. "))
+            .unwrap_or_else(|| "* ".into());
         let _ = writeln!(o, "  {n}{} [{}]", s.text, l(s.status.key()));
         for (key, value) in [
             ("show.commitment", s.commitment.clone()),
             ("show.person_in_charge", s.person_in_charge.clone()),
-            ("show.target_date", s.target_date.map(|d| format::date_long(lang, d)).unwrap_or_default()),
+            (
+                "show.target_date",
+                s.target_date
+                    .map(|d| format::date_long(lang, d))
+                    .unwrap_or_default(),
+            ),
             ("show.evidence", s.evidence.clone()),
         ] {
             if !value.is_empty() {
@@ -60,11 +95,19 @@ pub fn render(lang: Lang, v: &Visit) -> String {
     section(&mut o, lang, "show.handovers", v.handovers.is_empty());
     for h in &v.handovers {
         let _ = writeln!(o, "  - {}: {}", l(h.kind.key()), h.recipient);
-        let by: Vec<String> = h.handed_by.iter().filter_map(|id| v.attendee(*id)).map(Attendee::full_name).collect();
+        let by: Vec<String> = h
+            .handed_by
+            .iter()
+            .filter_map(|id| v.attendee(*id))
+            .map(Attendee::full_name)
+            .collect();
         for (key, value) in [
             ("show.subject", h.subject.clone()),
             ("show.employer", h.employer.clone()),
-            ("show.amount", h.amount.map(format::rupiah).unwrap_or_default()),
+            (
+                "show.amount",
+                h.amount.map(format::rupiah).unwrap_or_default(),
+            ),
             ("show.handed_by", by.join(", ")),
         ] {
             if !value.is_empty() {
@@ -74,11 +117,22 @@ pub fn render(lang: Lang, v: &Visit) -> String {
     }
     section(&mut o, lang, "show.figures", v.figures.is_empty());
     for f in &v.figures {
-        let _ = writeln!(o, "  - {}: {} {} ({})", f.label, f.value, f.unit, l(f.scope.key()));
+        let _ = writeln!(
+            o,
+            "  - {}: {} {} ({})",
+            f.label,
+            f.value,
+            f.unit,
+            l(f.scope.key())
+        );
     }
     section(&mut o, lang, "show.answers", v.answers.is_empty());
     for (q, a) in &v.answers {
-        let _ = writeln!(o, "  - {q}: {}", serde_json::to_string(&a.value).unwrap_or_default());
+        let _ = writeln!(
+            o,
+            "  - {q}: {}",
+            serde_json::to_string(&a.value).unwrap_or_default()
+        );
     }
     section(&mut o, lang, "show.notes", v.notes.is_empty());
     for n in &v.notes {

@@ -12,7 +12,10 @@ pub struct Answer {
 
 impl Answer {
     pub fn new(value: AnswerValue) -> Self {
-        Answer { value, note: String::new() }
+        Answer {
+            value,
+            note: String::new(),
+        }
     }
 }
 
@@ -24,7 +27,10 @@ pub enum AnswerValue {
     /// A percentage as entered (0–100).
     Percentage(f64),
     /// A percentage computed from two numbers, e.g. registered non-ASN of all non-ASN.
-    Ratio { part: i64, whole: i64 },
+    Ratio {
+        part: i64,
+        whole: i64,
+    },
     /// Whole rupiah.
     Money(i64),
     Date(NaiveDate),
@@ -72,7 +78,10 @@ mod tests {
 
     #[test]
     fn ratio_computes_percentage_and_guards_zero() {
-        assert_eq!(AnswerValue::Ratio { part: 1, whole: 4 }.percent(), Some(25.0));
+        assert_eq!(
+            AnswerValue::Ratio { part: 1, whole: 4 }.percent(),
+            Some(25.0)
+        );
         assert_eq!(AnswerValue::Ratio { part: 1, whole: 0 }.percent(), None);
         assert_eq!(AnswerValue::Number(5).percent(), None);
     }
@@ -81,7 +90,10 @@ mod tests {
     fn answers_serialise_with_a_type_tag() {
         let a = Answer::new(AnswerValue::YesPartialNo(YesPartialNo::Partial));
         let json = serde_json::to_string(&a).unwrap();
-        assert_eq!(json, r#"{"value":{"type":"yes_partial_no","value":"partial"}}"#);
+        assert_eq!(
+            json,
+            r#"{"value":{"type":"yes_partial_no","value":"partial"}}"#
+        );
         let back: Answer = serde_json::from_str(&json).unwrap();
         assert_eq!(back, a);
     }

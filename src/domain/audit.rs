@@ -13,12 +13,18 @@ pub struct Stamp {
 
 impl Stamp {
     pub fn new(at: DateTime<Utc>, actor: impl Into<String>) -> Self {
-        Stamp { at, actor: actor.into() }
+        Stamp {
+            at,
+            actor: actor.into(),
+        }
     }
 
     /// Now, by the logged-in user of this computer.
     pub fn now() -> Self {
-        Stamp { at: Utc::now(), actor: current_user() }
+        Stamp {
+            at: Utc::now(),
+            actor: current_user(),
+        }
     }
 }
 

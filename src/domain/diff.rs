@@ -25,7 +25,11 @@ pub fn diff_values(old: &Value, new: &Value) -> Vec<FieldChange> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}/{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}/{key}")
+    }
 }
 
 fn walk(path: &str, old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
@@ -41,7 +45,11 @@ fn walk(path: &str, old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
                 let p = join(path, k);
                 match (a.get(k), b.get(k)) {
                     (Some(x), Some(y)) => walk(&p, x, y, out),
-                    (x, y) => out.push(FieldChange { path: p, old: x.cloned(), new: y.cloned() }),
+                    (x, y) => out.push(FieldChange {
+                        path: p,
+                        old: x.cloned(),
+                        new: y.cloned(),
+                    }),
                 }
             }
         }
@@ -54,12 +62,19 @@ fn walk(path: &str, old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
 }
 
 fn change(path: &str, old: &Value, new: &Value) -> FieldChange {
-    FieldChange { path: path.to_string(), old: Some(old.clone()), new: Some(new.clone()) }
+    FieldChange {
+        path: path.to_string(),
+        old: Some(old.clone()),
+        new: Some(new.clone()),
+    }
 }
 
 /// The ids of an array of items, if every element is an object with a string `id`.
 fn item_ids(items: &[Value]) -> Option<Vec<&str>> {
-    items.iter().map(|v| v.get("id").and_then(Value::as_str)).collect()
+    items
+        .iter()
+        .map(|v| v.get("id").and_then(Value::as_str))
+        .collect()
 }
 
 fn walk_items(
@@ -73,13 +88,21 @@ fn walk_items(
     for (item, id) in a.iter().zip(ia) {
         match ib.iter().position(|x| x == id) {
             Some(j) => walk(&join(path, id), item, &b[j], out),
-            None => out.push(FieldChange { path: join(path, id), old: Some(item.clone()), new: None }),
+            None => out.push(FieldChange {
+                path: join(path, id),
+                old: Some(item.clone()),
+                new: None,
+            }),
         }
     }
     let mut replayed: Vec<&str> = ia.iter().copied().filter(|id| ib.contains(id)).collect();
     for (item, id) in b.iter().zip(ib) {
         if !ia.contains(id) {
-            out.push(FieldChange { path: join(path, id), old: None, new: Some(item.clone()) });
+            out.push(FieldChange {
+                path: join(path, id),
+                old: None,
+                new: Some(item.clone()),
+            });
             replayed.push(id);
         }
     }
@@ -123,17 +146,26 @@ fn apply_one(root: &mut Value, c: &FieldChange) -> Result<(), &'static str> {
             };
         }
         Value::Array(items) if *last == ORDER => {
-            let order = c.new.as_ref().and_then(Value::as_array).ok_or("order is not a list")?;
+            let order = c
+                .new
+                .as_ref()
+                .and_then(Value::as_array)
+                .ok_or("order is not a list")?;
             let mut sorted = Vec::with_capacity(items.len());
             for id in order {
-                let pos = items.iter().position(|v| v.get("id") == Some(id)).ok_or("unknown id")?;
+                let pos = items
+                    .iter()
+                    .position(|v| v.get("id") == Some(id))
+                    .ok_or("unknown id")?;
                 sorted.push(items.remove(pos));
             }
             sorted.append(items);
             *items = sorted;
         }
         Value::Array(items) => {
-            let pos = items.iter().position(|v| v.get("id").and_then(Value::as_str) == Some(last));
+            let pos = items
+                .iter()
+                .position(|v| v.get("id").and_then(Value::as_str) == Some(last));
             match (pos, &c.new) {
                 (Some(p), Some(v)) => items[p] = v.clone(),
                 (None, Some(v)) => items.push(v.clone()),
@@ -151,9 +183,9 @@ fn apply_one(root: &mut Value, c: &FieldChange) -> Result<(), &'static str> {
 fn child<'a>(v: &'a mut Value, seg: &str) -> Option<&'a mut Value> {
     match v {
         Value::Object(map) => map.get_mut(seg),
-        Value::Array(items) => {
-            items.iter_mut().find(|x| x.get("id").and_then(Value::as_str) == Some(seg))
-        }
+        Value::Array(items) => items
+            .iter_mut()
+            .find(|x| x.get("id").and_then(Value::as_str) == Some(seg)),
         _ => None,
     }
 }
@@ -213,8 +245,16 @@ mod tests {
 
     #[test]
     fn apply_reports_a_path_that_does_not_exist() {
-        let bad = FieldChange { path: "x/y/z".into(), old: None, new: Some(json!(1)) };
-        assert!(apply_changes(&mut json!({}), &[bad]).unwrap_err().starts_with("x/y/z"));
+        let bad = FieldChange {
+            path: "x/y/z".into(),
+            old: None,
+            new: Some(json!(1)),
+        };
+        assert!(
+            apply_changes(&mut json!({}), &[bad])
+                .unwrap_err()
+                .starts_with("x/y/z")
+        );
     }
 
     mod prop {
@@ -235,7 +275,12 @@ mod tests {
         }
 
         fn doc() -> impl Strategy<Value = Value> {
-            (items(), "[a-z]{0,4}", proptest::collection::vec(0..9i32, 0..3), any::<bool>())
+            (
+                items(),
+                "[a-z]{0,4}",
+                proptest::collection::vec(0..9i32, 0..3),
+                any::<bool>(),
+            )
                 .prop_map(|(l, t, plain, flag)| {
                     let mut m = json!({"l": l, "t": t, "plain": plain});
                     if flag {
@@ -257,7 +302,10 @@ mod tests {
 
     #[test]
     fn plain_arrays_change_as_a_whole() {
-        let d = diff_values(&json!({"team": ["KSP"]}), &json!({"team": ["KSP", "Setkab"]}));
+        let d = diff_values(
+            &json!({"team": ["KSP"]}),
+            &json!({"team": ["KSP", "Setkab"]}),
+        );
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].path, "team");
     }

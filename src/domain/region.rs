@@ -18,7 +18,11 @@ impl District {
     pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
         let code = code.into();
         let province = province_name(&code).unwrap_or_default().to_string();
-        District { code, name: name.into(), province }
+        District {
+            code,
+            name: name.into(),
+            province,
+        }
     }
 
     /// The two-digit province part of the code.
@@ -63,7 +67,10 @@ static PROVINCES: LazyLock<Vec<Province>> = LazyLock::new(|| {
 /// The province name for a province code or a district code ("12" or "12.06").
 pub fn province_name(code: &str) -> Option<&'static str> {
     let p = code.split('.').next()?;
-    PROVINCES.iter().find(|x| x.code == p).map(|x| x.name.as_str())
+    PROVINCES
+        .iter()
+        .find(|x| x.code == p)
+        .map(|x| x.name.as_str())
 }
 
 /// All provinces as (code, name), in code order.
@@ -122,6 +129,9 @@ mod tests {
         assert_eq!(z(8), "WITA");
         assert_eq!(z(9), "WIT");
         assert_eq!(z(0), "UTC+00:00");
-        assert_eq!(zone_label(&FixedOffset::west_opt(5400).unwrap()), "UTC-01:30");
+        assert_eq!(
+            zone_label(&FixedOffset::west_opt(5400).unwrap()),
+            "UTC-01:30"
+        );
     }
 }

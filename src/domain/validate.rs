@@ -78,18 +78,33 @@ impl Visit {
         }
         for o in &self.obstacles {
             if !(1..=3).contains(&o.severity) {
-                out.push(Problem::SeverityOutOfRange { obstacle: o.id, severity: o.severity });
+                out.push(Problem::SeverityOutOfRange {
+                    obstacle: o.id,
+                    severity: o.severity,
+                });
             }
             if let Some(r) = o.raised_by.filter(|r| !attendee_known(*r)) {
-                out.push(Problem::UnknownAttendee { item: o.id, attendee: r });
+                out.push(Problem::UnknownAttendee {
+                    item: o.id,
+                    attendee: r,
+                });
             }
-            if let Some(s) = o.strategy.filter(|s| !self.strategies.iter().any(|x| x.id == *s)) {
-                out.push(Problem::UnknownStrategy { obstacle: o.id, strategy: s });
+            if let Some(s) = o
+                .strategy
+                .filter(|s| !self.strategies.iter().any(|x| x.id == *s))
+            {
+                out.push(Problem::UnknownStrategy {
+                    obstacle: o.id,
+                    strategy: s,
+                });
             }
         }
         for h in &self.handovers {
             for by in h.handed_by.iter().filter(|b| !attendee_known(**b)) {
-                out.push(Problem::UnknownAttendee { item: h.id, attendee: *by });
+                out.push(Problem::UnknownAttendee {
+                    item: h.id,
+                    attendee: *by,
+                });
             }
             if h.amount.is_some_and(|a| a < 0) {
                 out.push(Problem::NegativeAmount { item: h.id });
@@ -99,7 +114,9 @@ impl Visit {
             if let AnswerValue::Percentage(p) = a.value
                 && !(0.0..=100.0).contains(&p)
             {
-                out.push(Problem::PercentageOutOfRange { question: q.clone() });
+                out.push(Problem::PercentageOutOfRange {
+                    question: q.clone(),
+                });
             }
         }
         out

@@ -116,7 +116,10 @@ pub struct GuideRef {
 
 impl Default for GuideRef {
     fn default() -> Self {
-        GuideRef { id: "inpres-2-2021".into(), version: 1 }
+        GuideRef {
+            id: "inpres-2-2021".into(),
+            version: 1,
+        }
     }
 }
 

@@ -41,7 +41,9 @@ pub enum CheckProblem {
 impl CheckProblem {
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            CheckProblem::Unreadable { key, detail } => tf(lang, "check.unreadable", &[key, detail]),
+            CheckProblem::Unreadable { key, detail } => {
+                tf(lang, "check.unreadable", &[key, detail])
+            }
             CheckProblem::MissingSummary(id) => tf(lang, "check.missing_summary", &[id]),
             CheckProblem::StaleSummary(id) => tf(lang, "check.stale_summary", &[id]),
             CheckProblem::OrphanSummary(id) => tf(lang, "check.orphan_summary", &[id]),
@@ -77,7 +79,8 @@ impl Store {
             if trash.contains_key(id) {
                 r.problems.push(CheckProblem::LiveAndTrashed(*id));
             }
-            r.warnings.extend(v.problems().into_iter().map(|p| (*id, p)));
+            r.warnings
+                .extend(v.problems().into_iter().map(|p| (*id, p)));
         }
         for id in summaries.keys().filter(|id| !visits.contains_key(id)) {
             r.problems.push(CheckProblem::OrphanSummary(*id));
@@ -91,12 +94,17 @@ impl Store {
                 None => r.problems.push(CheckProblem::OrphanEvents(*id)),
                 Some(v) => {
                     if let Err(detail) = replay(v, evs) {
-                        r.problems.push(CheckProblem::HistoryMismatch { id: *id, detail });
+                        r.problems
+                            .push(CheckProblem::HistoryMismatch { id: *id, detail });
                     }
                 }
             }
         }
-        for id in visits.keys().chain(trash.keys()).filter(|id| !events.contains_key(id)) {
+        for id in visits
+            .keys()
+            .chain(trash.keys())
+            .filter(|id| !events.contains_key(id))
+        {
             r.problems.push(CheckProblem::NoHistory(*id));
         }
         r.problems.sort_by_key(|p| format!("{p:?}"));
@@ -112,7 +120,10 @@ impl Store {
                 Ok(e)
             }) {
                 Ok(e) => out.entry(e.visit).or_default().push(e),
-                Err(detail) => problems.push(CheckProblem::Unreadable { key: keys::AUDIT.into(), detail }),
+                Err(detail) => problems.push(CheckProblem::Unreadable {
+                    key: keys::AUDIT.into(),
+                    detail,
+                }),
             }
         }
         out
@@ -131,7 +142,10 @@ fn replay(v: &Visit, events: &[AuditEvent]) -> Result<(), String> {
         apply_changes(&mut state, &e.changes)?;
     }
     if revision != v.revision {
-        return Err(format!("log ends at revision {revision}, visit is at {}", v.revision));
+        return Err(format!(
+            "log ends at revision {revision}, visit is at {}",
+            v.revision
+        ));
     }
     if state != content(v) {
         return Err("replayed content differs from the stored visit".into());
@@ -149,7 +163,10 @@ fn read_tree<T: serde::de::DeserializeOwned>(
         let (k, v) = match kv {
             Ok(kv) => kv,
             Err(e) => {
-                problems.push(CheckProblem::Unreadable { key: name.into(), detail: e.to_string() });
+                problems.push(CheckProblem::Unreadable {
+                    key: name.into(),
+                    detail: e.to_string(),
+                });
                 continue;
             }
         };

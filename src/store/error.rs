@@ -13,7 +13,11 @@ pub enum StoreError {
     #[error("database {path} is damaged or unreadable: {detail}")]
     Damaged { path: PathBuf, detail: String },
     #[error("database {path} has schema {found}, newer than the supported {supported}")]
-    TooNew { path: PathBuf, found: u32, supported: u32 },
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
     #[error("cannot create or open {path}: {detail}")]
     Io { path: PathBuf, detail: String },
     #[error("write failed: {0}")]
@@ -27,7 +31,11 @@ pub enum StoreError {
     #[error("visit {0} already exists")]
     AlreadyExists(Uuid),
     #[error("visit {id} changed meanwhile (revision {stored}, edit based on {based_on})")]
-    Stale { id: Uuid, stored: u64, based_on: u64 },
+    Stale {
+        id: Uuid,
+        stored: u64,
+        based_on: u64,
+    },
 }
 
 impl StoreError {
@@ -37,9 +45,11 @@ impl StoreError {
             StoreError::Damaged { path, detail } => {
                 tf(lang, "store.damaged", &[&path.display(), detail])
             }
-            StoreError::TooNew { path, found, supported } => {
-                tf(lang, "store.too_new", &[&path.display(), found, supported])
-            }
+            StoreError::TooNew {
+                path,
+                found,
+                supported,
+            } => tf(lang, "store.too_new", &[&path.display(), found, supported]),
             StoreError::Io { path, detail } => tf(lang, "store.io", &[&path.display(), detail]),
             StoreError::Write(detail) => tf(lang, "store.write", &[detail]),
             StoreError::Decode { key, detail } => tf(lang, "store.decode", &[key, detail]),

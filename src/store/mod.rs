@@ -13,8 +13,8 @@ mod schema;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
@@ -63,7 +63,11 @@ impl Store {
         let mut v = visit.clone();
         v.revision = 1;
         v.updated = stamp.at;
-        let change = FieldChange { path: String::new(), old: None, new: Some(content(&v)) };
+        let change = FieldChange {
+            path: String::new(),
+            old: None,
+            new: Some(content(&v)),
+        };
         let event = self.event(&v, stamp, AuditAction::Create, "", vec![change]);
         let seq = self.next_seq()?;
         let key = keys::visit_key(v.id);
@@ -109,7 +113,11 @@ impl Store {
             new.revision = old.revision + 1;
             new.updated = stamp.at;
             put_visit(visits, summaries, &new)?;
-            put_event(audit, seq, &self.event(&new, stamp, action, reason, changes))?;
+            put_event(
+                audit,
+                seq,
+                &self.event(&new, stamp, action, reason, changes),
+            )?;
             Ok(Some(new))
         })
     }
@@ -125,12 +133,19 @@ impl Store {
             let mut v: Visit = decode_tx(keys::VISITS, &key, &raw)?;
             v.revision += 1;
             v.updated = stamp.at;
-            let entry =
-                TrashEntry { deleted_at: stamp.at, deleted_by: stamp.actor.clone(), visit: v };
+            let entry = TrashEntry {
+                deleted_at: stamp.at,
+                deleted_by: stamp.actor.clone(),
+                visit: v,
+            };
             visits.remove(&key)?;
             summaries.remove(&key)?;
             trash.insert(&key, encode(&entry)?)?;
-            put_event(audit, seq, &self.event(&entry.visit, stamp, AuditAction::Delete, "", vec![]))
+            put_event(
+                audit,
+                seq,
+                &self.event(&entry.visit, stamp, AuditAction::Delete, "", vec![]),
+            )
         })
     }
 
@@ -148,7 +163,11 @@ impl Store {
             v.updated = stamp.at;
             trash.remove(&key)?;
             put_visit(visits, summaries, &v)?;
-            put_event(audit, seq, &self.event(&v, stamp, AuditAction::Restore, "", vec![]))?;
+            put_event(
+                audit,
+                seq,
+                &self.event(&v, stamp, AuditAction::Restore, "", vec![]),
+            )?;
             Ok(v)
         })
     }
@@ -168,7 +187,11 @@ impl Store {
 
     /// The live visit whose id starts with `prefix` (hyphens optional, any case).
     pub fn resolve(&self, prefix: &str) -> Result<Uuid> {
-        let want: String = prefix.chars().filter(|c| *c != '-').collect::<String>().to_lowercase();
+        let want: String = prefix
+            .chars()
+            .filter(|c| *c != '-')
+            .collect::<String>()
+            .to_lowercase();
         if want.is_empty() {
             return Err(StoreError::NotFound(prefix.to_string()));
         }
@@ -184,7 +207,10 @@ impl Store {
         match found.as_slice() {
             [one] => Ok(*one),
             [] => Err(StoreError::NotFound(prefix.to_string())),
-            many => Err(StoreError::Ambiguous { prefix: prefix.to_string(), count: many.len() }),
+            many => Err(StoreError::Ambiguous {
+                prefix: prefix.to_string(),
+                count: many.len(),
+            }),
         }
     }
 
@@ -249,7 +275,9 @@ impl Store {
     }
 
     fn next_seq(&self) -> Result<u64> {
-        self.db.generate_id().map_err(|e| StoreError::Write(e.to_string()))
+        self.db
+            .generate_id()
+            .map_err(|e| StoreError::Write(e.to_string()))
     }
 
     /// Runs `f` as one transaction over the visit trees, then flushes.
@@ -269,7 +297,9 @@ impl Store {
                 TransactionError::Abort(e) => e,
                 TransactionError::Storage(e) => StoreError::Write(e.to_string()),
             })?;
-        self.db.flush().map_err(|e| StoreError::Write(e.to_string()))?;
+        self.db
+            .flush()
+            .map_err(|e| StoreError::Write(e.to_string()))?;
         Ok(out)
     }
 }
@@ -305,8 +335,10 @@ fn put_event(audit: &TransactionalTree, seq: u64, e: &AuditEvent) -> TxResult<()
 }
 
 fn decode<T: DeserializeOwned>(tree: &str, key: &[u8], raw: &[u8]) -> Result<T> {
-    serde_json::from_slice(raw)
-        .map_err(|e| StoreError::Decode { key: keys::describe(tree, key), detail: e.to_string() })
+    serde_json::from_slice(raw).map_err(|e| StoreError::Decode {
+        key: keys::describe(tree, key),
+        detail: e.to_string(),
+    })
 }
 
 fn decode_tx<T: DeserializeOwned>(tree: &str, key: &[u8], raw: &[u8]) -> TxResult<T> {
@@ -323,5 +355,8 @@ fn decode_all<T: DeserializeOwned>(tree: &sled::Tree, name: &str) -> Result<Vec<
 }
 
 fn read_error(e: sled::Error) -> StoreError {
-    StoreError::Decode { key: String::new(), detail: e.to_string() }
+    StoreError::Decode {
+        key: String::new(),
+        detail: e.to_string(),
+    }
 }

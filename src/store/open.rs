@@ -7,10 +7,15 @@ use std::path::Path;
 use super::{Result, Store, StoreError, keys, schema};
 
 pub(super) fn open(path: &Path) -> Result<Store> {
-    create_private_dir(path)
-        .map_err(|e| StoreError::Io { path: path.to_path_buf(), detail: e.to_string() })?;
+    create_private_dir(path).map_err(|e| StoreError::Io {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
     let db = open_sled(path)?;
-    let damaged = |e: sled::Error| StoreError::Damaged { path: path.to_path_buf(), detail: e.to_string() };
+    let damaged = |e: sled::Error| StoreError::Damaged {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    };
     let store = Store {
         meta: db.open_tree(keys::META).map_err(damaged)?,
         visits: db.open_tree(keys::VISITS).map_err(damaged)?,
@@ -41,7 +46,10 @@ fn open_sled(path: &Path) -> Result<sled::Db> {
                 .cloned()
                 .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "panic while opening".into());
-            Err(StoreError::Damaged { path: path.to_path_buf(), detail })
+            Err(StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail,
+            })
         }
     }
 }
@@ -59,9 +67,15 @@ fn map_open_error(path: &Path, e: sled::Error) -> StoreError {
                 std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::NotFound
             ) =>
         {
-            StoreError::Io { path, detail: io.to_string() }
+            StoreError::Io {
+                path,
+                detail: io.to_string(),
+            }
         }
-        other => StoreError::Damaged { path, detail: other.to_string() },
+        other => StoreError::Damaged {
+            path,
+            detail: other.to_string(),
+        },
     }
 }
 
@@ -71,7 +85,10 @@ fn create_private_dir(path: &Path) -> std::io::Result<()> {
     if path.is_dir() {
         return Ok(());
     }
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path)
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
 }
 
 #[cfg(not(unix))]
@@ -83,7 +100,9 @@ fn create_private_dir(path: &Path) -> std::io::Result<()> {
 #[cfg(unix)]
 fn restrict_files(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
-    let Ok(entries) = std::fs::read_dir(path) else { return };
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
     for entry in entries.flatten() {
         let mode = if entry.path().is_dir() { 0o700 } else { 0o600 };
         let _ = std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode));

@@ -24,7 +24,11 @@ pub(super) fn ensure(store: &Store, migrations: &[Migration]) -> Result<()> {
         None => return Err(damaged(store, "schema version missing".into())),
     };
     if found > current {
-        return Err(StoreError::TooNew { path: store.path.clone(), found, supported: current });
+        return Err(StoreError::TooNew {
+            path: store.path.clone(),
+            found,
+            supported: current,
+        });
     }
     if found == 0 {
         return Err(damaged(store, "schema version 0".into()));
@@ -37,10 +41,15 @@ pub(super) fn ensure(store: &Store, migrations: &[Migration]) -> Result<()> {
 }
 
 fn read_version(store: &Store) -> Result<Option<u32>> {
-    let raw = store.meta.get(keys::SCHEMA_VERSION).map_err(|e| damaged(store, e.to_string()))?;
+    let raw = store
+        .meta
+        .get(keys::SCHEMA_VERSION)
+        .map_err(|e| damaged(store, e.to_string()))?;
     raw.map(|r| {
-        let bytes: [u8; 4] =
-            r.as_ref().try_into().map_err(|_| damaged(store, "bad schema version".into()))?;
+        let bytes: [u8; 4] = r
+            .as_ref()
+            .try_into()
+            .map_err(|_| damaged(store, "bad schema version".into()))?;
         Ok(u32::from_be_bytes(bytes))
     })
     .transpose()
@@ -56,7 +65,10 @@ fn write_version(store: &Store, v: u32) -> Result<()> {
 }
 
 fn damaged(store: &Store, detail: String) -> StoreError {
-    StoreError::Damaged { path: store.path.clone(), detail }
+    StoreError::Damaged {
+        path: store.path.clone(),
+        detail,
+    }
 }
 
 /// Rebuilds every list summary from its visit; summaries are derived data, so a migration that
@@ -70,7 +82,10 @@ pub(super) fn rebuild_summaries(store: &Store) -> Result<()> {
             .insert(keys::visit_key(v.id), bytes)
             .map_err(|e| StoreError::Write(e.to_string()))?;
     }
-    store.db.flush().map_err(|e| StoreError::Write(e.to_string()))?;
+    store
+        .db
+        .flush()
+        .map_err(|e| StoreError::Write(e.to_string()))?;
     Ok(())
 }
 
@@ -79,7 +94,10 @@ mod tests {
     use super::*;
 
     fn bump_marker(store: &Store) -> Result<()> {
-        store.meta.insert(b"migrated", b"yes").map_err(|e| StoreError::Write(e.to_string()))?;
+        store
+            .meta
+            .insert(b"migrated", b"yes")
+            .map_err(|e| StoreError::Write(e.to_string()))?;
         Ok(())
     }
 
@@ -104,7 +122,11 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         write_version(&store, 7).unwrap();
         match ensure(&store, MIGRATIONS) {
-            Err(StoreError::TooNew { found: 7, supported: 1, .. }) => {}
+            Err(StoreError::TooNew {
+                found: 7,
+                supported: 1,
+                ..
+            }) => {}
             other => panic!("expected TooNew, got {other:?}"),
         }
     }
@@ -114,7 +136,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let v = crate::demo::karo_visit();
-        store.create(&v, &crate::domain::Stamp::new(v.created, "t")).unwrap();
+        store
+            .create(&v, &crate::domain::Stamp::new(v.created, "t"))
+            .unwrap();
         store.summaries.clear().unwrap();
         assert!(store.summaries().unwrap().is_empty());
         rebuild_summaries(&store).unwrap();
