@@ -93,8 +93,8 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) -> Result<(),
     Ok(())
 }
 
-/// The text for `key` in `lang`.
-pub fn t(lang: Lang, key: &'static str) -> &'static str {
+/// The text for `key` in `lang`; an unknown key shows itself.
+pub fn t(lang: Lang, key: &str) -> &str {
     match CATALOGUE.get(key) {
         Some((id, en)) => match lang {
             Lang::En => en.as_deref().unwrap_or(id),
@@ -105,7 +105,7 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
 }
 
 /// The text for `key` with `{0}`, `{1}`… replaced by `args`.
-pub fn tf(lang: Lang, key: &'static str, args: &[&dyn Display]) -> String {
+pub fn tf(lang: Lang, key: &str, args: &[&dyn Display]) -> String {
     let mut s = t(lang, key).to_string();
     for (i, a) in args.iter().enumerate() {
         s = s.replace(&format!("{{{i}}}"), &a.to_string());

@@ -36,6 +36,9 @@ pub struct TrashEntry {
     pub visit: Visit,
 }
 
+/// Cheap to clone: sled's handles are reference-counted, so a clone shares the one open database
+/// (the search worker reads through one).
+#[derive(Clone)]
 pub struct Store {
     db: sled::Db,
     meta: sled::Tree,
