@@ -81,7 +81,7 @@ mod tests {
     fn left_truncation_keeps_the_end() {
         assert_eq!(
             truncate_left("/home/auditor/.local/share/pantau/db", 12),
-            "…/pantau/db"
+            "…e/pantau/db"
         );
     }
 
