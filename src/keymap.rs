@@ -93,7 +93,7 @@ impl Action {
     }
 
     /// Catalogue key of the action's description.
-    pub fn label_key(self) -> String {
+    pub fn catalogue_label(self) -> String {
         format!("action.{}", self.name())
     }
 }
@@ -178,16 +178,16 @@ impl KeyCombo {
 }
 
 /// How a key name from the keymap is shown to people ("up" → "↑", "ctrl-c" → "Ctrl-C").
-pub fn display_key(name: &str) -> String {
+pub fn key_for_people(name: &str) -> String {
     let lower = name.to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("ctrl-") {
         return format!(
             "Ctrl-{}",
-            display_key(&name[name.len() - rest.len()..]).to_uppercase()
+            key_for_people(&name[name.len() - rest.len()..]).to_uppercase()
         );
     }
     if let Some(rest) = lower.strip_prefix("alt-") {
-        return format!("Alt-{}", display_key(&name[name.len() - rest.len()..]));
+        return format!("Alt-{}", key_for_people(&name[name.len() - rest.len()..]));
     }
     match lower.as_str() {
         "up" => "↑".into(),
@@ -337,7 +337,7 @@ impl Keymap {
     pub fn keys_label(&self, ctx: Context, action: Action) -> String {
         self.keys(ctx, action)
             .iter()
-            .map(|k| display_key(k))
+            .map(|k| key_for_people(k))
             .collect::<Vec<_>>()
             .join("/")
     }
@@ -358,7 +358,7 @@ impl Keymap {
                 own
             };
             if let Some(k) = keys.first() {
-                out.push((display_key(k), *a));
+                out.push((key_for_people(k), *a));
             }
         }
         out
@@ -477,27 +477,27 @@ mod tests {
             for (k, a) in km.bar(ctx) {
                 assert!(!k.is_empty());
                 assert!(
-                    crate::i18n::has_key(&a.label_key()),
+                    crate::i18n::has_key(&a.catalogue_label()),
                     "no label for {}",
-                    a.label_key()
+                    a.catalogue_label()
                 );
             }
         }
         for (_, a) in km.rows() {
             assert!(
-                crate::i18n::has_key(&a.label_key()),
+                crate::i18n::has_key(&a.catalogue_label()),
                 "no label for {}",
-                a.label_key()
+                a.catalogue_label()
             );
         }
     }
 
     #[test]
     fn key_names_display_for_people() {
-        assert_eq!(display_key("up"), "↑");
-        assert_eq!(display_key("ctrl-c"), "Ctrl-C");
-        assert_eq!(display_key("f1"), "F1");
-        assert_eq!(display_key("G"), "G");
+        assert_eq!(key_for_people("up"), "↑");
+        assert_eq!(key_for_people("ctrl-c"), "Ctrl-C");
+        assert_eq!(key_for_people("f1"), "F1");
+        assert_eq!(key_for_people("G"), "G");
         assert_eq!(KeyCombo::parse("f13"), None);
         assert_eq!(
             KeyCombo::parse("f"),

@@ -178,7 +178,7 @@ fn help_lists_every_key_of_the_keymap() {
         if ctx == pantau::keymap::Context::Help {
             continue;
         }
-        let label = pantau::i18n::t(Lang::En, &action.label_key()).to_string();
+        let label = pantau::i18n::t(Lang::En, &action.catalogue_label()).to_string();
         assert!(screen.contains(&label), "help lacks {label}\n{screen}");
         assert!(screen.contains(&h.app.keymap.keys_label(ctx, action)));
     }

@@ -35,6 +35,11 @@ pub fn id_from_key(key: &[u8]) -> Option<Uuid> {
     Some(Uuid::from_bytes(key.get(..16)?.try_into().ok()?))
 }
 
+/// The sequence number of an audit key.
+pub fn seq_from_key(key: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(key.get(16..24)?.try_into().ok()?))
+}
+
 /// A key for messages: the visit id, and the sequence for audit keys.
 pub fn describe(tree: &str, key: &[u8]) -> String {
     match (id_from_key(key), key.get(16..24)) {

@@ -74,7 +74,7 @@ impl Store {
         let event = self.event(&v, stamp, AuditAction::Create, "", vec![change]);
         let seq = self.next_seq()?;
         let key = keys::visit_key(v.id);
-        self.commit(|visits, summaries, trash, audit| {
+        self.commit(v.id, seq, |visits, summaries, trash, audit| {
             if visits.get(key)?.is_some() || trash.get(key)?.is_some() {
                 return abort(StoreError::AlreadyExists(v.id));
             }
@@ -96,7 +96,7 @@ impl Store {
     ) -> Result<Option<Visit>> {
         let seq = self.next_seq()?;
         let key = keys::visit_key(visit.id);
-        self.commit(|visits, summaries, _trash, audit| {
+        self.commit(visit.id, seq, |visits, summaries, _trash, audit| {
             let Some(raw) = visits.get(key)? else {
                 return abort(StoreError::NotFound(visit.id.to_string()));
             };
@@ -129,7 +129,7 @@ impl Store {
     pub fn delete(&self, id: Uuid, stamp: &Stamp) -> Result<()> {
         let seq = self.next_seq()?;
         let key = keys::visit_key(id);
-        self.commit(|visits, summaries, trash, audit| {
+        self.commit(id, seq, |visits, summaries, trash, audit| {
             let Some(raw) = visits.get(key)? else {
                 return abort(StoreError::NotFound(id.to_string()));
             };
@@ -156,7 +156,7 @@ impl Store {
     pub fn restore(&self, id: Uuid, stamp: &Stamp) -> Result<Visit> {
         let seq = self.next_seq()?;
         let key = keys::visit_key(id);
-        self.commit(|visits, summaries, trash, audit| {
+        self.commit(id, seq, |visits, summaries, trash, audit| {
             let Some(raw) = trash.get(key)? else {
                 return abort(StoreError::NotFound(id.to_string()));
             };
@@ -283,10 +283,13 @@ impl Store {
             .map_err(|e| StoreError::Write(e.to_string()))
     }
 
-    /// Runs `f` as one transaction over the visit trees, then flushes.
+    /// Runs `f` as one transaction over the visit trees, then flushes. When `f` wrote the audit
+    /// event `seq` of `visit`, records `seq` as the last commit (see [`open::record_commit`]).
     /// `f` may run more than once (sled retries on conflict), so it must have no side effects.
     fn commit<T>(
         &self,
+        visit: Uuid,
+        seq: u64,
         f: impl Fn(
             &TransactionalTree,
             &TransactionalTree,
@@ -303,6 +306,13 @@ impl Store {
         self.db
             .flush()
             .map_err(|e| StoreError::Write(e.to_string()))?;
+        if self
+            .audit
+            .contains_key(keys::audit_key(visit, seq))
+            .unwrap_or(false)
+        {
+            open::record_commit(&self.path, seq);
+        }
         Ok(out)
     }
 }

@@ -43,7 +43,7 @@ pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
     let mut spans = Vec::new();
     let mut used = 0usize;
     for (key, action) in app.keymap.bar(ctx) {
-        let label = t(app.lang, &action.label_key()).to_string();
+        let label = t(app.lang, &action.catalogue_label()).to_string();
         let w = key.width() + label.width() + 3;
         if used + w > area.width as usize {
             break;
