@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod format;
+pub mod guide;
 pub mod i18n;
 pub mod keymap;
 pub mod paths;
