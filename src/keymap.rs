@@ -20,10 +20,19 @@ pub enum Context {
     Trash,
     Help,
     Confirm,
+    Audit,
+    Interview,
+    Field,
+    Text,
+    Pick,
+    Goto,
+    CheckView,
+    Note,
+    Reason,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 17] = [
         Context::Global,
         Context::List,
         Context::Search,
@@ -32,6 +41,15 @@ impl Context {
         Context::Trash,
         Context::Help,
         Context::Confirm,
+        Context::Audit,
+        Context::Interview,
+        Context::Field,
+        Context::Text,
+        Context::Pick,
+        Context::Goto,
+        Context::CheckView,
+        Context::Note,
+        Context::Reason,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,12 +62,24 @@ impl Context {
             Context::Trash => "trash",
             Context::Help => "help",
             Context::Confirm => "confirm",
+            Context::Audit => "audit",
+            Context::Interview => "interview",
+            Context::Field => "field",
+            Context::Text => "text",
+            Context::Pick => "pick",
+            Context::Goto => "goto",
+            Context::CheckView => "check_view",
+            Context::Note => "note",
+            Context::Reason => "reason",
         }
     }
 
     /// Contexts where typing goes into a text box, so global single-letter keys must not fire.
     pub fn is_text_entry(self) -> bool {
-        matches!(self, Context::Search)
+        matches!(
+            self,
+            Context::Search | Context::Field | Context::Text | Context::Goto | Context::Note | Context::Reason
+        )
     }
 }
 
@@ -82,6 +112,37 @@ pub enum Action {
     Close,
     Yes,
     No,
+    Edit,
+    AuditLog,
+    PrevField,
+    NextField,
+    Left,
+    Right,
+    Section1,
+    Section2,
+    Section3,
+    Section4,
+    Section5,
+    Section6,
+    Section7,
+    Section8,
+    Section9,
+    Section10,
+    AddItem,
+    DeleteItem,
+    Undo,
+    MoveUp,
+    MoveDown,
+    QuickNote,
+    Goto,
+    Check,
+    Finalise,
+    Amend,
+    Save,
+    Toggle,
+    Commit,
+    CommitNext,
+    CommitPrev,
 }
 
 impl Action {
@@ -90,6 +151,14 @@ impl Action {
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default()
+    }
+
+    /// For the "jump to section N" actions, the section's index.
+    pub fn section_index(self) -> Option<usize> {
+        use Action::*;
+        [Section1, Section2, Section3, Section4, Section5, Section6, Section7, Section8, Section9, Section10]
+            .iter()
+            .position(|a| *a == self)
     }
 
     /// Catalogue key of the action's description.
@@ -314,7 +383,10 @@ impl Keymap {
         if let Some(a) = self.lookup.get(&(ctx, combo)) {
             return Some(*a);
         }
-        let overlay = matches!(ctx, Context::Help | Context::Confirm);
+        let overlay = !matches!(
+            ctx,
+            Context::List | Context::Detail | Context::History | Context::Trash | Context::Audit | Context::Interview
+        );
         if overlay || (ctx.is_text_entry() && !combo.mods.contains(KeyModifiers::CONTROL)) {
             return self
                 .lookup

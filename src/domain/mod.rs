@@ -6,6 +6,7 @@
 mod answer;
 mod audit;
 mod diff;
+mod digest;
 mod items;
 mod people;
 mod region;
@@ -15,6 +16,7 @@ mod visit;
 
 pub use answer::{Answer, AnswerValue, YesPartialNo};
 pub use audit::{AuditAction, AuditEvent, Stamp, current_user};
+pub use digest::{canonical, digest};
 pub use diff::{FieldChange, apply_changes, diff_values};
 pub use items::{
     Figure, Handover, HandoverKind, Note, Obstacle, ObstacleCategory, Scope, Strategy,
