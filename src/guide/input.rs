@@ -765,13 +765,12 @@ pub fn parse_datetime(input: &str, cx: &InputContext<'_>) -> Result<DateTime<Fix
     }
     let mut zone = cx.zone;
     // A zone at the end, separate or attached to the time ("14:00+07:00", "14.00wib").
-    if rest.len() >= 2 {
-        if let Some(last) = rest.last()
-            && !matches!(*last, "am" | "pm" | "a.m." | "p.m.")
-        {
-            zone = parse_zone(last)?;
-            rest.pop();
-        }
+    if rest.len() >= 2
+        && let Some(last) = rest.last()
+        && !matches!(*last, "am" | "pm" | "a.m." | "p.m.")
+    {
+        zone = parse_zone(last)?;
+        rest.pop();
     }
     let mut time_tok = rest[0].to_string();
     if rest.len() == 1 {
