@@ -249,3 +249,20 @@ fn load_reports_unreadable_and_invalid_files() {
     );
     assert!(guide::load(None).is_ok());
 }
+
+#[test]
+fn binding_ratio_and_list_errors_are_reported() {
+    assert_lines(
+        errors("invalid-misc.toml", Lang::En),
+        &[
+            "11:13: min_items is only for list sections (kind = \"attendees\", …)",
+            "15:8: option \"rapat\" is not a visit kind (audiensi, monev, kunjungan_lapangan, daring, other)",
+            "24:1: `min` does not apply to a question of type text",
+            "30:8: visit field \"venue\" is already bound to another question",
+            "31:9: `label` must be text or { id = \"…\", en = \"…\" }",
+            "42:9: the ratio's `part` and `whole` name the same question",
+            "53:31: the condition's `in` list is empty",
+            "57:10: strategy number 0 must be between 1 and 255",
+        ],
+    );
+}
