@@ -338,3 +338,31 @@ fn local_text_falls_back_to_indonesian() {
     assert_eq!(t.get(Lang::En), "Attendees");
     assert_eq!(t.get(Lang::Id), "Peserta");
 }
+
+mod loader_never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn on_any_text(s in any::<String>()) {
+            let _ = parse(&s);
+        }
+
+        #[test]
+        fn on_mutations_of_the_shipped_guide(at in 0usize..DEFAULT_SOURCE.len(), len in 0usize..40, junk in "[\\[\\]{}=\",a-z0-9 \n]{0,8}") {
+            let mut s = DEFAULT_SOURCE.to_string();
+            let mut start = at.min(s.len());
+            while !s.is_char_boundary(start) { start -= 1; }
+            let mut end = (start + len).min(s.len());
+            while !s.is_char_boundary(end) { end -= 1; }
+            s.replace_range(start..end, &junk);
+            if let Err(errs) = parse(&s) {
+                for e in errs {
+                    prop_assert!(e.line >= 1 && e.col >= 1);
+                    let _ = e.message(Lang::Id);
+                }
+            }
+        }
+    }
+}
