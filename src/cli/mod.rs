@@ -1,7 +1,10 @@
 //! Command-line interface: arguments (clap) and the subcommands that do not need the TUI.
 
 mod commands;
+mod guide_cmd;
 mod show;
+
+pub use guide_cmd::{GuideCommand, active_guide};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +27,9 @@ pub struct Cli {
     /// Language of messages and screens (or PANTAU_LANG)
     #[arg(long, global = true, value_enum)]
     pub lang: Option<Lang>,
+    /// Interview guide file to use instead of the built-in Inpres 2/2021 guide (or PANTAU_GUIDE)
+    #[arg(long, global = true, env = "PANTAU_GUIDE", value_name = "PATH")]
+    pub guide: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -47,12 +53,27 @@ pub enum Command {
     },
     /// Verify the database: decode every record and replay every visit's history
     Check,
+    /// Interview guides: `pantau guide check PATH` validates a guide file
+    Guide {
+        #[command(subcommand)]
+        command: GuideCommand,
+    },
 }
 
 /// Exit codes: 0 fine, 1 the request failed (nothing found, problems reported),
 /// 2 the database cannot be used (in use, damaged, unreadable).
 pub fn run(cli: Cli) -> ExitCode {
     let lang = resolve_lang(cli.lang);
+    // Guide files need no database; an invalid --guide stops before the TUI starts.
+    if let Some(Command::Guide { command }) = &cli.command {
+        return guide_cmd::run(command, lang);
+    }
+    if cli.command.is_none()
+        && let Err(msg) = active_guide(cli.guide.as_deref(), lang)
+    {
+        eprintln!("{msg}");
+        return ExitCode::from(1);
+    }
     let Some(db) = cli.db.clone().or_else(crate::paths::default_db) else {
         eprintln!("{}", t(lang, "cli.no_data_dir"));
         return ExitCode::from(2);
@@ -67,6 +88,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::List { json }) => commands::list(&store, lang, json),
         Some(Command::Show { id, json }) => commands::show(&store, lang, &id, json),
         Some(Command::Check) => commands::check(&store, lang),
+        Some(Command::Guide { .. }) => Ok(ExitCode::SUCCESS), // handled above
     };
     match result {
         Ok(code) => code,
