@@ -78,7 +78,12 @@ impl Context {
     pub fn is_text_entry(self) -> bool {
         matches!(
             self,
-            Context::Search | Context::Field | Context::Text | Context::Goto | Context::Note | Context::Reason
+            Context::Search
+                | Context::Field
+                | Context::Text
+                | Context::Goto
+                | Context::Note
+                | Context::Reason
         )
     }
 }
@@ -156,9 +161,12 @@ impl Action {
     /// For the "jump to section N" actions, the section's index.
     pub fn section_index(self) -> Option<usize> {
         use Action::*;
-        [Section1, Section2, Section3, Section4, Section5, Section6, Section7, Section8, Section9, Section10]
-            .iter()
-            .position(|a| *a == self)
+        [
+            Section1, Section2, Section3, Section4, Section5, Section6, Section7, Section8,
+            Section9, Section10,
+        ]
+        .iter()
+        .position(|a| *a == self)
     }
 
     /// Catalogue key of the action's description.
@@ -385,7 +393,12 @@ impl Keymap {
         }
         let overlay = !matches!(
             ctx,
-            Context::List | Context::Detail | Context::History | Context::Trash | Context::Audit | Context::Interview
+            Context::List
+                | Context::Detail
+                | Context::History
+                | Context::Trash
+                | Context::Audit
+                | Context::Interview
         );
         if overlay || (ctx.is_text_entry() && !combo.mods.contains(KeyModifiers::CONTROL)) {
             return self

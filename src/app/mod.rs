@@ -3,22 +3,28 @@
 //! store and feeds the results back as [`Msg`]s. Rendering (`crate::ui`) only reads the state.
 
 pub mod history;
+pub mod interview;
 pub mod list;
 pub mod query;
 
 use std::cell::Cell;
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset};
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 use uuid::Uuid;
 
-use crate::domain::{Visit, VisitSummary};
+use crate::domain::{Attendee, AuditAction, AuditEvent, District, Visit, VisitSummary, new_id};
+use crate::guide::Guide;
 use crate::i18n::Lang;
 use crate::keymap::{Action, Context, Keymap};
 use crate::search::Hit;
 use crate::store::TrashEntry;
 use history::DistrictHistory;
+use interview::{Editor, Interview, Popup, ReasonFor};
 use list::VisitList;
 use query::Query;
 
@@ -28,6 +34,8 @@ pub enum Screen {
     Detail,
     History,
     Trash,
+    Interview,
+    Audit,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,9 +58,29 @@ pub enum Effect {
     Restore(Uuid),
     LoadTrash,
     LoadHistory(String),
-    Search { generation: u64, text: String },
+    Search {
+        generation: u64,
+        text: String,
+    },
     SaveLang(Lang),
     LoadDemo,
+    /// Store a new visit and open it in the interview.
+    CreateVisit(Box<Visit>),
+    OpenInterview(Uuid),
+    SaveVisit {
+        visit: Box<Visit>,
+        action: AuditAction,
+        reason: String,
+    },
+    /// Where the auditor is in a visit's interview, to return there next time.
+    SavePosition {
+        id: Uuid,
+        section: usize,
+        row: usize,
+    },
+    LoadSuggestions(String),
+    LoadAudit(Uuid),
+    ReloadList,
 }
 
 /// Results of effects, back from the runtime.
@@ -73,6 +101,15 @@ pub enum Msg {
     },
     /// A write or read failed; the text is already in the user's language.
     Failed(String),
+    InterviewLoaded {
+        visit: Box<Visit>,
+        section: usize,
+        row: usize,
+    },
+    VisitSaved(Box<Visit>),
+    SaveFailed(String),
+    Suggestions(Vec<Attendee>),
+    AuditLoaded(Vec<AuditEvent>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,8 +152,21 @@ pub struct TrashView {
     pub selected: usize,
 }
 
+#[derive(Debug, Default)]
+pub struct AuditView {
+    pub events: Vec<AuditEvent>,
+    pub scroll: Cell<usize>,
+    pub page: Cell<usize>,
+}
+
 pub struct App {
     pub lang: Lang,
+    /// The interview guide new visits are taken with.
+    pub guide: Arc<Guide>,
+    /// Who is at the keyboard, for finalisation records.
+    pub user: String,
+    /// The current time, set by the runtime before each key (a fixed one in tests).
+    pub now: Option<DateTime<FixedOffset>>,
     pub keymap: Keymap,
     /// Shown in the status line.
     pub db_label: String,
@@ -128,14 +178,25 @@ pub struct App {
     pub detail: Option<Detail>,
     pub history: HistoryView,
     pub trash: TrashView,
+    pub interview: Option<Interview>,
+    pub audit: AuditView,
     pub status: Status,
     pub quit: bool,
 }
 
 impl App {
-    pub fn new(lang: Lang, keymap: Keymap, db_label: String, visits: Vec<VisitSummary>) -> App {
+    pub fn new(
+        lang: Lang,
+        keymap: Keymap,
+        db_label: String,
+        visits: Vec<VisitSummary>,
+        guide: Arc<Guide>,
+    ) -> App {
         let mut app = App {
             lang,
+            guide,
+            user: crate::domain::current_user(),
+            now: None,
             keymap,
             db_label,
             screen: Screen::List,
@@ -146,6 +207,8 @@ impl App {
             detail: None,
             history: HistoryView::default(),
             trash: TrashView::default(),
+            interview: None,
+            audit: AuditView::default(),
             status: Status::None,
             quit: false,
         };
@@ -164,6 +227,29 @@ impl App {
             (None, Screen::Detail) => Context::Detail,
             (None, Screen::History) => Context::History,
             (None, Screen::Trash) => Context::Trash,
+            (None, Screen::Audit) => Context::Audit,
+            (None, Screen::Interview) => match &self.interview {
+                Some(iv) => match (&iv.popup, &iv.editor) {
+                    (Some(Popup::Goto { .. }), _) => Context::Goto,
+                    (Some(Popup::Check { .. }), _) => Context::CheckView,
+                    (Some(Popup::Note { .. }), _) => Context::Note,
+                    (Some(Popup::Reason { .. }), _) => Context::Reason,
+                    (Some(Popup::ConfirmFinal), _) => Context::Confirm,
+                    (None, Some((_, Editor::Line { .. }))) => Context::Field,
+                    (None, Some((_, Editor::Multi { .. }))) => Context::Text,
+                    (None, Some((_, Editor::Pick { .. }))) => Context::Pick,
+                    (None, None) => Context::Interview,
+                },
+                None => Context::List,
+            },
+        }
+    }
+
+    /// Sets the clock for the next key (notes are stamped with it).
+    pub fn tick(&mut self, now: DateTime<FixedOffset>) {
+        self.now = Some(now);
+        if let Some(iv) = self.interview.as_mut() {
+            iv.now = Some(now);
         }
     }
 
@@ -173,13 +259,55 @@ impl App {
             return Vec::new();
         }
         let ctx = self.context();
-        match self.keymap.action(ctx, &key) {
-            Some(action) => self.update(action),
-            None if ctx == Context::Search => {
-                self.search.input.handle_event(&Event::Key(key));
-                self.apply_query()
+        let action = self.keymap.action(ctx, &key);
+        if matches!(action, Some(Action::ForceQuit) | Some(Action::Help)) {
+            return self.update(action.unwrap_or(Action::Help));
+        }
+        match ctx {
+            Context::Field | Context::Text | Context::Pick => {
+                let (guide, lang) = (Arc::clone(&self.guide), self.lang);
+                let Some(iv) = self.interview.as_mut() else {
+                    return vec![];
+                };
+                // Enter on a highlighted suggestion fills the attendee from an earlier visit.
+                if matches!(action, Some(Action::CommitNext) | Some(Action::Commit))
+                    && let Some((
+                        _,
+                        Editor::Line {
+                            suggestion: Some(i),
+                            ..
+                        },
+                    )) = &iv.editor
+                {
+                    let i = *i;
+                    return iv.accept_suggestion(i);
+                }
+                let effects = iv.on_editor_key(&guide, lang, key, action);
+                self.with_position(effects)
             }
-            None => Vec::new(),
+            Context::Goto | Context::Note | Context::Reason if action.is_none() => {
+                if let Some(iv) = self.interview.as_mut() {
+                    match iv.popup.as_mut() {
+                        Some(Popup::Goto { input, cursor }) => {
+                            input.handle_event(&Event::Key(key));
+                            *cursor = 0;
+                        }
+                        Some(Popup::Note { input }) | Some(Popup::Reason { input, .. }) => {
+                            input.handle_event(&Event::Key(key));
+                        }
+                        _ => {}
+                    }
+                }
+                vec![]
+            }
+            _ => match action {
+                Some(action) => self.update(action),
+                None if ctx == Context::Search => {
+                    self.search.input.handle_event(&Event::Key(key));
+                    self.apply_query()
+                }
+                None => Vec::new(),
+            },
         }
     }
 
@@ -214,10 +342,21 @@ impl App {
             }
             (Context::Confirm, Yes) => match self.overlay.take() {
                 Some(Overlay::Confirm(Confirm::Delete { id, .. })) => vec![Effect::Delete(id)],
-                _ => vec![],
+                _ => {
+                    let user = self.user.clone();
+                    let Some(iv) = self.interview.as_mut() else {
+                        return vec![];
+                    };
+                    iv.popup = None;
+                    let effects = iv.finalise(&user, "");
+                    self.with_position(effects)
+                }
             },
             (Context::Confirm, No) => {
                 self.overlay = None;
+                if let Some(iv) = self.interview.as_mut() {
+                    iv.popup = None;
+                }
                 vec![]
             }
             (Context::Search, Accept) => {
@@ -227,6 +366,30 @@ impl App {
             (Context::Search, Cancel) => {
                 self.search.active = false;
                 self.clear_search()
+            }
+            (Context::Interview, Back) => self.leave_item_or_interview(),
+            (Context::Interview, a) => {
+                let (guide, lang) = (Arc::clone(&self.guide), self.lang);
+                let Some(iv) = self.interview.as_mut() else {
+                    return vec![];
+                };
+                let effects = iv.on_action(&guide, lang, a);
+                self.with_position(effects)
+            }
+            (Context::Goto | Context::CheckView | Context::Note | Context::Reason, a) => {
+                self.popup_action(a)
+            }
+            (Context::Audit, a) => {
+                let (s, page) = (self.audit.scroll.get(), self.audit.page.get().max(1));
+                match a {
+                    Back => self.screen = Screen::Detail,
+                    Up => self.audit.scroll.set(s.saturating_sub(1)),
+                    Down => self.audit.scroll.set(s + 1),
+                    PageUp => self.audit.scroll.set(s.saturating_sub(page)),
+                    PageDown => self.audit.scroll.set(s + page),
+                    _ => {}
+                }
+                vec![]
             }
             (Context::List, a) => self.list_action(a),
             (Context::Detail, a) => self.detail_action(a),
@@ -281,10 +444,10 @@ impl App {
                 return vec![Effect::LoadTrash];
             }
             LoadDemo => return vec![Effect::LoadDemo],
-            NewVisit => {
-                self.status = Status::Notice {
-                    key: "notice.new_visit_pending",
-                    arg: String::new(),
+            NewVisit => return vec![Effect::CreateVisit(Box::new(self.new_visit()))],
+            Edit => {
+                if let Some(id) = self.list.selected_summary().map(|s| s.id) {
+                    return vec![Effect::OpenInterview(id)];
                 }
             }
             _ => {}
@@ -312,6 +475,13 @@ impl App {
                 if let Some(code) = d.visit.as_ref().map(|v| v.district.code.clone()) {
                     return self.open_history(code, Screen::Detail);
                 }
+            }
+            Edit => return vec![Effect::OpenInterview(d.id)],
+            AuditLog => {
+                let id = d.id;
+                self.audit = AuditView::default();
+                self.screen = Screen::Audit;
+                return vec![Effect::LoadAudit(id)];
             }
             _ => {}
         }
@@ -359,6 +529,138 @@ impl App {
             _ => {}
         }
         vec![]
+    }
+
+    /// A fresh draft for the interview: the guide's standard strategies, the meeting starting now.
+    fn new_visit(&self) -> Visit {
+        let now = self
+            .now
+            .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+        let mut v = Visit::new(new_id(), District::new("", ""), now.to_utc());
+        self.guide.start_visit(&mut v, new_id);
+        v.start = Some(now);
+        v
+    }
+
+    /// Every save also records where the auditor is, written before the save's flush.
+    fn with_position(&self, mut effects: Vec<Effect>) -> Vec<Effect> {
+        if let Some(iv) = &self.interview
+            && let Some(i) = effects
+                .iter()
+                .position(|e| matches!(e, Effect::SaveVisit { .. }))
+        {
+            effects.insert(
+                i,
+                Effect::SavePosition {
+                    id: iv.visit.id,
+                    section: iv.section,
+                    row: iv.row,
+                },
+            );
+        }
+        effects
+    }
+
+    fn leave_item_or_interview(&mut self) -> Vec<Effect> {
+        let Some(iv) = self.interview.as_mut() else {
+            self.screen = Screen::List;
+            return vec![];
+        };
+        if iv.item.is_some() {
+            iv.item = None;
+            return vec![];
+        }
+        if iv.outline {
+            iv.outline = false;
+            return vec![];
+        }
+        let pos = Effect::SavePosition {
+            id: iv.visit.id,
+            section: iv.section,
+            row: iv.row,
+        };
+        let reopen = self.detail.as_ref().is_some_and(|d| d.id == iv.visit.id);
+        self.screen = if reopen { Screen::Detail } else { Screen::List };
+        let mut effects = vec![pos, Effect::ReloadList];
+        if reopen {
+            effects.push(Effect::LoadVisit(iv.visit.id));
+        }
+        self.interview = None;
+        effects
+    }
+
+    fn popup_action(&mut self, action: Action) -> Vec<Effect> {
+        use Action::*;
+        let (guide, lang, user) = (Arc::clone(&self.guide), self.lang, self.user.clone());
+        let Some(iv) = self.interview.as_mut() else {
+            return vec![];
+        };
+        let Some(popup) = iv.popup.as_mut() else {
+            return vec![];
+        };
+        let effects = match (popup, action) {
+            (Popup::Goto { cursor, .. }, Up) | (Popup::Check { cursor }, Up) => {
+                *cursor = cursor.saturating_sub(1);
+                vec![]
+            }
+            (Popup::Goto { cursor, input }, Down) => {
+                let n = interview::goto_matches(&guide, lang, input.value()).len();
+                *cursor = (*cursor + 1).min(n.saturating_sub(1));
+                vec![]
+            }
+            (Popup::Check { cursor }, Down) => {
+                let n = guide.check(&iv.visit).len();
+                *cursor = (*cursor + 1).min(n.saturating_sub(1));
+                vec![]
+            }
+            (Popup::Goto { cursor, input }, Open) => {
+                let target = interview::goto_matches(&guide, lang, input.value())
+                    .into_iter()
+                    .nth(*cursor);
+                iv.popup = None;
+                if let Some(m) = target {
+                    iv.jump_to(&guide, &m.section, m.question.as_deref());
+                }
+                vec![]
+            }
+            (Popup::Check { cursor }, Open) => {
+                let item = guide.check(&iv.visit).into_iter().nth(*cursor);
+                iv.popup = None;
+                if let Some(item) = item {
+                    iv.jump_to(&guide, &item.section, item.question.as_deref());
+                }
+                vec![]
+            }
+            (Popup::Note { input }, Commit) => {
+                let text = input.value().to_string();
+                iv.popup = None;
+                iv.add_note(&guide, &text)
+            }
+            (Popup::Note { input }, Cancel) => {
+                // Keep the draft: closing the box must not lose a sentence.
+                iv.note_draft = input.value().to_string();
+                iv.popup = None;
+                vec![]
+            }
+            (Popup::Reason { input, purpose }, Commit) => {
+                let reason = input.value().trim().to_string();
+                if reason.is_empty() {
+                    return vec![];
+                }
+                let purpose = *purpose;
+                iv.popup = None;
+                match purpose {
+                    ReasonFor::Finalise => iv.finalise(&user, &reason),
+                    ReasonFor::Amend => iv.amend(&reason),
+                }
+            }
+            (_, Cancel) | (_, Close) => {
+                iv.popup = None;
+                vec![]
+            }
+            _ => vec![],
+        };
+        self.with_position(effects)
     }
 
     fn open_visit(&mut self, id: Uuid) -> Vec<Effect> {
@@ -441,6 +743,42 @@ impl App {
             }
             Msg::Notice { key, arg } => self.status = Status::Notice { key, arg },
             Msg::Failed(text) => self.status = Status::Error(text),
+            Msg::InterviewLoaded {
+                visit,
+                section,
+                row,
+            } => {
+                let code = visit.district.code.clone();
+                let mut iv = Interview::new(*visit, section, row);
+                iv.now = self.now;
+                self.interview = Some(iv);
+                self.screen = Screen::Interview;
+                if !code.is_empty() {
+                    return vec![Effect::LoadSuggestions(code)];
+                }
+            }
+            Msg::VisitSaved(v) => {
+                if let Some(iv) = self.interview.as_mut().filter(|iv| iv.visit.id == v.id) {
+                    iv.visit = *v;
+                    iv.unsaved = false;
+                }
+                self.status = Status::Notice {
+                    key: "notice.saved",
+                    arg: String::new(),
+                };
+            }
+            Msg::SaveFailed(text) => {
+                if let Some(iv) = self.interview.as_mut() {
+                    iv.unsaved = true;
+                }
+                self.status = Status::Error(text);
+            }
+            Msg::Suggestions(people) => {
+                if let Some(iv) = self.interview.as_mut() {
+                    iv.suggestions = people;
+                }
+            }
+            Msg::AuditLoaded(events) => self.audit.events = events,
         }
         vec![]
     }

@@ -68,12 +68,16 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Some(Command::Guide { command }) = &cli.command {
         return guide_cmd::run(command, lang);
     }
-    if cli.command.is_none()
-        && let Err(msg) = active_guide(cli.guide.as_deref(), lang)
-    {
-        eprintln!("{msg}");
-        return ExitCode::from(1);
-    }
+    let guide = match cli.command {
+        None => match active_guide(cli.guide.as_deref(), lang) {
+            Ok(g) => Some(g),
+            Err(msg) => {
+                eprintln!("{msg}");
+                return ExitCode::from(1);
+            }
+        },
+        Some(_) => None,
+    };
     let Some(db) = cli.db.clone().or_else(crate::paths::default_db) else {
         eprintln!("{}", t(lang, "cli.no_data_dir"));
         return ExitCode::from(2);
@@ -83,7 +87,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(e) => return fail(lang, &e),
     };
     let result = match cli.command {
-        None => crate::tui::run(&store, lang).map_err(|e| (e, 1)),
+        None => match guide {
+            Some(g) => crate::tui::run(&store, lang, g).map_err(|e| (e, 1)),
+            None => Ok(ExitCode::SUCCESS),
+        },
         Some(Command::Demo) => commands::demo(&store, lang),
         Some(Command::List { json }) => commands::list(&store, lang, json),
         Some(Command::Show { id, json }) => commands::show(&store, lang, &id, json),

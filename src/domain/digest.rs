@@ -11,7 +11,14 @@ use super::Visit;
 pub fn canonical(v: &Visit) -> String {
     let mut value = serde_json::to_value(v).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut value {
-        for k in ["revision", "updated", "status", "finalisation", "amendments", "conflicts"] {
+        for k in [
+            "revision",
+            "updated",
+            "status",
+            "finalisation",
+            "amendments",
+            "conflicts",
+        ] {
             map.remove(k);
         }
     }

@@ -16,8 +16,8 @@ mod visit;
 
 pub use answer::{Answer, AnswerValue, YesPartialNo};
 pub use audit::{AuditAction, AuditEvent, Stamp, current_user};
-pub use digest::{canonical, digest};
 pub use diff::{FieldChange, apply_changes, diff_values};
+pub use digest::{canonical, digest};
 pub use items::{
     Figure, Handover, HandoverKind, Note, Obstacle, ObstacleCategory, Scope, Strategy,
     StrategyStatus,

@@ -14,7 +14,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::{
     Bind, ChoiceList, ChoiceOption, Condition, Guide, LocalText, Question, QuestionType, Section,
-    SectionKind, StandardStrategy, visit_kind_from_key,
+    SectionKind, StandardStrategy, visit_kind_from_name,
 };
 use crate::domain::YesPartialNo;
 use crate::i18n::{Lang, t, tf};
@@ -985,7 +985,7 @@ fn question(
                         && let QuestionType::Choice(list) = &kind
                     {
                         for o in &list.options {
-                            if visit_kind_from_key(&o.key).is_none() {
+                            if visit_kind_from_name(&o.key).is_none() {
                                 cx.err(
                                     type_span.clone(),
                                     GuideErrorKind::BindKindOption(o.key.clone()),

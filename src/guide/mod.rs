@@ -369,7 +369,7 @@ impl Bind {
 }
 
 /// The Indonesian name used for a visit kind in guide files (the serde name of [`VisitKind`]).
-pub fn visit_kind_key(kind: VisitKind) -> &'static str {
+pub fn visit_kind_name(kind: VisitKind) -> &'static str {
     match kind {
         VisitKind::Audiensi => "audiensi",
         VisitKind::Monev => "monev",
@@ -379,10 +379,10 @@ pub fn visit_kind_key(kind: VisitKind) -> &'static str {
     }
 }
 
-pub fn visit_kind_from_key(key: &str) -> Option<VisitKind> {
+pub fn visit_kind_from_name(key: &str) -> Option<VisitKind> {
     VisitKind::ALL
         .into_iter()
-        .find(|k| visit_kind_key(*k) == key)
+        .find(|k| visit_kind_name(*k) == key)
 }
 
 /// A strategy every visit following this guide starts with.

@@ -6,7 +6,7 @@ use crate::format;
 use crate::i18n::{Lang, t, tf};
 
 use super::{
-    Bind, Guide, LocalText, Question, QuestionType, Section, visit_kind_from_key, visit_kind_key,
+    Bind, Guide, LocalText, Question, QuestionType, Section, visit_kind_from_name, visit_kind_name,
 };
 
 /// How far a section is: required questions answered of those required (the outline's "3/5"),
@@ -453,7 +453,7 @@ fn bound_value(b: Bind, v: &Visit) -> Option<AnswerValue> {
         }
         Bind::Start => v.start.map(AnswerValue::DateTime),
         Bind::Venue => non_empty(&v.venue),
-        Bind::Kind => Some(AnswerValue::Choice(visit_kind_key(v.kind).to_string())),
+        Bind::Kind => Some(AnswerValue::Choice(visit_kind_name(v.kind).to_string())),
         Bind::Purpose => non_empty(&v.purpose),
         Bind::Team => non_empty(&v.team.join(", ")),
         Bind::Instruction => non_empty(&v.instruction),
@@ -490,7 +490,7 @@ fn set_bound(b: Bind, v: &mut Visit, value: Option<AnswerValue>) -> Result<(), A
         Bind::Kind => {
             v.kind = match value {
                 Some(AnswerValue::Choice(k)) => {
-                    visit_kind_from_key(&k).ok_or(AnswerError::UnknownOption(k))?
+                    visit_kind_from_name(&k).ok_or(AnswerError::UnknownOption(k))?
                 }
                 _ => Default::default(),
             }

@@ -20,6 +20,13 @@ pub const AUDIT: &str = "audit";
 
 pub const SCHEMA_VERSION: &[u8] = b"schema_version";
 
+/// `meta`: "pos" ++ visit id → section u32 ++ row u32 (where the interview was left).
+pub fn position_slot(id: Uuid) -> Vec<u8> {
+    let mut k = b"pos".to_vec();
+    k.extend_from_slice(id.as_bytes());
+    k
+}
+
 pub fn visit_key(id: Uuid) -> [u8; 16] {
     *id.as_bytes()
 }

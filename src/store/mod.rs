@@ -246,6 +246,26 @@ impl Store {
         Ok(out)
     }
 
+    /// Remembers where the auditor is in a visit's interview (section and row). Not audited and
+    /// not flushed on its own: the next committed save flushes it along.
+    pub fn set_position(&self, id: Uuid, section: usize, row: usize) -> Result<()> {
+        let mut v = [0u8; 8];
+        v[..4].copy_from_slice(&u32::try_from(section).unwrap_or(u32::MAX).to_be_bytes());
+        v[4..].copy_from_slice(&u32::try_from(row).unwrap_or(u32::MAX).to_be_bytes());
+        self.meta
+            .insert(keys::position_slot(id), &v)
+            .map(|_| ())
+            .map_err(|e| StoreError::Write(e.to_string()))
+    }
+
+    /// Where the auditor last was in a visit's interview.
+    pub fn position(&self, id: Uuid) -> Option<(usize, usize)> {
+        let raw = self.meta.get(keys::position_slot(id)).ok()??;
+        let section = u32::from_be_bytes(raw.get(..4)?.try_into().ok()?);
+        let row = u32::from_be_bytes(raw.get(4..8)?.try_into().ok()?);
+        Some((section as usize, row as usize))
+    }
+
     /// Rebuilds the list summaries from the visits (they are derived data), e.g. after
     /// `pantau check` reported them out of date.
     pub fn rebuild_summaries(&self) -> Result<()> {

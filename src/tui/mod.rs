@@ -18,17 +18,29 @@ use ratatui::DefaultTerminal;
 
 use crate::app::{App, Effect, Msg};
 use crate::config::Config;
+use crate::guide::Guide;
 use crate::i18n::Lang;
 use crate::keymap::{Action, Keymap};
 use crate::store::Store;
 use runner::{Runner, SearchBackend};
 
 /// Builds the app for a store: summaries loaded, keymap with the user's overrides.
-pub fn build_app(store: &Store, lang: Lang, config: &Config) -> Result<App, String> {
+pub fn build_app(
+    store: &Store,
+    lang: Lang,
+    config: &Config,
+    guide: Arc<Guide>,
+) -> Result<App, String> {
     let summaries = store.summaries().map_err(|e| e.message(lang))?;
     let mut keymap = Keymap::shipped();
     let bad = keymap.apply_overrides(&config.keys);
-    let mut app = App::new(lang, keymap, store.path().display().to_string(), summaries);
+    let mut app = App::new(
+        lang,
+        keymap,
+        store.path().display().to_string(),
+        summaries,
+        guide,
+    );
     if !bad.is_empty() {
         app.on_msg(Msg::Notice {
             key: "notice.keymap_bad",
@@ -52,7 +64,7 @@ pub fn drain(app: &mut App, runner: &mut Runner, effects: Vec<Effect>) -> bool {
     app.quit
 }
 
-pub fn run(store: &Store, lang: Lang) -> Result<ExitCode, String> {
+pub fn run(store: &Store, lang: Lang, guide: Guide) -> Result<ExitCode, String> {
     let config_path = std::env::var_os("PANTAU_CONFIG")
         .map(Into::into)
         .or_else(crate::paths::config_file);
@@ -63,7 +75,7 @@ pub fn run(store: &Store, lang: Lang) -> Result<ExitCode, String> {
         .ok()
         .flatten()
         .unwrap_or_default();
-    let mut app = build_app(store, lang, &config)?;
+    let mut app = build_app(store, lang, &config, Arc::new(guide))?;
     let (msg_tx, msg_rx) = mpsc::channel();
     let jobs = worker::spawn(store.clone(), msg_tx);
     let mut runner = Runner {
@@ -108,6 +120,7 @@ fn event_loop(
         if event::poll(Duration::from_millis(40))? {
             // Take everything already queued (a paste, a resize storm) before drawing again.
             loop {
+                app.tick(chrono::Local::now().fixed_offset());
                 match event::read()? {
                     Event::Key(k) => effects.extend(app.handle_key(k)),
                     Event::Mouse(m) => match m.kind {

@@ -122,6 +122,62 @@ impl Runner {
                 }],
                 Err(e) => vec![Msg::Failed(tf(lang, "notice.config_failed", &[&e]))],
             },
+            Effect::CreateVisit(v) => match self.store.create(&v, &self.stamp()) {
+                Ok(v) => {
+                    self.index(Job::Upsert(Box::new(v.clone())));
+                    vec![Msg::InterviewLoaded {
+                        visit: Box::new(v),
+                        section: 0,
+                        row: 0,
+                    }]
+                }
+                Err(e) => failed(e),
+            },
+            Effect::OpenInterview(id) => match self.store.get(id) {
+                Ok(Some(v)) => {
+                    let (section, row) = self.store.position(id).unwrap_or((0, 0));
+                    vec![Msg::InterviewLoaded {
+                        visit: Box::new(v),
+                        section,
+                        row,
+                    }]
+                }
+                Ok(None) => failed(StoreError::NotFound(id.to_string())),
+                Err(e) => failed(e),
+            },
+            Effect::SaveVisit {
+                visit,
+                action,
+                reason,
+            } => match self.store.update(&visit, &self.stamp(), action, &reason) {
+                Ok(Some(saved)) => {
+                    self.index(Job::Upsert(Box::new(saved.clone())));
+                    vec![Msg::VisitSaved(Box::new(saved))]
+                }
+                Ok(None) => vec![Msg::VisitSaved(visit)],
+                Err(e) => vec![Msg::SaveFailed(e.message(lang))],
+            },
+            Effect::SavePosition { id, section, row } => {
+                match self.store.set_position(id, section, row) {
+                    Ok(()) => vec![],
+                    Err(e) => failed(e),
+                }
+            }
+            Effect::LoadSuggestions(code) => match self.district_visits(&code) {
+                Ok(mut visits) => {
+                    // Newest first, so the latest post of a person is the one offered.
+                    visits.sort_by_key(|v| std::cmp::Reverse(v.start));
+                    vec![Msg::Suggestions(
+                        visits.into_iter().flat_map(|v| v.attendees).collect(),
+                    )]
+                }
+                Err(e) => failed(e),
+            },
+            Effect::LoadAudit(id) => match self.store.audit(id) {
+                Ok(events) => vec![Msg::AuditLoaded(events)],
+                Err(e) => failed(e),
+            },
+            Effect::ReloadList => self.reload_list(lang),
             Effect::LoadDemo => match demo::load(&self.store, &self.stamp()) {
                 Ok(DemoOutcome::Loaded(v)) => {
                     self.index(Job::Upsert(Box::new(v)));

@@ -33,6 +33,11 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
             None => t(l, "ui.title_history").to_string(),
         },
         Screen::Trash => tf(l, "ui.title_trash", &[&app.trash.entries.len()]),
+        Screen::Interview => match &app.interview {
+            Some(iv) => super::interview::title(l, iv),
+            None => t(l, "ui.loading").to_string(),
+        },
+        Screen::Audit => t(l, "ui.title_audit").to_string(),
     };
     let text = truncate(&format!(" Pantau · {what}"), area.width as usize);
     frame.render_widget(Paragraph::new(text).style(theme::title()), area);

@@ -1,10 +1,13 @@
 //! Drawing: pure functions of `&App`. Nothing here touches the store or changes state, except
 //! the scroll offsets the list keeps in `Cell`s so the cursor stays in view.
 
+mod audit;
 mod bars;
 mod detail;
 mod help;
 mod history;
+mod interview;
+mod interview_popups;
 mod list;
 pub mod text;
 pub mod theme;
@@ -50,6 +53,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Detail => detail::draw(frame, body, app),
         Screen::History => history::draw(frame, body, app),
         Screen::Trash => trash::draw(frame, body, app),
+        Screen::Interview => interview::draw(frame, body, app),
+        Screen::Audit => audit::draw(frame, body, app),
     }
     bars::keys(frame, keys, app);
     bars::status(frame, status, app);

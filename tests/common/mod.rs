@@ -44,9 +44,12 @@ impl Harness {
         for v in visits {
             store.create(v, &fixed_stamp()).unwrap();
         }
-        let mut app = pantau::tui::build_app(&store, lang, &Config::default()).unwrap();
-        // The real path differs per run; snapshots need a stable one.
+        let guide = std::sync::Arc::new(pantau::guide::load_default().unwrap());
+        let mut app = pantau::tui::build_app(&store, lang, &Config::default(), guide).unwrap();
+        // The real path, user and clock differ per run; snapshots need stable ones.
         app.db_label = "/data/pantau/db".into();
+        app.user = "auditor".into();
+        app.tick(chrono::DateTime::parse_from_rfc3339("2022-03-17T14:00:00+07:00").unwrap());
         let mut runner = Runner::inline(store, Some(dir.path().join("config.toml"))).unwrap();
         runner.stamp = Some(fixed_stamp());
         Harness {

@@ -7,9 +7,7 @@
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::domain::{
-    HandoverKind, ObstacleCategory, Presence, Scope, Side, StrategyStatus, Visit,
-};
+use crate::domain::{HandoverKind, ObstacleCategory, Presence, Scope, Side, StrategyStatus, Visit};
 use crate::guide::SectionKind;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -78,13 +76,21 @@ pub fn specs(kind: SectionKind) -> Vec<FieldSpec> {
             f("post", "form.post", Text),
             f("organisation", "form.organisation", Text),
             f("side", "form.side", options(&Side::ALL, Side::key)),
-            f("presence", "form.presence", options(&[Presence::InPerson, Presence::Represented], presence_key)),
+            f(
+                "presence",
+                "form.presence",
+                options(&[Presence::InPerson, Presence::Represented], presence_key),
+            ),
             f("represented_by", "form.represented_by", Text),
             f("notes", "form.notes", LongText),
         ],
         SectionKind::Obstacles => vec![
             f("description", "form.description", LongText),
-            f("category", "form.category", options(&ObstacleCategory::ALL, ObstacleCategory::key)),
+            f(
+                "category",
+                "form.category",
+                options(&ObstacleCategory::ALL, ObstacleCategory::key),
+            ),
             f("severity", "form.severity", Severity),
             f("raised_by", "form.raised_by", Attendee),
             f("strategy", "form.linked_strategy", Strategy),
@@ -92,7 +98,11 @@ pub fn specs(kind: SectionKind) -> Vec<FieldSpec> {
         ],
         SectionKind::Strategies => vec![
             f("text", "form.strategy_text", LongText),
-            f("status", "form.status", options(&StrategyStatus::ALL, StrategyStatus::key)),
+            f(
+                "status",
+                "form.status",
+                options(&StrategyStatus::ALL, StrategyStatus::key),
+            ),
             f("commitment", "form.commitment", LongText),
             f("person_in_charge", "form.person_in_charge", Text),
             f("target_date", "form.target_date", Date),
@@ -100,7 +110,11 @@ pub fn specs(kind: SectionKind) -> Vec<FieldSpec> {
             f("notes", "form.notes", LongText),
         ],
         SectionKind::Handovers => vec![
-            f("kind", "form.handover_kind", options(&HandoverKind::ALL, HandoverKind::key)),
+            f(
+                "kind",
+                "form.handover_kind",
+                options(&HandoverKind::ALL, HandoverKind::key),
+            ),
             f("recipient", "form.recipient", Text),
             f("subject", "form.subject", Text),
             f("employer", "form.employer", Text),
@@ -112,7 +126,14 @@ pub fn specs(kind: SectionKind) -> Vec<FieldSpec> {
             f("label", "form.figure_label", Text),
             f("value", "form.figure_value", Decimal),
             f("unit", "form.unit", Text),
-            f("scope", "form.scope", options(&[Scope::District, Scope::Provincial, Scope::National], Scope::key)),
+            f(
+                "scope",
+                "form.scope",
+                options(
+                    &[Scope::District, Scope::Provincial, Scope::National],
+                    Scope::key,
+                ),
+            ),
             f("notes", "form.notes", LongText),
         ],
         SectionKind::Questions => vec![],
@@ -171,9 +192,18 @@ pub fn get(visit: &Visit, kind: SectionKind, id: Uuid, key: &str) -> Value {
 }
 
 /// Sets one field of one item.
-pub fn set(visit: &mut Visit, kind: SectionKind, id: Uuid, key: &str, value: Value) -> Result<(), String> {
+pub fn set(
+    visit: &mut Visit,
+    kind: SectionKind,
+    id: Uuid,
+    key: &str,
+    value: Value,
+) -> Result<(), String> {
     let mut all = items(visit, kind);
-    let item = all.iter_mut().find(|i| item_id(i) == Some(id)).ok_or("item not found")?;
+    let item = all
+        .iter_mut()
+        .find(|i| item_id(i) == Some(id))
+        .ok_or("item not found")?;
     if let Value::Object(map) = item {
         map.insert(key.to_string(), value);
     }
@@ -195,17 +225,40 @@ pub fn new_item(kind: SectionKind, id: Uuid) -> Value {
 
 /// A one-line title of an item for lists.
 pub fn title(item: &Value, kind: SectionKind) -> String {
-    let s = |k: &str| item.get(k).and_then(Value::as_str).unwrap_or("").trim().to_string();
+    let s = |k: &str| {
+        item.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
     match kind {
         SectionKind::Attendees => {
-            let name = [s("prefix_titles"), s("name")].iter().filter(|x| !x.is_empty()).cloned().collect::<Vec<_>>().join(" ");
+            let name = [s("prefix_titles"), s("name")]
+                .iter()
+                .filter(|x| !x.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ");
             let suffix = s("suffix_titles");
-            let name = if suffix.is_empty() { name } else { format!("{name}, {suffix}") };
-            [name, s("post"), s("organisation")].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" — ")
+            let name = if suffix.is_empty() {
+                name
+            } else {
+                format!("{name}, {suffix}")
+            };
+            [name, s("post"), s("organisation")]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join(" — ")
         }
         SectionKind::Obstacles => s("description"),
         SectionKind::Strategies => s("text"),
-        SectionKind::Handovers => [s("recipient"), s("subject")].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" — "),
+        SectionKind::Handovers => [s("recipient"), s("subject")]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join(" — "),
         SectionKind::Figures => s("label"),
         SectionKind::Questions => String::new(),
     }
@@ -218,10 +271,19 @@ mod tests {
     #[test]
     fn every_list_section_has_a_form_whose_keys_exist_on_the_item() {
         let visit = crate::demo::karo_visit();
-        for kind in [SectionKind::Attendees, SectionKind::Strategies, SectionKind::Handovers, SectionKind::Figures] {
+        for kind in [
+            SectionKind::Attendees,
+            SectionKind::Strategies,
+            SectionKind::Handovers,
+            SectionKind::Figures,
+        ] {
             let item = &items(&visit, kind)[0];
             for spec in specs(kind) {
-                assert!(item.get(spec.key).is_some(), "{kind:?} has no field {}", spec.key);
+                assert!(
+                    item.get(spec.key).is_some(),
+                    "{kind:?} has no field {}",
+                    spec.key
+                );
             }
         }
     }
@@ -230,17 +292,39 @@ mod tests {
     fn set_changes_one_field_and_refuses_bad_values() {
         let mut v = crate::demo::karo_visit();
         let id = v.attendees[0].id;
-        set(&mut v, SectionKind::Attendees, id, "post", Value::from("Bupati")).unwrap();
+        set(
+            &mut v,
+            SectionKind::Attendees,
+            id,
+            "post",
+            Value::from("Bupati"),
+        )
+        .unwrap();
         assert_eq!(v.attendees[0].post, "Bupati");
         let before = v.clone();
-        assert!(set(&mut v, SectionKind::Attendees, id, "side", Value::from("nonsense")).is_err());
+        assert!(
+            set(
+                &mut v,
+                SectionKind::Attendees,
+                id,
+                "side",
+                Value::from("nonsense")
+            )
+            .is_err()
+        );
         assert_eq!(v, before, "a refused value changes nothing");
     }
 
     #[test]
     fn new_items_deserialise_with_defaults() {
         let mut v = crate::demo::karo_visit();
-        for kind in [SectionKind::Attendees, SectionKind::Obstacles, SectionKind::Strategies, SectionKind::Handovers, SectionKind::Figures] {
+        for kind in [
+            SectionKind::Attendees,
+            SectionKind::Obstacles,
+            SectionKind::Strategies,
+            SectionKind::Handovers,
+            SectionKind::Figures,
+        ] {
             let mut all = items(&v, kind);
             all.push(new_item(kind, crate::domain::new_id()));
             set_items(&mut v, kind, all).unwrap();

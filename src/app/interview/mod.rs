@@ -35,7 +35,11 @@ pub enum RowRef {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
     Question(String),
-    Field { kind: SectionKind, item: Uuid, spec: FieldSpec },
+    Field {
+        kind: SectionKind,
+        item: Uuid,
+        spec: FieldSpec,
+    },
 }
 
 pub struct PickOption {
@@ -44,9 +48,20 @@ pub struct PickOption {
 }
 
 pub enum Editor {
-    Line { input: Input, error: Option<String>, suggestion: Option<usize> },
-    Multi { area: Box<TextArea<'static>> },
-    Pick { options: Vec<PickOption>, cursor: usize, multi: bool, chosen: Vec<bool> },
+    Line {
+        input: Input,
+        error: Option<String>,
+        suggestion: Option<usize>,
+    },
+    Multi {
+        area: Box<TextArea<'static>>,
+    },
+    Pick {
+        options: Vec<PickOption>,
+        cursor: usize,
+        multi: bool,
+        chosen: Vec<bool>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,10 +137,15 @@ impl Interview {
 
     /// The rows of the current section: relevant questions, or the list's items and "add".
     pub fn rows(&self, guide: &Guide) -> Vec<RowRef> {
-        let Some(s) = self.current_section(guide) else { return vec![] };
+        let Some(s) = self.current_section(guide) else {
+            return vec![];
+        };
         if s.kind.is_list() {
-            let mut rows: Vec<RowRef> =
-                fields::items(&self.visit, s.kind).iter().filter_map(fields::item_id).map(RowRef::Item).collect();
+            let mut rows: Vec<RowRef> = fields::items(&self.visit, s.kind)
+                .iter()
+                .filter_map(fields::item_id)
+                .map(RowRef::Item)
+                .collect();
             rows.push(RowRef::Add);
             rows
         } else {
@@ -139,11 +159,16 @@ impl Interview {
     }
 
     pub fn section_kind(&self, guide: &Guide) -> SectionKind {
-        self.current_section(guide).map_or(SectionKind::Questions, |s| s.kind)
+        self.current_section(guide)
+            .map_or(SectionKind::Questions, |s| s.kind)
     }
 
     fn clamp(&mut self, guide: &Guide) {
-        let n = if self.item.is_some() { fields::specs(self.section_kind(guide)).len() } else { self.rows(guide).len() };
+        let n = if self.item.is_some() {
+            fields::specs(self.section_kind(guide)).len()
+        } else {
+            self.rows(guide).len()
+        };
         if self.item.is_some() {
             self.field = self.field.min(n.saturating_sub(1));
         } else {
@@ -162,7 +187,10 @@ impl Interview {
     fn move_row(&mut self, guide: &Guide, delta: isize) {
         if self.item.is_some() {
             let n = fields::specs(self.section_kind(guide)).len();
-            self.field = self.field.saturating_add_signed(delta).min(n.saturating_sub(1));
+            self.field = self
+                .field
+                .saturating_add_signed(delta)
+                .min(n.saturating_sub(1));
         } else {
             let n = self.rows(guide).len();
             let next = self.row as isize + delta;
@@ -201,8 +229,10 @@ impl Interview {
             PageUp => self.go_section(guide, self.section.saturating_sub(1)),
             PageDown => self.go_section(guide, self.section + 1),
             Left => self.outline = true,
-            Section1 | Section2 | Section3 | Section4 | Section5 | Section6 | Section7 | Section8
-            | Section9 | Section10 => self.go_section(guide, action.section_index().unwrap_or(0)),
+            Section1 | Section2 | Section3 | Section4 | Section5 | Section6 | Section7
+            | Section8 | Section9 | Section10 => {
+                self.go_section(guide, action.section_index().unwrap_or(0))
+            }
             Open | Edit => return self.open(guide, lang),
             AddItem => return self.add_item(guide, lang),
             DeleteItem => return self.delete_item(guide),
@@ -210,19 +240,32 @@ impl Interview {
             MoveUp => return self.move_item(guide, -1),
             MoveDown => return self.move_item(guide, 1),
             QuickNote => {
-                self.popup = Some(Popup::Note { input: Input::new(std::mem::take(&mut self.note_draft)) });
+                self.popup = Some(Popup::Note {
+                    input: Input::new(std::mem::take(&mut self.note_draft)),
+                });
             }
-            Goto => self.popup = Some(Popup::Goto { input: Input::default(), cursor: 0 }),
+            Goto => {
+                self.popup = Some(Popup::Goto {
+                    input: Input::default(),
+                    cursor: 0,
+                })
+            }
             Check => self.popup = Some(Popup::Check { cursor: 0 }),
             Finalise if !self.locked() => {
                 self.popup = Some(if guide.check(&self.visit).is_empty() {
                     Popup::ConfirmFinal
                 } else {
-                    Popup::Reason { input: Input::default(), purpose: ReasonFor::Finalise }
+                    Popup::Reason {
+                        input: Input::default(),
+                        purpose: ReasonFor::Finalise,
+                    }
                 });
             }
             Amend if self.locked() => {
-                self.popup = Some(Popup::Reason { input: Input::default(), purpose: ReasonFor::Amend });
+                self.popup = Some(Popup::Reason {
+                    input: Input::default(),
+                    purpose: ReasonFor::Amend,
+                });
             }
             Save if self.unsaved => return vec![self.save(AuditAction::Edit, "")],
             _ => {}
@@ -238,13 +281,19 @@ impl Interview {
         }
         let kind = self.section_kind(guide);
         if let Some(item) = self.item {
-            let Some(spec) = fields::specs(kind).get(self.field).cloned() else { return vec![] };
+            let Some(spec) = fields::specs(kind).get(self.field).cloned() else {
+                return vec![];
+            };
             self.start_field(kind, item, spec, lang);
             return vec![];
         }
         match self.rows(guide).get(self.row).copied() {
             Some(RowRef::Question(i)) => {
-                let Some(q) = self.current_section(guide).and_then(|s| s.questions.get(i)).cloned() else {
+                let Some(q) = self
+                    .current_section(guide)
+                    .and_then(|s| s.questions.get(i))
+                    .cloned()
+                else {
                     return vec![];
                 };
                 self.start_question(guide, &q, lang);
@@ -266,11 +315,21 @@ impl Interview {
         let editor = match &q.kind {
             QuestionType::Ratio { .. } => return,
             QuestionType::YesPartialNo => {
-                let opts = [("yes", "ynp.yes"), ("partial", "ynp.partial"), ("no", "ynp.no")]
-                    .into_iter()
-                    .map(|(v, k)| PickOption { value: Value::from(v), label: t(lang, k).to_string() })
-                    .collect();
-                let current = value.as_ref().and_then(|v| serde_json::to_value(v).ok()).and_then(|v| v.get("value").cloned());
+                let opts = [
+                    ("yes", "ynp.yes"),
+                    ("partial", "ynp.partial"),
+                    ("no", "ynp.no"),
+                ]
+                .into_iter()
+                .map(|(v, k)| PickOption {
+                    value: Value::from(v),
+                    label: t(lang, k).to_string(),
+                })
+                .collect();
+                let current = value
+                    .as_ref()
+                    .and_then(|v| serde_json::to_value(v).ok())
+                    .and_then(|v| v.get("value").cloned());
                 pick(opts, current.as_ref(), false)
             }
             QuestionType::Choice(list) | QuestionType::Choices(list) => {
@@ -278,7 +337,10 @@ impl Interview {
                 let opts: Vec<PickOption> = list
                     .options
                     .iter()
-                    .map(|o| PickOption { value: Value::from(o.key.clone()), label: o.label.get(lang).to_string() })
+                    .map(|o| PickOption {
+                        value: Value::from(o.key.clone()),
+                        label: o.label.get(lang).to_string(),
+                    })
                     .collect();
                 let current = match &value {
                     Some(AnswerValue::Choice(k)) => Some(Value::from(k.clone())),
@@ -296,12 +358,20 @@ impl Interview {
                 pick(opts, current.as_ref(), false)
             }
             QuestionType::LongText => {
-                let text = value.map(|v| input::edit_text(q, &v, lang, Some(&self.visit))).unwrap_or_default();
+                let text = value
+                    .map(|v| input::edit_text(q, &v, lang, Some(&self.visit)))
+                    .unwrap_or_default();
                 multi(&text)
             }
             _ => {
-                let text = value.map(|v| input::edit_text(q, &v, lang, Some(&self.visit))).unwrap_or_default();
-                Editor::Line { input: Input::new(text), error: None, suggestion: None }
+                let text = value
+                    .map(|v| input::edit_text(q, &v, lang, Some(&self.visit)))
+                    .unwrap_or_default();
+                Editor::Line {
+                    input: Input::new(text),
+                    error: None,
+                    suggestion: None,
+                }
             }
         };
         self.editor = Some((target, editor));
@@ -313,25 +383,44 @@ impl Interview {
             .iter()
             .map(|a| PickOption {
                 value: Value::from(a.id.to_string()),
-                label: if a.post.is_empty() { a.full_name() } else { format!("{} — {}", a.full_name(), a.post) },
+                label: if a.post.is_empty() {
+                    a.full_name()
+                } else {
+                    format!("{} — {}", a.full_name(), a.post)
+                },
             })
             .collect()
     }
 
     fn start_field(&mut self, kind: SectionKind, item: Uuid, spec: FieldSpec, lang: Lang) {
         let current = fields::get(&self.visit, kind, item, spec.key);
-        let none = || PickOption { value: Value::Null, label: t(lang, "form.none").to_string() };
+        let none = || PickOption {
+            value: Value::Null,
+            label: t(lang, "form.none").to_string(),
+        };
         let editor = match &spec.kind {
             FieldKind::Enum(opts) => pick(
-                opts.iter().map(|(v, k)| PickOption { value: Value::from(v.clone()), label: t(lang, k).to_string() }).collect(),
+                opts.iter()
+                    .map(|(v, k)| PickOption {
+                        value: Value::from(v.clone()),
+                        label: t(lang, k).to_string(),
+                    })
+                    .collect(),
                 Some(&current),
                 false,
             ),
             FieldKind::Severity => pick(
-                [(1, "form.severity1"), (2, "form.severity2"), (3, "form.severity3")]
-                    .into_iter()
-                    .map(|(n, k)| PickOption { value: Value::from(n), label: t(lang, k).to_string() })
-                    .collect(),
+                [
+                    (1, "form.severity1"),
+                    (2, "form.severity2"),
+                    (3, "form.severity3"),
+                ]
+                .into_iter()
+                .map(|(n, k)| PickOption {
+                    value: Value::from(n),
+                    label: t(lang, k).to_string(),
+                })
+                .collect(),
                 Some(&current),
                 false,
             ),
@@ -353,18 +442,41 @@ impl Interview {
                 pick(opts, Some(&current), false)
             }
             FieldKind::LongText => multi(current.as_str().unwrap_or("")),
-            FieldKind::Text => Editor::Line { input: Input::new(current.as_str().unwrap_or("").to_string()), error: None, suggestion: None },
+            FieldKind::Text => Editor::Line {
+                input: Input::new(current.as_str().unwrap_or("").to_string()),
+                error: None,
+                suggestion: None,
+            },
             FieldKind::Date => {
-                let text = current.as_str().and_then(|s| s.parse().ok()).map(|d| crate::format::date_long(lang, d)).unwrap_or_default();
-                Editor::Line { input: Input::new(text), error: None, suggestion: None }
+                let text = current
+                    .as_str()
+                    .and_then(|s| s.parse().ok())
+                    .map(|d| crate::format::date_long(lang, d))
+                    .unwrap_or_default();
+                Editor::Line {
+                    input: Input::new(text),
+                    error: None,
+                    suggestion: None,
+                }
             }
             FieldKind::Money => {
-                let text = current.as_i64().map(crate::format::rupiah).unwrap_or_default();
-                Editor::Line { input: Input::new(text), error: None, suggestion: None }
+                let text = current
+                    .as_i64()
+                    .map(crate::format::rupiah)
+                    .unwrap_or_default();
+                Editor::Line {
+                    input: Input::new(text),
+                    error: None,
+                    suggestion: None,
+                }
             }
             FieldKind::Decimal => {
                 let text = current.as_f64().map(|f| f.to_string()).unwrap_or_default();
-                Editor::Line { input: Input::new(text), error: None, suggestion: None }
+                Editor::Line {
+                    input: Input::new(text),
+                    error: None,
+                    suggestion: None,
+                }
             }
         };
         self.editor = Some((Target::Field { kind, item, spec }, editor));
@@ -398,9 +510,13 @@ impl Interview {
 
     fn delete_item(&mut self, guide: &Guide) -> Vec<Effect> {
         let kind = self.section_kind(guide);
-        let Some(id) = self.selected_item(guide).filter(|_| !self.locked()) else { return vec![] };
+        let Some(id) = self.selected_item(guide).filter(|_| !self.locked()) else {
+            return vec![];
+        };
         let mut all = fields::items(&self.visit, kind);
-        let Some(index) = all.iter().position(|i| fields::item_id(i) == Some(id)) else { return vec![] };
+        let Some(index) = all.iter().position(|i| fields::item_id(i) == Some(id)) else {
+            return vec![];
+        };
         let item = all.remove(index);
         if fields::set_items(&mut self.visit, kind, all).is_err() {
             return vec![];
@@ -412,7 +528,9 @@ impl Interview {
     }
 
     fn undo(&mut self, guide: &Guide) -> Vec<Effect> {
-        let Some(d) = self.undo.pop().filter(|_| !self.locked()) else { return vec![] };
+        let Some(d) = self.undo.pop().filter(|_| !self.locked()) else {
+            return vec![];
+        };
         let mut all = fields::items(&self.visit, d.kind);
         let index = d.index.min(all.len());
         all.insert(index, d.item);
@@ -427,11 +545,16 @@ impl Interview {
 
     fn move_item(&mut self, guide: &Guide, delta: isize) -> Vec<Effect> {
         let kind = self.section_kind(guide);
-        let Some(id) = self.selected_item(guide).filter(|_| self.item.is_none() && !self.locked()) else {
+        let Some(id) = self
+            .selected_item(guide)
+            .filter(|_| self.item.is_none() && !self.locked())
+        else {
             return vec![];
         };
         let mut all = fields::items(&self.visit, kind);
-        let Some(i) = all.iter().position(|x| fields::item_id(x) == Some(id)) else { return vec![] };
+        let Some(i) = all.iter().position(|x| fields::item_id(x) == Some(id)) else {
+            return vec![];
+        };
         let j = i as isize + delta;
         if j < 0 || j as usize >= all.len() {
             return vec![];
@@ -446,15 +569,36 @@ impl Interview {
 
     /// The effect that commits the working copy.
     pub fn save(&self, action: AuditAction, reason: &str) -> Effect {
-        Effect::SaveVisit { visit: Box::new(self.visit.clone()), action, reason: reason.to_string() }
+        Effect::SaveVisit {
+            visit: Box::new(self.visit.clone()),
+            action,
+            reason: reason.to_string(),
+        }
     }
 
     /// Keys while an editor is open. `action` is what the keymap made of the key, if anything.
-    pub fn on_editor_key(&mut self, guide: &Guide, lang: Lang, key: KeyEvent, action: Option<Action>) -> Vec<Effect> {
+    pub fn on_editor_key(
+        &mut self,
+        guide: &Guide,
+        lang: Lang,
+        key: KeyEvent,
+        action: Option<Action>,
+    ) -> Vec<Effect> {
         use Action::*;
-        let Some((_, editor)) = self.editor.as_mut() else { return vec![] };
+        let suggestions = self.suggestions_for_current().len();
+        let Some((_, editor)) = self.editor.as_mut() else {
+            return vec![];
+        };
         match (editor, action) {
-            (Editor::Pick { options, cursor, multi, chosen }, a) => match a {
+            (
+                Editor::Pick {
+                    options,
+                    cursor,
+                    multi,
+                    chosen,
+                },
+                a,
+            ) => match a {
                 Some(Up) => *cursor = cursor.saturating_sub(1),
                 Some(Down) => *cursor = (*cursor + 1).min(options.len().saturating_sub(1)),
                 Some(Toggle) if *multi => {
@@ -463,6 +607,7 @@ impl Interview {
                     }
                 }
                 Some(Toggle) | Some(Commit) | Some(CommitNext) => {
+                    // Space on a single choice picks it and stays; Enter/Tab pick and move on.
                     let next = a == Some(CommitNext);
                     return self.commit(guide, lang, if next { 1 } else { 0 });
                 }
@@ -470,29 +615,42 @@ impl Interview {
                 Some(Cancel) => self.editor = None,
                 _ => {}
             },
-            (Editor::Line { .. }, Some(Commit)) | (Editor::Multi { .. }, Some(Commit)) => return self.commit(guide, lang, 0),
-            (Editor::Line { .. }, Some(CommitNext)) | (Editor::Multi { .. }, Some(CommitNext)) => return self.commit(guide, lang, 1),
-            (Editor::Line { .. }, Some(CommitPrev)) | (Editor::Multi { .. }, Some(CommitPrev)) => return self.commit(guide, lang, -1),
-            (Editor::Line { .. }, Some(Cancel)) | (Editor::Multi { .. }, Some(Cancel)) => {
+            (Editor::Line { .. }, Some(Commit)) | (Editor::Multi { .. }, Some(Commit)) => {
+                return self.commit(guide, lang, 0);
+            }
+            (Editor::Line { .. }, Some(CommitNext)) | (Editor::Multi { .. }, Some(CommitNext)) => {
+                return self.commit(guide, lang, 1);
+            }
+            (Editor::Line { .. }, Some(CommitPrev)) | (Editor::Multi { .. }, Some(CommitPrev)) => {
+                return self.commit(guide, lang, -1);
+            }
+            (Editor::Line { .. }, Some(Cancel | Accept))
+            | (Editor::Multi { .. }, Some(Cancel | Accept)) => {
                 // Esc keeps what was typed: in a meeting, losing a sentence to one key is worse
                 // than an edit to undo.
                 return self.commit(guide, lang, 0);
             }
-            (Editor::Line { suggestion, .. }, Some(Down)) if !self.suggestions_for_current().is_empty() => {
-                let n = self.suggestions_for_current().len();
-                let Some((_, Editor::Line { suggestion, .. })) = self.editor.as_mut() else { return vec![] };
-                *suggestion = Some(suggestion.map_or(0, |s| (s + 1).min(n - 1)));
-                let _ = suggestion;
+            (Editor::Line { suggestion, .. }, Some(Down)) if suggestions > 0 => {
+                *suggestion = Some(suggestion.map_or(0, |s| (s + 1).min(suggestions - 1)));
             }
             (Editor::Line { suggestion, .. }, Some(Up)) => {
                 *suggestion = suggestion.and_then(|s| s.checked_sub(1));
             }
             (Editor::Line { .. }, Some(QuickNote)) | (Editor::Multi { .. }, Some(QuickNote)) => {
                 let effects = self.commit(guide, lang, 0);
-                self.popup = Some(Popup::Note { input: Input::new(std::mem::take(&mut self.note_draft)) });
+                self.popup = Some(Popup::Note {
+                    input: Input::new(std::mem::take(&mut self.note_draft)),
+                });
                 return effects;
             }
-            (Editor::Line { input, error, suggestion }, _) => {
+            (
+                Editor::Line {
+                    input,
+                    error,
+                    suggestion,
+                },
+                _,
+            ) => {
                 input.handle_event(&Event::Key(key));
                 *error = None;
                 *suggestion = None;
@@ -506,7 +664,15 @@ impl Interview {
 
     /// Suggestions of people for the attendee name being typed.
     pub fn suggestions_for_current(&self) -> Vec<&Attendee> {
-        let Some((Target::Field { kind: SectionKind::Attendees, spec, .. }, Editor::Line { input, .. })) = &self.editor else {
+        let Some((
+            Target::Field {
+                kind: SectionKind::Attendees,
+                spec,
+                ..
+            },
+            Editor::Line { input, .. },
+        )) = &self.editor
+        else {
             return vec![];
         };
         let typed = input.value().trim().to_lowercase();
@@ -525,16 +691,26 @@ impl Interview {
 
     /// Writes the editor's value into the working copy and asks for a save; then moves.
     fn commit(&mut self, guide: &Guide, lang: Lang, then_move: isize) -> Vec<Effect> {
-        let Some((target, editor)) = self.editor.take() else { return vec![] };
+        let Some((target, editor)) = self.editor.take() else {
+            return vec![];
+        };
         let before = self.visit.clone();
         let result = match &target {
             Target::Question(qid) => self.commit_question(guide, lang, qid, &editor),
-            Target::Field { kind, item, spec } => self.commit_field(lang, *kind, *item, spec, &editor),
+            Target::Field { kind, item, spec } => {
+                self.commit_field(lang, *kind, *item, spec, &editor)
+            }
         };
         if let Err(message) = result {
             // Keep the editor open with the message; nothing typed is lost.
             let editor = match editor {
-                Editor::Line { input, suggestion, .. } => Editor::Line { input, error: Some(message), suggestion },
+                Editor::Line {
+                    input, suggestion, ..
+                } => Editor::Line {
+                    input,
+                    error: Some(message),
+                    suggestion,
+                },
                 other => other,
             };
             self.editor = Some((target, editor));
@@ -545,19 +721,36 @@ impl Interview {
             effects.push(self.save(AuditAction::Edit, ""));
         }
         // Quick entry: Enter on the last field of an attendee starts the next attendee.
-        let last_field = self.item.is_some() && self.field + 1 >= fields::specs(self.section_kind(guide)).len();
+        let last_field =
+            self.item.is_some() && self.field + 1 >= fields::specs(self.section_kind(guide)).len();
         if then_move != 0 {
             if last_field && then_move > 0 && self.section_kind(guide) == SectionKind::Attendees {
                 self.item = None;
                 effects.extend(self.add_item(guide, lang));
                 return effects;
             }
+            let before = (self.section, self.row, self.field);
             self.move_row(guide, then_move);
+            // Walk on: the next question opens for typing at once, as in a paper form.
+            if (self.section, self.row, self.field) != before && !self.on_list_row(guide) {
+                effects.extend(self.open(guide, lang));
+            }
         }
         effects
     }
 
-    fn commit_question(&mut self, guide: &Guide, lang: Lang, qid: &str, editor: &Editor) -> Result<(), String> {
+    /// Whether the cursor is on a list's item or "add" row (where Enter opens, not edits).
+    fn on_list_row(&self, guide: &Guide) -> bool {
+        self.item.is_none() && self.section_kind(guide).is_list()
+    }
+
+    fn commit_question(
+        &mut self,
+        guide: &Guide,
+        lang: Lang,
+        qid: &str,
+        editor: &Editor,
+    ) -> Result<(), String> {
         let (_, q) = guide.question(qid).ok_or_else(|| qid.to_string())?;
         let value = match editor {
             Editor::Line { input, .. } => {
@@ -572,16 +765,34 @@ impl Interview {
                 let text = area.lines().join("\n");
                 (!text.trim().is_empty()).then_some(AnswerValue::Text(text))
             }
-            Editor::Pick { options, cursor, multi, chosen } => {
-                let picked = |i: usize| options.get(i).map(|o| o.value.as_str().unwrap_or("").to_string());
+            Editor::Pick {
+                options,
+                cursor,
+                multi,
+                chosen,
+            } => {
+                let picked = |i: usize| {
+                    options
+                        .get(i)
+                        .map(|o| o.value.as_str().unwrap_or("").to_string())
+                };
                 match (&q.kind, multi) {
                     (QuestionType::YesPartialNo, _) => {
                         let v = picked(*cursor).unwrap_or_default();
-                        Some(AnswerValue::YesPartialNo(input::parse_yes_partial_no(&v).map_err(|e| e.message(lang))?))
+                        Some(AnswerValue::YesPartialNo(
+                            input::parse_yes_partial_no(&v).map_err(|e| e.message(lang))?,
+                        ))
                     }
-                    (QuestionType::Attendee, _) => picked(*cursor).and_then(|s| s.parse().ok()).map(AnswerValue::Attendee),
+                    (QuestionType::Attendee, _) => picked(*cursor)
+                        .and_then(|s| s.parse().ok())
+                        .map(AnswerValue::Attendee),
                     (_, true) => Some(AnswerValue::Choices(
-                        chosen.iter().enumerate().filter(|(_, c)| **c).filter_map(|(i, _)| picked(i)).collect(),
+                        chosen
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, c)| **c)
+                            .filter_map(|(i, _)| picked(i))
+                            .collect(),
                     )),
                     (_, false) => picked(*cursor).map(AnswerValue::Choice),
                 }
@@ -589,10 +800,19 @@ impl Interview {
         };
         // A long text bound to a visit field is stored as text; an empty list means "no answer".
         let value = value.filter(|v| !matches!(v, AnswerValue::Choices(c) if c.is_empty()));
-        guide.set_value(q, &mut self.visit, value).map_err(|e| e.message(lang))
+        guide
+            .set_value(q, &mut self.visit, value)
+            .map_err(|e| e.message(lang))
     }
 
-    fn commit_field(&mut self, lang: Lang, kind: SectionKind, item: Uuid, spec: &FieldSpec, editor: &Editor) -> Result<(), String> {
+    fn commit_field(
+        &mut self,
+        lang: Lang,
+        kind: SectionKind,
+        item: Uuid,
+        spec: &FieldSpec,
+        editor: &Editor,
+    ) -> Result<(), String> {
         let value = match editor {
             Editor::Line { input, .. } => {
                 let text = input.value().trim();
@@ -608,22 +828,42 @@ impl Interview {
                         Value::from(d.format("%Y-%m-%d").to_string())
                     }
                     FieldKind::Money if text.is_empty() => Value::Null,
-                    FieldKind::Money => Value::from(input::parse_money(text).map_err(|e| e.message(lang))?),
+                    FieldKind::Money => {
+                        Value::from(input::parse_money(text).map_err(|e| e.message(lang))?)
+                    }
                     FieldKind::Decimal => {
-                        let n: f64 = text.replace(',', ".").trim_end_matches('%').trim().parse().map_err(|_| {
-                            crate::i18n::tf(lang, "form.not_a_number", &[&text])
-                        })?;
+                        let n: f64 = text
+                            .replace(',', ".")
+                            .trim_end_matches('%')
+                            .trim()
+                            .parse()
+                            .map_err(|_| crate::i18n::tf(lang, "form.not_a_number", &[&text]))?;
                         Value::from(n)
                     }
                     _ => Value::from(input.value().to_string()),
                 }
             }
             Editor::Multi { area } => Value::from(area.lines().join("\n")),
-            Editor::Pick { options, cursor, multi, chosen } => {
+            Editor::Pick {
+                options,
+                cursor,
+                multi,
+                chosen,
+            } => {
                 if *multi {
-                    Value::Array(chosen.iter().zip(options).filter(|(c, _)| **c).map(|(_, o)| o.value.clone()).collect())
+                    Value::Array(
+                        chosen
+                            .iter()
+                            .zip(options)
+                            .filter(|(c, _)| **c)
+                            .map(|(_, o)| o.value.clone())
+                            .collect(),
+                    )
                 } else {
-                    options.get(*cursor).map(|o| o.value.clone()).unwrap_or(Value::Null)
+                    options
+                        .get(*cursor)
+                        .map(|o| o.value.clone())
+                        .unwrap_or(Value::Null)
                 }
             }
         };
@@ -632,8 +872,16 @@ impl Interview {
 
     /// Accepts the highlighted suggestion: fills the attendee from an earlier visit.
     pub fn accept_suggestion(&mut self, index: usize) -> Vec<Effect> {
-        let Some(s) = self.suggestions_for_current().get(index).map(|a| (*a).clone()) else { return vec![] };
-        let Some((Target::Field { item, .. }, _)) = &self.editor else { return vec![] };
+        let Some(s) = self
+            .suggestions_for_current()
+            .get(index)
+            .map(|a| (*a).clone())
+        else {
+            return vec![];
+        };
+        let Some((Target::Field { item, .. }, _)) = &self.editor else {
+            return vec![];
+        };
         let id = *item;
         if let Some(a) = self.visit.attendees.iter_mut().find(|a| a.id == id) {
             let keep = a.id;
@@ -650,20 +898,32 @@ impl Interview {
         if text.is_empty() || self.locked() {
             return vec![];
         }
-        let at = self.now.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+        let at = self
+            .now
+            .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
         let section = self.current_section(guide).map(|s| s.id.clone());
-        self.visit.notes.push(Note { id: new_id(), at, section, text: text.to_string() });
+        self.visit.notes.push(Note {
+            id: new_id(),
+            at,
+            section,
+            text: text.to_string(),
+        });
         vec![self.save(AuditAction::Edit, "")]
     }
 
     /// Jumps to a question by id (from go-to and the check view).
     pub fn jump_to(&mut self, guide: &Guide, section_id: &str, question: Option<&str>) {
-        let Some(si) = guide.sections.iter().position(|s| s.id == section_id) else { return };
+        let Some(si) = guide.sections.iter().position(|s| s.id == section_id) else {
+            return;
+        };
         self.go_section(guide, si);
         if let Some(qid) = question {
             let rows = self.rows(guide);
             let sec = &guide.sections[si];
-            if let Some(r) = rows.iter().position(|r| matches!(r, RowRef::Question(i) if sec.questions[*i].id == qid)) {
+            if let Some(r) = rows
+                .iter()
+                .position(|r| matches!(r, RowRef::Question(i) if sec.questions[*i].id == qid))
+            {
                 self.row = r;
             }
         }
@@ -671,7 +931,10 @@ impl Interview {
 
     /// Finalises: the visit becomes final with the digest of its content.
     pub fn finalise(&mut self, by: &str, reason: &str) -> Vec<Effect> {
-        let at = self.now.map(|n| n.to_utc()).unwrap_or_else(chrono::Utc::now);
+        let at = self
+            .now
+            .map(|n| n.to_utc())
+            .unwrap_or_else(chrono::Utc::now);
         self.visit.status = VisitStatus::Final;
         self.visit.finalisation = Some(crate::domain::Finalisation {
             at,
@@ -708,13 +971,65 @@ fn pick(options: Vec<PickOption>, current: Option<&Value>, multi: bool) -> Edito
         }
         None => {}
     }
-    Editor::Pick { options, cursor, multi, chosen }
+    Editor::Pick {
+        options,
+        cursor,
+        multi,
+        chosen,
+    }
 }
 
 fn multi(text: &str) -> Editor {
-    let lines: Vec<String> = if text.is_empty() { vec![String::new()] } else { text.lines().map(str::to_string).collect() };
+    let lines: Vec<String> = if text.is_empty() {
+        vec![String::new()]
+    } else {
+        text.lines().map(str::to_string).collect()
+    };
     let mut area = TextArea::new(lines);
     area.move_cursor(ratatui_textarea::CursorMove::Bottom);
     area.move_cursor(ratatui_textarea::CursorMove::End);
-    Editor::Multi { area: Box::new(area) }
+    Editor::Multi {
+        area: Box::new(area),
+    }
+}
+
+/// A go-to result: a section, or a question in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GotoMatch {
+    pub section: String,
+    pub question: Option<String>,
+    pub label: String,
+}
+
+/// Sections and questions whose label (in either language) contains every typed word.
+pub fn goto_matches(guide: &Guide, lang: Lang, typed: &str) -> Vec<GotoMatch> {
+    let words: Vec<String> = typed
+        .to_lowercase()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let fits = |texts: [&str; 2]| {
+        let hay = format!("{} {}", texts[0], texts[1]).to_lowercase();
+        words.iter().all(|w| hay.contains(w.as_str()))
+    };
+    let mut out = Vec::new();
+    for s in &guide.sections {
+        if fits([s.title.id.as_str(), s.title.en.as_deref().unwrap_or("")]) {
+            out.push(GotoMatch {
+                section: s.id.clone(),
+                question: None,
+                label: s.title.get(lang).to_string(),
+            });
+        }
+        for q in &s.questions {
+            if fits([q.label.id.as_str(), q.label.en.as_deref().unwrap_or("")]) {
+                out.push(GotoMatch {
+                    section: s.id.clone(),
+                    question: Some(q.id.clone()),
+                    label: format!("{} › {}", s.title.get(lang), q.label.get(lang)),
+                });
+            }
+        }
+    }
+    out
 }
