@@ -200,3 +200,71 @@ fn sigterm_restores_the_terminal() {
         "SIGTERM left the alternate screen on"
     );
 }
+
+#[test]
+fn a_field_typed_then_sigkill_is_there_after_restart() {
+    let mut s = Session::start(false, 30, 100);
+    s.wait_for("Belum ada kunjungan");
+    s.send("n");
+    s.wait_for("Identitas kunjungan");
+    s.send("\r");
+    s.wait_for("› ");
+    s.send("12.06 Kabupaten Karo\r");
+    s.wait_for("tersimpan");
+    s.send("\x1517/3/2022 14.00\r");
+    s.wait_for("Kamis, 17 Maret 2022 pukul 14.00 WIB");
+    s.send("Aula Kantor Bupati\r");
+    // The field after the venue ("Jenis kunjungan") opens once the venue is committed.
+    s.wait_for("(•) Audiensi");
+    let db = s._dir.path().join("db");
+    let pid = s.child.process_id().unwrap();
+    std::process::Command::new("kill")
+        .arg("-KILL")
+        .arg(pid.to_string())
+        .status()
+        .unwrap();
+    s.wait_exit();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pantau"))
+        .arg("--db")
+        .arg(&db)
+        .args(["list", "--json"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{list} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(list.contains("Kabupaten Karo"), "{list}");
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_pantau"))
+        .arg("--db")
+        .arg(&db)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let id = list
+        .split("\"id\": \"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let show = std::process::Command::new(env!("CARGO_BIN_EXE_pantau"))
+        .arg("--db")
+        .arg(&db)
+        .args(["show", &id, "--json"])
+        .output()
+        .unwrap();
+    let visit = String::from_utf8_lossy(&show.stdout);
+    assert!(
+        visit.contains("\"venue\": \"Aula Kantor Bupati\""),
+        "{visit}"
+    );
+}

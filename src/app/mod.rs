@@ -567,8 +567,13 @@ impl App {
             return vec![];
         };
         if iv.item.is_some() {
-            iv.item = None;
-            return vec![];
+            let guide = Arc::clone(&self.guide);
+            let effects = self
+                .interview
+                .as_mut()
+                .map(|iv| iv.close_item(&guide))
+                .unwrap_or_default();
+            return self.with_position(effects);
         }
         if iv.outline {
             iv.outline = false;

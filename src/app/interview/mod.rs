@@ -739,6 +739,41 @@ impl Interview {
         effects
     }
 
+    /// Closes the open item form; an item left completely empty (added, then nothing typed) is
+    /// removed again rather than kept as a blank row.
+    pub fn close_item(&mut self, guide: &Guide) -> Vec<Effect> {
+        let Some(id) = self.item.take() else {
+            return vec![];
+        };
+        self.editor = None;
+        let kind = self.section_kind(guide);
+        let mut all = fields::items(&self.visit, kind);
+        let Some(index) = all.iter().position(|i| fields::item_id(i) == Some(id)) else {
+            return vec![];
+        };
+        self.row = index;
+        let blank = fields::new_item(kind, id);
+        let mut probe = all[index].clone();
+        let empty = fields::title(&probe, kind).is_empty() && {
+            // Equal to a fresh item once defaults are filled in.
+            let mut v = self.visit.clone();
+            let mut fresh = fields::items(&v, kind);
+            fresh[index] = blank;
+            let _ = fields::set_items(&mut v, kind, fresh);
+            probe = fields::items(&v, kind).swap_remove(index);
+            probe == all[index]
+        };
+        if !empty || self.locked() {
+            return vec![];
+        }
+        all.remove(index);
+        if fields::set_items(&mut self.visit, kind, all).is_err() {
+            return vec![];
+        }
+        self.clamp(guide);
+        vec![self.save(AuditAction::Edit, "")]
+    }
+
     /// Whether the cursor is on a list's item or "add" row (where Enter opens, not edits).
     fn on_list_row(&self, guide: &Guide) -> bool {
         self.item.is_none() && self.section_kind(guide).is_list()
@@ -754,6 +789,12 @@ impl Interview {
         let (_, q) = guide.question(qid).ok_or_else(|| qid.to_string())?;
         let value = match editor {
             Editor::Line { input, .. } => {
+                let shown = guide
+                    .value(q, &self.visit)
+                    .map(|v| input::edit_text(q, &v, lang, Some(&self.visit)));
+                if input.value().trim() == shown.as_deref().unwrap_or("").trim() {
+                    return Ok(()); // left as it was
+                }
                 let cx = input::InputContext::for_visit(&self.visit);
                 let cx = match self.now {
                     Some(now) => cx.with_today(now.date_naive()),
