@@ -392,3 +392,48 @@ fn the_whole_karo_meeting_by_key_presses_only() {
     assert!(h.screen(100, 30).contains("12.06 Kabupaten Karo"));
     assert!(h.screen(100, 30).contains("final"));
 }
+
+#[test]
+fn people_met_in_earlier_visits_to_the_district_are_suggested() {
+    let mut h = Harness::with_demo(Lang::Id);
+    h.keys("n<enter>12.06 Kabupaten Karo<esc>");
+    h.keys("2aCor");
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains("↳ Cory Sriwaty Sebayang — Bupati Karo"),
+        "{screen}"
+    );
+    h.keys("<down><enter>");
+    let v = stored(&h);
+    assert_eq!(v.attendees.len(), 1);
+    assert_eq!(v.attendees[0].name, "Cory Sriwaty Sebayang");
+    assert_eq!(v.attendees[0].post, "Bupati Karo");
+    assert_eq!(v.attendees[0].side, Side::RegionalGovernment);
+    let demo = pantau::demo::karo_visit();
+    assert_ne!(
+        v.attendees[0].id, demo.attendees[0].id,
+        "a new item, not the old visit's"
+    );
+}
+
+#[test]
+fn answers_show_by_section_in_the_detail_and_edits_in_the_history() {
+    let mut h = new_interview();
+    h.keys("<enter>12.06 Kabupaten Karo<esc>3<enter>k<enter>");
+    h.keys("<esc><esc>");
+    // Back in the list: open the detail, then the edit history.
+    h.keys("<enter>");
+    let detail = h.screen(100, 50);
+    assert!(detail.contains("Regulasi dan anggaran"), "{detail}");
+    assert!(
+        detail.contains("sebagian") || detail.contains("ya") || detail.contains("tidak"),
+        "{detail}"
+    );
+    h.keys("a");
+    assert_eq!(h.app.screen, Screen::Audit);
+    let history = h.screen(100, 40);
+    assert!(history.contains("district/code"), "{history}");
+    assert!(history.contains("auditor"));
+    h.keys("<esc>");
+    assert_eq!(h.app.screen, Screen::Detail);
+}

@@ -756,6 +756,7 @@ impl App {
                 let code = visit.district.code.clone();
                 let mut iv = Interview::new(*visit, section, row);
                 iv.now = self.now;
+                iv.suggestions_for = code.clone();
                 self.interview = Some(iv);
                 self.screen = Screen::Interview;
                 if !code.is_empty() {
@@ -763,14 +764,20 @@ impl App {
                 }
             }
             Msg::VisitSaved(v) => {
-                if let Some(iv) = self.interview.as_mut().filter(|iv| iv.visit.id == v.id) {
-                    iv.visit = *v;
-                    iv.unsaved = false;
-                }
                 self.status = Status::Notice {
                     key: "notice.saved",
                     arg: String::new(),
                 };
+                if let Some(iv) = self.interview.as_mut().filter(|iv| iv.visit.id == v.id) {
+                    iv.visit = *v;
+                    iv.unsaved = false;
+                    // The district was just set or changed: offer the people met there before.
+                    let code = iv.visit.district.code.clone();
+                    if !code.is_empty() && code != iv.suggestions_for {
+                        iv.suggestions_for = code.clone();
+                        return vec![Effect::LoadSuggestions(code)];
+                    }
+                }
             }
             Msg::SaveFailed(text) => {
                 if let Some(iv) = self.interview.as_mut() {

@@ -18,6 +18,9 @@ pub struct VisitSummary {
     pub notes: u32,
     pub revision: u64,
     pub updated: DateTime<Utc>,
+    /// SHA-256 of a final visit's content, shown in the list.
+    #[serde(default)]
+    pub digest: Option<String>,
 }
 
 impl From<&Visit> for VisitSummary {
@@ -35,6 +38,11 @@ impl From<&Visit> for VisitSummary {
             notes: count(v.notes.len()),
             revision: v.revision,
             updated: v.updated,
+            digest: v
+                .finalisation
+                .as_ref()
+                .filter(|_| v.is_final())
+                .map(|f| f.digest.clone()),
         }
     }
 }

@@ -11,6 +11,7 @@ use super::theme;
 use crate::app::App;
 use crate::domain::{Attendee, Visit};
 use crate::format;
+use crate::guide::Guide;
 use crate::i18n::{Lang, t};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -22,7 +23,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         );
         return;
     };
-    let para = Paragraph::new(lines(app.lang, v, area.width as usize)).wrap(Wrap { trim: false });
+    let para = Paragraph::new(lines(app.lang, &app.guide, v, area.width as usize))
+        .wrap(Wrap { trim: false });
     let total = para.line_count(area.width);
     let max = total.saturating_sub(area.height as usize);
     let scroll = d.scroll.get().min(max);
@@ -81,6 +83,81 @@ fn wrapped(out: &mut Vec<Line<'static>>, width: usize, tag: &str, text: &str) {
     }
 }
 
+/// Answers by guide section, with the question labels; answers the guide does not know (another
+/// guide version) are listed too, never hidden.
+fn answers(out: &mut Vec<Line<'static>>, lang: Lang, guide: &Guide, v: &Visit, width: usize) {
+    if !guide.is_for(&v.guide) {
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            crate::i18n::tf(
+                lang,
+                "ui.other_guide",
+                &[&v.guide.id, &v.guide.version, &guide.version],
+            ),
+            theme::muted(),
+        ));
+    }
+    for s in guide.sections.iter().filter(|s| !s.kind.is_list()) {
+        let answered: Vec<_> = s
+            .questions
+            .iter()
+            .filter(|q| q.bind.is_none())
+            .filter_map(|q| guide.value(q, v).map(|a| (q, a)))
+            .collect();
+        if answered.is_empty() {
+            continue;
+        }
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            s.title.get(lang).to_string(),
+            theme::section(),
+        ));
+        for (q, a) in answered {
+            let shown = crate::guide::input::display(q, &a, lang, Some(v));
+            field_wide(out, width, q.label.get(lang), &shown);
+            if let Some(note) = v
+                .answers
+                .get(&q.id)
+                .map(|a| a.note.trim())
+                .filter(|n| !n.is_empty())
+            {
+                out.push(Line::styled(
+                    format!("      ✎ {}", inert(note)),
+                    theme::muted(),
+                ));
+            }
+        }
+    }
+    let orphans = guide.orphan_answers(v);
+    if !orphans.is_empty() {
+        heading(out, lang, "ui.other_answers", Some(orphans.len()));
+        for id in orphans {
+            let value = v
+                .answers
+                .get(id)
+                .map(|a| serde_json::to_string(&a.value).unwrap_or_default())
+                .unwrap_or_default();
+            out.push(Line::raw(format!("  {id}: {}", inert(&value))));
+        }
+    }
+}
+
+/// A question and its answer: the label on its own line when long, the answer indented.
+fn field_wide(out: &mut Vec<Line<'static>>, width: usize, label: &str, value: &str) {
+    let opts = textwrap::Options::new(width.max(20))
+        .initial_indent("  ")
+        .subsequent_indent("  ");
+    for l in textwrap::wrap(&inert(label), opts) {
+        out.push(Line::styled(l.into_owned(), theme::label()));
+    }
+    let opts = textwrap::Options::new(width.max(20))
+        .initial_indent("    ")
+        .subsequent_indent("    ");
+    for l in textwrap::wrap(&inert(value), opts) {
+        out.push(Line::raw(l.into_owned()));
+    }
+}
+
 fn none(out: &mut Vec<Line<'static>>, lang: Lang) {
     out.push(Line::styled(
         format!("  {}", t(lang, "show.none")),
@@ -89,7 +166,7 @@ fn none(out: &mut Vec<Line<'static>>, lang: Lang) {
 }
 
 /// The visit as lines; `width` sizes the attendee table columns.
-pub fn lines(lang: Lang, v: &Visit, width: usize) -> Vec<Line<'static>> {
+pub fn lines(lang: Lang, guide: &Guide, v: &Visit, width: usize) -> Vec<Line<'static>> {
     let l = |k: &str| t(lang, k).to_string();
     let mut out = Vec::new();
     field(
@@ -149,13 +226,7 @@ pub fn lines(lang: Lang, v: &Visit, width: usize) -> Vec<Line<'static>> {
         wrapped(&mut out, width, &format!("{} · ", l(a.side.key())), &text);
     }
 
-    if !v.answers.is_empty() {
-        heading(&mut out, lang, "show.answers", Some(v.answers.len()));
-        for (q, a) in &v.answers {
-            let value = serde_json::to_string(&a.value).unwrap_or_default();
-            out.push(Line::raw(format!("  {q}: {}", inert(&value))));
-        }
-    }
+    answers(&mut out, lang, guide, v, width);
 
     heading(&mut out, lang, "show.obstacles", Some(v.obstacles.len()));
     if v.obstacles.is_empty() {

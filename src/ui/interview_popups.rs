@@ -70,10 +70,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, iv: &Interview) {
                     .and_then(|q| app.guide.question(q))
                     .map(|(_, q)| q.label.get(lang))
                     .unwrap_or("");
-                let text = truncate(
-                    &format!("{section} › {question}: {}", item.problem.message(lang)),
-                    w,
-                );
+                let place = if question.is_empty() {
+                    section.to_string()
+                } else {
+                    format!("{section} › {question}")
+                };
+                let text = truncate(&format!("{place}: {}", item.problem.message(lang)), w);
                 lines.push(if i == *cursor {
                     Line::styled(text, theme::selected())
                 } else {

@@ -139,7 +139,8 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
         ]);
     }
     header.push(t(l, "ui.col_status"));
-    widths.push(Constraint::Length(6));
+    let any_final = list.all.iter().any(|s| s.digest.is_some());
+    widths.push(Constraint::Length(if wide && any_final { 15 } else { 6 }));
 
     let rows = list
         .rows
@@ -170,7 +171,10 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
                 cells.push(Cell::from(format!("{:>3}", s.attendees)));
                 cells.push(Cell::from(format!("{:>3}", s.obstacles)));
             }
-            let st = t(l, s.status.key()).to_string();
+            let st = match (&s.digest, wide) {
+                (Some(d), true) => format!("{} {}", t(l, s.status.key()), d.get(..8).unwrap_or("")),
+                _ => t(l, s.status.key()).to_string(),
+            };
             cells.push(if s.status == VisitStatus::Final {
                 Cell::from(st).style(theme::status_final())
             } else {

@@ -102,6 +102,8 @@ pub struct Interview {
     pub unsaved: bool,
     /// People met in earlier visits to the same district, for quick entry.
     pub suggestions: Vec<Attendee>,
+    /// The district the suggestions were loaded for.
+    pub suggestions_for: String,
     pub scroll: Cell<usize>,
     /// The current time, set by the runtime on each key, for stamping notes.
     pub now: Option<DateTime<FixedOffset>>,
@@ -122,6 +124,7 @@ impl Interview {
             undo: Vec::new(),
             unsaved: false,
             suggestions: Vec::new(),
+            suggestions_for: String::new(),
             scroll: Cell::new(0),
             now: None,
         }
@@ -680,8 +683,12 @@ impl Interview {
             return vec![];
         }
         let mut out: Vec<&Attendee> = Vec::new();
+        let here = |a: &Attendee| self.visit.attendees.iter().any(|b| b.name == a.name);
         for a in &self.suggestions {
-            if a.name.to_lowercase().contains(&typed) && !out.iter().any(|o| o.name == a.name) {
+            if a.name.to_lowercase().contains(&typed)
+                && !here(a)
+                && !out.iter().any(|o| o.name == a.name)
+            {
                 out.push(a);
             }
         }
