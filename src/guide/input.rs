@@ -120,24 +120,7 @@ impl InputError {
 }
 
 fn month_name(lang: Lang, m: u32) -> String {
-    const KEYS: [&str; 12] = [
-        "month.m1",
-        "month.m2",
-        "month.m3",
-        "month.m4",
-        "month.m5",
-        "month.m6",
-        "month.m7",
-        "month.m8",
-        "month.m9",
-        "month.m10",
-        "month.m11",
-        "month.m12",
-    ];
-    match m {
-        1..=12 => t(lang, KEYS[(m - 1) as usize]).to_string(),
-        _ => m.to_string(),
-    }
+    format::month_name(lang, m)
 }
 
 type Result<T> = std::result::Result<T, InputError>;

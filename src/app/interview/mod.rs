@@ -781,6 +781,15 @@ impl Interview {
         vec![self.save(AuditAction::Edit, "")]
     }
 
+    /// How typed answers are read: the province's time zone, and "today" from the clock.
+    fn input_context(&self) -> input::InputContext<'_> {
+        let cx = input::InputContext::for_visit(&self.visit);
+        match self.now {
+            Some(now) => cx.with_today(now.date_naive()),
+            None => cx,
+        }
+    }
+
     /// Whether the cursor is on a list's item or "add" row (where Enter opens, not edits).
     fn on_list_row(&self, guide: &Guide) -> bool {
         self.item.is_none() && self.section_kind(guide).is_list()
@@ -802,11 +811,7 @@ impl Interview {
                 if input.value().trim() == shown.as_deref().unwrap_or("").trim() {
                     return Ok(()); // left as it was
                 }
-                let cx = input::InputContext::for_visit(&self.visit);
-                let cx = match self.now {
-                    Some(now) => cx.with_today(now.date_naive()),
-                    None => cx,
-                };
+                let cx = self.input_context();
                 input::parse_answer(q, input.value(), &cx).map_err(|e| e.message(lang))?
             }
             Editor::Multi { area } => {
@@ -867,11 +872,7 @@ impl Interview {
                 match spec.kind {
                     FieldKind::Date if text.is_empty() => Value::Null,
                     FieldKind::Date => {
-                        let cx = input::InputContext::for_visit(&self.visit);
-                        let cx = match self.now {
-                            Some(now) => cx.with_today(now.date_naive()),
-                            None => cx,
-                        };
+                        let cx = self.input_context();
                         let d = input::parse_date(text, &cx).map_err(|e| e.message(lang))?;
                         Value::from(d.format("%Y-%m-%d").to_string())
                     }
