@@ -63,3 +63,23 @@ fn missing_file_is_an_error_not_a_panic() {
         "{err}"
     );
 }
+
+#[test]
+fn a_guide_named_in_the_config_file_is_used_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad-guide.toml");
+    std::fs::write(&bad, "id = \"x\"\nversion = 0\n").unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, format!("guide = {:?}\n", bad.display().to_string())).unwrap();
+    // No subcommand: the TUI would start, but the configured guide is invalid, so it stops first.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pantau"))
+        .arg("--db")
+        .arg(dir.path().join("db"))
+        .env("PANTAU_CONFIG", &cfg)
+        .env("PANTAU_LANG", "en")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad-guide.toml"), "{err}");
+}

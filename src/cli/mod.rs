@@ -69,7 +69,13 @@ pub fn run(cli: Cli) -> ExitCode {
         return guide_cmd::run(command, lang);
     }
     let guide = match cli.command {
-        None => match active_guide(cli.guide.as_deref(), lang) {
+        None => match active_guide(
+            cli.guide
+                .clone()
+                .or_else(|| crate::config::current().guide)
+                .as_deref(),
+            lang,
+        ) {
             Ok(g) => Some(g),
             Err(msg) => {
                 eprintln!("{msg}");

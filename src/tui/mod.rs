@@ -65,9 +65,7 @@ pub fn drain(app: &mut App, runner: &mut Runner, effects: Vec<Effect>) -> bool {
 }
 
 pub fn run(store: &Store, lang: Lang, guide: Guide) -> Result<ExitCode, String> {
-    let config_path = std::env::var_os("PANTAU_CONFIG")
-        .map(Into::into)
-        .or_else(crate::paths::config_file);
+    let config_path = crate::config::path();
     let config = config_path
         .as_deref()
         .map(Config::load)
