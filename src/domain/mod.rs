@@ -5,8 +5,10 @@
 
 mod answer;
 mod audit;
+mod conflict;
 mod diff;
 mod items;
+pub mod merge;
 mod people;
 mod region;
 mod summary;
@@ -15,6 +17,7 @@ mod visit;
 
 pub use answer::{Answer, AnswerValue, YesPartialNo};
 pub use audit::{AuditAction, AuditEvent, Stamp, current_user};
+pub use conflict::{Candidate, Conflict, derived_id};
 pub use diff::{FieldChange, apply_changes, diff_values};
 pub use items::{
     Figure, Handover, HandoverKind, Note, Obstacle, ObstacleCategory, Scope, Strategy,
