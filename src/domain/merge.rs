@@ -296,11 +296,14 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
             }
         }
     }
-    let mut visit: Visit =
-        serde_json::from_value(merged).map_err(|e| format!("merged visit is invalid: {e}"))?;
     let at = tips.iter().map(|t| t.head_at).max().unwrap_or(prefix_head.at);
-    visit.revision = tips.iter().map(|t| t.revision).max().unwrap_or(base_rev) + 1;
-    visit.updated = at;
+    let revision = tips.iter().map(|t| t.revision).max().unwrap_or(base_rev) + 1;
+    if let Value::Object(map) = &mut merged {
+        map.insert("revision".into(), Value::from(revision));
+        map.insert("updated".into(), serde_json::to_value(at).unwrap_or(Value::Null));
+    }
+    let visit: Visit =
+        serde_json::from_value(merged).map_err(|e| format!("merged visit is invalid: {e}"))?;
     let actors: BTreeSet<&str> = tips.iter().map(|t| t.head_actor.as_str()).collect();
     let changes: Vec<FieldChange> = diff_values(&base, &content(&visit));
     let event = AuditEvent {
