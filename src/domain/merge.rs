@@ -70,6 +70,22 @@ pub fn content(v: &Visit) -> Value {
     value
 }
 
+/// The visit whose [`content`] is `value`, at `revision`, last updated `updated`.
+pub fn from_content(
+    mut value: Value,
+    revision: u64,
+    updated: DateTime<Utc>,
+) -> Result<Visit, String> {
+    if let Value::Object(map) = &mut value {
+        map.insert("revision".into(), Value::from(revision));
+        map.insert(
+            "updated".into(),
+            serde_json::to_value(updated).unwrap_or(Value::Null),
+        );
+    }
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
 /// Replays a log from nothing: the content it leads to and the revision it ends at.
 /// Each event must be the next revision, except a merge event, which follows the longest of
 /// the branches it joins and so may skip ahead.
@@ -298,12 +314,8 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
     }
     let at = tips.iter().map(|t| t.head_at).max().unwrap_or(prefix_head.at);
     let revision = tips.iter().map(|t| t.revision).max().unwrap_or(base_rev) + 1;
-    if let Value::Object(map) = &mut merged {
-        map.insert("revision".into(), Value::from(revision));
-        map.insert("updated".into(), serde_json::to_value(at).unwrap_or(Value::Null));
-    }
-    let visit: Visit =
-        serde_json::from_value(merged).map_err(|e| format!("merged visit is invalid: {e}"))?;
+    let visit = from_content(merged, revision, at)
+        .map_err(|e| format!("merged visit is invalid: {e}"))?;
     let actors: BTreeSet<&str> = tips.iter().map(|t| t.head_actor.as_str()).collect();
     let changes: Vec<FieldChange> = diff_values(&base, &content(&visit));
     let event = AuditEvent {

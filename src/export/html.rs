@@ -41,7 +41,7 @@ dd { margin: 0; }
 table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; font-size: 9.5pt; }
 thead { display: table-header-group; }
 th, td { border: 1px solid #b9c2cf; padding: 1.2mm 1.6mm; text-align: left; vertical-align: top;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; hyphens: auto; }
 th { background: #e8edf3; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .remark { color: #555; font-style: italic; }

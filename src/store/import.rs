@@ -235,10 +235,8 @@ impl Store {
         if change.old != change.new {
             apply_changes(&mut value, &[change]).map_err(fail)?;
         }
-        let mut settled: Visit =
-            serde_json::from_value(value).map_err(|e| fail(e.to_string()))?;
-        settled.revision = visit.revision;
-        settled.updated = visit.updated;
+        let mut settled =
+            merge::from_content(value, visit.revision, visit.updated).map_err(fail)?;
         settled.conflicts.retain(|c| c.id != conflict);
         let action = if settled.is_final() {
             AuditAction::Amend
