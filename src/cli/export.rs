@@ -121,7 +121,8 @@ fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, Expo
                     &[&selected.len()],
                 )));
             }
-            if many {
+            // A path without an extension is a folder: one report per visit inside.
+            if many || out.extension().is_none() {
                 export::create_private_dir(&out)?;
             }
             let now = Utc::now();

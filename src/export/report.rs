@@ -73,15 +73,15 @@ fn section_rank(id: &str) -> usize {
 pub fn answer_text(lang: Lang, v: &Visit, a: &AnswerValue) -> String {
     match a {
         AnswerValue::YesPartialNo(y) => t(lang, y.key()).to_string(),
-        AnswerValue::Number(n) => group(*n),
+        AnswerValue::Number(n) => group(lang, *n),
         AnswerValue::Percentage(p) => format::percent(lang, *p),
         AnswerValue::Ratio { part, whole } => match a.percent() {
             Some(p) => tf(
                 lang,
                 "report.ratio",
-                &[&group(*part), &group(*whole), &format::percent(lang, p)],
+                &[&group(lang, *part), &group(lang, *whole), &format::percent(lang, p)],
             ),
-            None => tf(lang, "report.ratio_no_whole", &[&group(*part), &group(*whole)]),
+            None => tf(lang, "report.ratio_no_whole", &[&group(lang, *part), &group(lang, *whole)]),
         },
         AnswerValue::Money(m) => format::rupiah(*m),
         AnswerValue::Date(d) => format::date_long(lang, *d),
@@ -94,10 +94,21 @@ pub fn answer_text(lang: Lang, v: &Visit, a: &AnswerValue) -> String {
     }
 }
 
-/// 1234567 → "1.234.567" (Indonesian grouping, used in both languages like the rupiah).
-fn group(n: i64) -> String {
-    let s = format::rupiah(n);
-    s.replacen("Rp ", "", 1)
+/// 1234567 → "1.234.567" in Indonesian, "1,234,567" in English.
+fn group(lang: Lang, n: i64) -> String {
+    let s = format::rupiah(n).replacen("Rp ", "", 1);
+    match lang {
+        Lang::Id => s,
+        Lang::En => s.replace('.', ","),
+    }
+}
+
+/// "14.10" in Indonesian, "14:10" in English.
+fn clock(lang: Lang, at: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    match lang {
+        Lang::Id => at.format("%H.%M").to_string(),
+        Lang::En => at.format("%H:%M").to_string(),
+    }
 }
 
 fn or_dash(s: &str) -> String {
@@ -402,7 +413,7 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
         .iter()
         .filter(|n| n.section.as_deref() == Some("tindak_lanjut"))
     {
-        items.push(Block::Paragraph(format!("{} — {}", n.at.format("%H.%M"), n.text)));
+        items.push(Block::Paragraph(format!("{} — {}", clock(lang, &n.at), n.text)));
     }
     if items.is_empty() {
         items.push(none());
@@ -417,12 +428,8 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
         .notes
         .iter()
         .map(|n| {
-            let time = match lang {
-                Lang::Id => n.at.format("%H.%M"),
-                Lang::En => n.at.format("%H:%M"),
-            };
             vec![
-                time.to_string(),
+                clock(lang, &n.at),
                 n.section
                     .as_deref()
                     .map(|s| section_title(lang, s))
@@ -533,5 +540,62 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
             "report.footer",
             &[&generated.format("%Y-%m-%d %H:%M UTC"), &v.revision, &v.id],
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_carry_units_and_computed_percentages() {
+        let v = crate::demo::karo_visit();
+        let ratio = AnswerValue::Ratio {
+            part: 1_250,
+            whole: 5_000,
+        };
+        assert_eq!(answer_text(Lang::Id, &v, &ratio), "1.250 dari 5.000 (25 %)");
+        assert_eq!(answer_text(Lang::En, &v, &ratio), "1,250 of 5,000 (25%)");
+        let no_whole = AnswerValue::Ratio { part: 3, whole: 0 };
+        assert_eq!(answer_text(Lang::En, &v, &no_whole), "3 of 0");
+        assert_eq!(
+            answer_text(Lang::Id, &v, &AnswerValue::Money(1_250_000)),
+            "Rp 1.250.000"
+        );
+        assert_eq!(
+            answer_text(Lang::En, &v, &AnswerValue::Percentage(12.45)),
+            "12.5%"
+        );
+        let who = AnswerValue::Attendee(v.attendees[0].id);
+        assert_eq!(answer_text(Lang::En, &v, &who), "Cory Sriwaty Sebayang");
+    }
+
+    #[test]
+    fn answers_are_grouped_by_guide_section_in_interview_order() {
+        let mut v = crate::demo::karo_visit();
+        v.answers.insert(
+            "pekerja_rentan.iuran_rp".into(),
+            crate::domain::Answer::new(AnswerValue::Money(16_800)),
+        );
+        v.answers.insert(
+            "regulasi_anggaran.perda_ada".into(),
+            crate::domain::Answer::new(AnswerValue::YesPartialNo(
+                crate::domain::YesPartialNo::Partial,
+            )),
+        );
+        let r = build(&v, &[], Lang::Id, chrono::Utc::now());
+        let answers = &r.sections[2];
+        let heads: Vec<&Block> = answers
+            .blocks
+            .iter()
+            .filter(|b| matches!(b, Block::Subheading(_)))
+            .collect();
+        assert_eq!(
+            heads[..2],
+            [
+                &Block::Subheading("Regulasi & anggaran".into()),
+                &Block::Subheading("Pekerja rentan".into())
+            ]
+        );
     }
 }
