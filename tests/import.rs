@@ -196,7 +196,7 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
     assert!(en(&e).contains(&format!("line {lines}")), "{}", en(&e));
 
     // Syntax error with line and column.
-    let broken = good.replacen("\"visits\": [", "\"visits\": [,", 1);
+    let broken = good.replacen("\"visits\":[", "\"visits\":[,", 1);
     let e = refused(&db, dir.path(), "syntax.json", broken.as_bytes());
     assert!(matches!(e, BundleError::Syntax { .. }), "{e:?}");
     assert!(en(&e).contains("line ") && en(&e).contains("column "), "{}", en(&e));
@@ -286,4 +286,31 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
     let bad = dir.path().join("cut.json");
     assert!(export::import_files(&db, &[ok, bad]).is_err());
     assert_eq!(snapshot(&db), before);
+}
+
+#[test]
+fn the_demo_loaded_on_two_laptops_merges_without_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Store::open(&dir.path().join("a")).unwrap();
+    let b = Store::open(&dir.path().join("b")).unwrap();
+    pantau::demo::load(&a, &stamp(0, "ani")).unwrap();
+    pantau::demo::load(&b, &stamp(3, "budi")).unwrap();
+    let karo = pantau::demo::karo_visit().id;
+    edit(&b, karo, 4, "budi", |v| v.venue = "Aula".into());
+    let (fa, fb) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    save(&a, &fa);
+    save(&b, &fb);
+    export::import_files(&a, &[fb]).unwrap();
+    let s = export::import_files(&b, &[fa]).unwrap();
+    assert_eq!(s.updated, vec![karo]);
+    assert_eq!(snapshot(&a), snapshot(&b));
+    let v = a.get(karo).unwrap().unwrap();
+    assert_eq!((v.venue.as_str(), v.in_conflict()), ("Aula", false));
+    assert!(a.check().is_clean(), "{:?}", a.check().problems);
+    // And it can be exported and imported again.
+    let fc = dir.path().join("c.json");
+    save(&a, &fc);
+    let c = Store::open(&dir.path().join("c")).unwrap();
+    export::import_files(&c, &[fc]).unwrap();
+    assert_eq!(snapshot(&a), snapshot(&c));
 }

@@ -186,9 +186,8 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
         .zip(&remote.history)
         .take_while(|(a, b)| a.id == b.id)
         .count();
-    if k == 0 {
-        return Err("the two histories do not start with the same creation event".into());
-    }
+    // k == 0: the visit was created on both sides independently (e.g. the demo visit loaded on
+    // two laptops); the two creations are then merged like any two branches, from nothing.
     if kl.is_subset(&kr) {
         let extra = remote.history.iter().filter(|e| !kl.contains(&e.id));
         if !local.visit.is_final() || amends_openly(extra) {
@@ -196,14 +195,17 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
         }
     }
     let (base, base_rev) = replay(&local.history[..k])?;
-    let prefix_head = &local.history[k - 1];
+    let prefix_head = k.checked_sub(1).and_then(|i| local.history.get(i));
 
     let mut branches = unfold(&local.history[k..]);
     branches.extend(unfold(&remote.history[k..]));
     let mut tips = Vec::new();
     for events in branches {
         let (state, revision) = replay_from(base.clone(), base_rev, &events)?;
-        let head = events.last().unwrap_or(prefix_head);
+        let head = events
+            .last()
+            .or(prefix_head)
+            .ok_or_else(|| "empty history".to_string())?;
         tips.push(Tip {
             known: known_ids(&events),
             final_: is_final_state(&state),
@@ -250,6 +252,25 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
     tips.sort_by(|a, b| {
         (b.final_, b.head_at, b.head_id).cmp(&(a.final_, a.head_at, a.head_id))
     });
+    // A visit created on both sides with the same content (the demo visit): that content is
+    // where both sides started.
+    let same_creation = if k == 0 {
+        let creations: Vec<&AuditEvent> = tips.iter().filter_map(|t| t.events.first()).collect();
+        let first = creations.first().copied();
+        match first {
+            Some(f)
+                if creations.len() == tips.len()
+                    && creations
+                        .iter()
+                        .all(|e| e.action == AuditAction::Create && e.changes == f.changes) =>
+            {
+                Some(replay(std::slice::from_ref(f))?.0)
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
     // Each side's own changes are measured from the state after the part of its branch that
     // every other side already knows (an earlier merge), so a choice made after that merge is
     // not taken for a new disagreement.
@@ -264,10 +285,14 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
             })
             .count();
         let (own_base, _) = replay_from(base.clone(), base_rev, &tips[i].events[..shared])?;
-        tips[i].own_base = own_base;
+        tips[i].own_base = match (&same_creation, shared) {
+            (Some(created), 0) => created.clone(),
+            _ => own_base,
+        };
     }
 
     let mut heads: Vec<Uuid> = tips.iter().map(|t| t.head_id).collect();
+    let common = same_creation.as_ref().unwrap_or(&base);
     heads.sort();
     let head_bytes: Vec<u8> = heads.iter().flat_map(|h| h.as_bytes().to_vec()).collect();
     let merge_id = derived_id(&[b"pantau-merge", &head_bytes]);
@@ -278,7 +303,7 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
     };
     let own_bases: Vec<Option<&Value>> = tips.iter().map(|t| Some(&t.own_base)).collect();
     let values: Vec<Option<&Value>> = tips.iter().map(|t| Some(&t.state)).collect();
-    let merged = node(&mut ctx, "", Some(&base), &own_bases, &values);
+    let merged = node(&mut ctx, "", Some(common), &own_bases, &values);
     let raw_conflicts = ctx.conflicts;
     let mut merged = merged.unwrap_or(Value::Null);
     if !raw_conflicts.is_empty() {
@@ -312,7 +337,7 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
             }
         }
     }
-    let at = tips.iter().map(|t| t.head_at).max().unwrap_or(prefix_head.at);
+    let at = tips.iter().map(|t| t.head_at).max().unwrap_or_default();
     let revision = tips.iter().map(|t| t.revision).max().unwrap_or(base_rev) + 1;
     let visit = from_content(merged, revision, at)
         .map_err(|e| format!("merged visit is invalid: {e}"))?;

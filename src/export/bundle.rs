@@ -119,9 +119,10 @@ impl BundleError {
 /// Largest bundle file read, in bytes (a year of visits of a big team is far below this).
 pub const MAX_BYTES: u64 = 1 << 30;
 
-/// Writes `bundle` as pretty JSON (one field per line, so bundles diff and merge well in git).
+/// Writes `bundle` as compact JSON (a bundle of a year's visits runs to hundreds of megabytes;
+/// indentation would add a third). `jq .` shows it readably.
 pub fn to_json(bundle: &Bundle) -> Result<Vec<u8>, String> {
-    let mut out = serde_json::to_vec_pretty(bundle).map_err(|e| e.to_string())?;
+    let mut out = serde_json::to_vec(bundle).map_err(|e| e.to_string())?;
     out.push(b'\n');
     Ok(out)
 }
@@ -140,32 +141,39 @@ pub fn parse(bytes: &[u8]) -> Result<Bundle, BundleError> {
         let (line, column) = position(bytes, e.valid_up_to());
         return Err(BundleError::NotUtf8 { line, column });
     }
-    // First the envelope alone, so that a newer version is named as such rather than as
-    // whatever field it changed.
-    let header: Header = serde_json::from_slice(bytes).map_err(syntax_error)?;
+    let bundle: Bundle = match serde_json::from_slice(bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            // Look at the envelope alone, so that a newer version is named as such rather than
+            // as whatever field it changed.
+            let header: Header = serde_json::from_slice(bytes).map_err(syntax_error)?;
+            check_header(&header)?;
+            return Err(BundleError::Invalid {
+                line: e.line(),
+                column: e.column(),
+                detail: strip_position(&e.to_string()),
+            });
+        }
+    };
+    check_header(&Header {
+        format: Some(Value::from(bundle.format.clone())),
+        version: Some(Value::from(bundle.version)),
+    })?;
+    validate(&bundle)?;
+    Ok(bundle)
+}
+
+fn check_header(header: &Header) -> Result<(), BundleError> {
     if header.format.as_ref().and_then(Value::as_str) != Some(FORMAT) {
         return Err(BundleError::NotABundle);
     }
     match &header.version {
-        Some(v) if v.as_u64() == Some(u64::from(VERSION)) => {}
-        Some(v) => return Err(BundleError::WrongVersion { found: v.to_string() }),
-        None => {
-            return Err(BundleError::WrongVersion {
-                found: "-".into(),
-            });
-        }
+        Some(v) if v.as_u64() == Some(u64::from(VERSION)) => Ok(()),
+        Some(v) => Err(BundleError::WrongVersion {
+            found: v.to_string(),
+        }),
+        None => Err(BundleError::WrongVersion { found: "-".into() }),
     }
-    let bundle: Bundle = serde_json::from_slice(bytes).map_err(|e| {
-        let line = e.line();
-        let column = e.column();
-        BundleError::Invalid {
-            line,
-            column,
-            detail: strip_position(&e.to_string()),
-        }
-    })?;
-    validate(&bundle)?;
-    Ok(bundle)
 }
 
 fn syntax_error(e: serde_json::Error) -> BundleError {
@@ -210,9 +218,8 @@ pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
         if !visits.insert(id) {
             return Err(BundleError::DuplicateVisit(id));
         }
-        match h.history.first() {
-            Some(e) if e.action == AuditAction::Create => {}
-            _ => return Err(BundleError::NoCreation(id)),
+        if !starts_with_creation(&h.history) {
+            return Err(BundleError::NoCreation(id));
         }
         let mut all = Vec::new();
         flatten(&h.history, &mut all);
@@ -257,6 +264,18 @@ pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
         }
     }
     Ok(())
+}
+
+/// A log starts with the visit's creation — or, for a visit created on two laptops
+/// independently, with the merge of the branches that each start with one.
+fn starts_with_creation(events: &[crate::domain::AuditEvent]) -> bool {
+    match events.first() {
+        Some(e) if e.action == AuditAction::Create => true,
+        Some(e) if e.action == AuditAction::Import && !e.branches.is_empty() => {
+            e.branches.iter().all(|b| starts_with_creation(b))
+        }
+        _ => false,
+    }
 }
 
 fn flatten<'a>(events: &'a [crate::domain::AuditEvent], out: &mut Vec<&'a crate::domain::AuditEvent>) {

@@ -1,11 +1,12 @@
 //! Bundles in and out of the store: every visit with its audit log, merging visits recorded on
 //! other laptops (see [`crate::domain::merge`]), and settling the conflicts a merge leaves.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::{Result, Store, StoreError, TrashEntry, content, decode, encode, keys};
+use super::{Result, Store, StoreError, TrashEntry, content, decode, keys};
 use crate::domain::merge::{self, Outcome, Trashed, VisitHistory};
 use crate::domain::{AuditAction, Conflict, FieldChange, Stamp, Visit, VisitSummary, apply_changes};
 
@@ -22,13 +23,25 @@ pub struct ImportSummary {
     pub in_conflict: Vec<Uuid>,
 }
 
-/// A visit's new state, decided before anything is written.
+/// A visit's new state, encoded before the transaction so that the transaction (which sled may
+/// run more than once) only moves bytes.
 struct Planned {
-    history: VisitHistory,
+    key: [u8; 16],
     /// Keys of its audit events now in the database, all replaced.
     old_keys: Vec<sled::IVec>,
-    /// A sequence number for each event of `history.history`.
-    seqs: Vec<u64>,
+    events: Vec<([u8; 24], sled::IVec)>,
+    place: Place,
+}
+
+enum Place {
+    Live { visit: sled::IVec, summary: sled::IVec },
+    Trash(sled::IVec),
+}
+
+fn bytes<T: serde::Serialize>(value: &T) -> Result<sled::IVec> {
+    serde_json::to_vec(value)
+        .map(sled::IVec::from)
+        .map_err(|e| StoreError::Write(e.to_string()))
 }
 
 impl Store {
@@ -85,111 +98,109 @@ impl Store {
     /// [`crate::export::bundle::parse`]) into this one, in one transaction: either every visit
     /// is merged or, on any error, nothing is written.
     pub fn import_histories(&self, incoming: &[VisitHistory]) -> Result<ImportSummary> {
-        // The state of each touched visit before the import, and as merged so far.
+        // Each touched visit as it is in the database, and (only if it changes) as merged so far.
         let mut before: HashMap<Uuid, Option<VisitHistory>> = HashMap::new();
-        let mut now: HashMap<Uuid, VisitHistory> = HashMap::new();
+        let mut now: HashMap<Uuid, Cow<'_, VisitHistory>> = HashMap::new();
         let mut order: Vec<Uuid> = Vec::new();
         for remote in incoming {
             let id = remote.visit.id;
             if !before.contains_key(&id) {
-                let local = self.history(id)?;
-                if let Some(l) = &local {
-                    now.insert(id, l.clone());
-                }
-                before.insert(id, local);
+                before.insert(id, self.history(id)?);
                 order.push(id);
             }
-            match now.get(&id) {
-                None => {
-                    now.insert(id, remote.clone());
-                }
+            let current = match now.get(&id) {
+                Some(h) => Some(h.as_ref()),
+                None => before.get(&id).and_then(Option::as_ref),
+            };
+            let merged = match current {
+                None => Cow::Borrowed(remote),
                 Some(local) => match merge::merge(local, remote)
                     .map_err(|detail| StoreError::Merge { id, detail })?
                 {
-                    Outcome::Unchanged => {}
-                    Outcome::Replaced(h) | Outcome::Merged(h) => {
-                        now.insert(id, h);
-                    }
+                    Outcome::Unchanged => continue,
+                    Outcome::Replaced(h) | Outcome::Merged(h) => Cow::Owned(h),
                 },
-            }
+            };
+            now.insert(id, merged);
         }
 
         let mut summary = ImportSummary::default();
-        let mut plans = Vec::new();
+        let mut planned = Vec::with_capacity(now.len());
         for id in order {
-            let (Some(old), Some(new)) = (before.get(&id), now.remove(&id)) else {
+            let Some(new) = now.remove(&id) else {
+                summary.unchanged.push(id);
                 continue;
             };
-            match old {
-                Some(old) if *old == new => summary.unchanged.push(id),
-                Some(old) => {
-                    let had: Vec<Uuid> = old.visit.conflicts.iter().map(|c| c.id).collect();
-                    if new.visit.conflicts.iter().any(|c| !had.contains(&c.id)) {
-                        summary.in_conflict.push(id);
-                    } else {
-                        summary.updated.push(id);
-                    }
-                    plans.push(new);
-                }
-                None if new.visit.in_conflict() => {
-                    summary.in_conflict.push(id);
-                    plans.push(new);
-                }
-                None => {
-                    summary.added.push(id);
-                    plans.push(new);
-                }
+            let had: Vec<Uuid> = match before.get(&id).and_then(Option::as_ref) {
+                Some(old) => old.visit.conflicts.iter().map(|c| c.id).collect(),
+                None => Vec::new(),
+            };
+            if new.visit.conflicts.iter().any(|c| !had.contains(&c.id)) {
+                summary.in_conflict.push(id);
+            } else if matches!(before.get(&id), Some(Some(_))) {
+                summary.updated.push(id);
+            } else {
+                summary.added.push(id);
             }
-        }
-        let mut planned = Vec::with_capacity(plans.len());
-        for history in plans {
-            let mut old_keys = Vec::new();
-            for k in self.audit.scan_prefix(keys::visit_key(history.visit.id)).keys() {
-                old_keys.push(k.map_err(super::read_error)?);
-            }
-            let seqs = (0..history.history.len())
-                .map(|_| self.next_seq())
-                .collect::<Result<Vec<u64>>>()?;
-            planned.push(Planned {
-                history,
-                old_keys,
-                seqs,
-            });
+            planned.push(self.plan(&new)?);
         }
         if planned.is_empty() {
             return Ok(summary);
         }
         self.commit(|visits, summaries, trash, audit| {
             for p in &planned {
-                let v = &p.history.visit;
-                let key = keys::visit_key(v.id);
                 for k in &p.old_keys {
                     audit.remove(k.as_ref())?;
                 }
-                for (e, seq) in p.history.history.iter().zip(&p.seqs) {
-                    audit.insert(&keys::audit_key(v.id, *seq), encode(e)?)?;
+                for (k, e) in &p.events {
+                    audit.insert(k, e.clone())?;
                 }
-                match &p.history.trashed {
-                    None => {
-                        trash.remove(&key)?;
-                        visits.insert(&key, encode(v)?)?;
-                        summaries.insert(&key, encode(&VisitSummary::from(v))?)?;
+                match &p.place {
+                    Place::Live { visit, summary } => {
+                        trash.remove(&p.key)?;
+                        visits.insert(&p.key, visit.clone())?;
+                        summaries.insert(&p.key, summary.clone())?;
                     }
-                    Some(t) => {
-                        visits.remove(&key)?;
-                        summaries.remove(&key)?;
-                        let entry = TrashEntry {
-                            deleted_at: t.at,
-                            deleted_by: t.by.clone(),
-                            visit: v.clone(),
-                        };
-                        trash.insert(&key, encode(&entry)?)?;
+                    Place::Trash(entry) => {
+                        visits.remove(&p.key)?;
+                        summaries.remove(&p.key)?;
+                        trash.insert(&p.key, entry.clone())?;
                     }
                 }
             }
             Ok(())
         })?;
         Ok(summary)
+    }
+
+    fn plan(&self, h: &VisitHistory) -> Result<Planned> {
+        let v = &h.visit;
+        let key = keys::visit_key(v.id);
+        let mut old_keys = Vec::new();
+        for k in self.audit.scan_prefix(key).keys() {
+            old_keys.push(k.map_err(super::read_error)?);
+        }
+        let mut events = Vec::with_capacity(h.history.len());
+        for e in &h.history {
+            events.push((keys::audit_key(v.id, self.next_seq()?), bytes(e)?));
+        }
+        let place = match &h.trashed {
+            None => Place::Live {
+                visit: bytes(v)?,
+                summary: bytes(&VisitSummary::from(v))?,
+            },
+            Some(t) => Place::Trash(bytes(&TrashEntry {
+                deleted_at: t.at,
+                deleted_by: t.by.clone(),
+                visit: v.clone(),
+            })?),
+        };
+        Ok(Planned {
+            key,
+            old_keys,
+            events,
+            place,
+        })
     }
 
     /// The open conflicts of a live visit.
