@@ -63,7 +63,8 @@ fn main() {
     let tree = db.open_tree("visits").expect("tree");
     let t = Instant::now();
     for (id, value) in &raw_values {
-        tree.insert(id.as_bytes(), value.as_slice()).expect("insert");
+        tree.insert(id.as_bytes(), value.as_slice())
+            .expect("insert");
     }
     db.flush().expect("flush");
     let raw = t.elapsed();
@@ -78,6 +79,16 @@ fn main() {
     let summary = store.import_histories(&parsed.visits).expect("import");
     let import = t.elapsed();
     assert_eq!(summary.added.len(), n);
+
+    // Where the time of parse+validate goes.
+    let t = Instant::now();
+    let typed: Bundle = serde_json::from_slice(&bytes).expect("json");
+    let only_parse = t.elapsed();
+    let t = Instant::now();
+    bundle::validate(&typed).expect("valid");
+    let only_validate = t.elapsed();
+    drop(typed);
+    println!("  of which: JSON parse {only_parse:.2?}, validation {only_validate:.2?}");
 
     // Export of everything to a JSON bundle.
     let t = Instant::now();
@@ -99,12 +110,21 @@ fn main() {
     let reimport = t.elapsed();
     assert_eq!(again.unchanged.len(), n);
 
-    println!("raw sled inserts + 1 flush   {raw:>10.2?}  {:>8.0} visits/s", per_sec(n, raw));
+    println!(
+        "raw sled inserts + 1 flush   {raw:>10.2?}  {:>8.0} visits/s",
+        per_sec(n, raw)
+    );
     println!(
         "pantau import (all steps)    {import:>10.2?}  {:>8.0} visits/s  = {:.0} % of raw (parse+validate {parse:.2?})",
         per_sec(n, import),
         100.0 * raw.as_secs_f64() / import.as_secs_f64()
     );
-    println!("re-import, all unchanged     {reimport:>10.2?}  {:>8.0} visits/s", per_sec(n, reimport));
-    println!("export to JSON bundle        {export:>10.2?}  {:>8.0} visits/s", per_sec(n, export));
+    println!(
+        "re-import, all unchanged     {reimport:>10.2?}  {:>8.0} visits/s",
+        per_sec(n, reimport)
+    );
+    println!(
+        "export to JSON bundle        {export:>10.2?}  {:>8.0} visits/s",
+        per_sec(n, export)
+    );
 }

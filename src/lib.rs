@@ -12,6 +12,7 @@ pub mod domain;
 pub mod export;
 pub mod format;
 pub mod i18n;
+mod par;
 pub mod paths;
 pub mod store;
 pub mod synth;

@@ -51,30 +51,65 @@ impl Bundle {
 /// Why a bundle was refused. Line and column are 1-based.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BundleError {
-    TooLarge { bytes: u64 },
-    NotUtf8 { line: usize, column: usize },
-    Truncated { line: usize, column: usize },
-    Syntax { line: usize, column: usize, detail: String },
+    TooLarge {
+        bytes: u64,
+    },
+    NotUtf8 {
+        line: usize,
+        column: usize,
+    },
+    Truncated {
+        line: usize,
+        column: usize,
+    },
+    Syntax {
+        line: usize,
+        column: usize,
+        detail: String,
+    },
     NotABundle,
-    WrongVersion { found: String },
-    Invalid { line: usize, column: usize, detail: String },
+    WrongVersion {
+        found: String,
+    },
+    Invalid {
+        line: usize,
+        column: usize,
+        detail: String,
+    },
     DuplicateVisit(Uuid),
-    DuplicateEvent { visit: Uuid, event: Uuid },
-    DuplicateItem { visit: Uuid, item: Uuid },
+    DuplicateEvent {
+        visit: Uuid,
+        event: Uuid,
+    },
+    DuplicateItem {
+        visit: Uuid,
+        item: Uuid,
+    },
     NoCreation(Uuid),
-    ForeignEvent { visit: Uuid, event: Uuid },
-    BadHistory { visit: Uuid, detail: String },
-    TextTooLong { visit: Uuid, path: String, bytes: usize },
-    BadContent { visit: Uuid, detail: String },
+    ForeignEvent {
+        visit: Uuid,
+        event: Uuid,
+    },
+    BadHistory {
+        visit: Uuid,
+        detail: String,
+    },
+    TextTooLong {
+        visit: Uuid,
+        path: String,
+        bytes: usize,
+    },
+    BadContent {
+        visit: Uuid,
+        detail: String,
+    },
 }
 
 impl BundleError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             BundleError::TooLarge { bytes } => tf(lang, "import.too_large", &[bytes]),
-            BundleError::NotUtf8 { line, column } => {
-                tf(lang, "import.not_utf8", &[line, column])
-            }
+            BundleError::NotUtf8 { line, column } => tf(lang, "import.not_utf8", &[line, column]),
             BundleError::Truncated { line, column } => {
                 tf(lang, "import.truncated", &[line, column])
             }
@@ -106,9 +141,11 @@ impl BundleError {
             BundleError::BadHistory { visit, detail } => {
                 tf(lang, "import.bad_history", &[visit, detail])
             }
-            BundleError::TextTooLong { visit, path, bytes } => {
-                tf(lang, "import.text_too_long", &[visit, path, bytes, &MAX_TEXT])
-            }
+            BundleError::TextTooLong { visit, path, bytes } => tf(
+                lang,
+                "import.text_too_long",
+                &[visit, path, bytes, &MAX_TEXT],
+            ),
             BundleError::BadContent { visit, detail } => {
                 tf(lang, "import.bad_content", &[visit, detail])
             }
@@ -237,31 +274,41 @@ pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
                 });
             }
         }
-        if let Some(item) = h.visit.problems().into_iter().find_map(|p| match p {
-            Problem::DuplicateId(x) => Some(x),
-            _ => None,
-        }) {
-            return Err(BundleError::DuplicateItem { visit: id, item });
-        }
-        let content = merge::content(&h.visit);
-        if let Some((path, bytes)) = long_text(&content, String::new()) {
-            return Err(BundleError::TextTooLong {
-                visit: id,
-                path,
-                bytes,
-            });
-        }
-        let (state, revision) = merge::replay(&h.history)
-            .map_err(|detail| BundleError::BadHistory { visit: id, detail })?;
-        if revision != h.visit.revision || state != content {
-            return Err(BundleError::BadHistory {
-                visit: id,
-                detail: format!(
-                    "history (revision {revision}) does not lead to the visit (revision {})",
-                    h.visit.revision
-                ),
-            });
-        }
+    }
+    // The expensive checks, visit by visit, on all cores.
+    crate::par::map(&bundle.visits, check_visit)
+        .into_iter()
+        .collect::<Result<Vec<()>, BundleError>>()?;
+    Ok(())
+}
+
+/// Item ids, text sizes, and the history leading to the content.
+fn check_visit(h: &VisitHistory) -> Result<(), BundleError> {
+    let id = h.visit.id;
+    if let Some(item) = h.visit.problems().into_iter().find_map(|p| match p {
+        Problem::DuplicateId(x) => Some(x),
+        _ => None,
+    }) {
+        return Err(BundleError::DuplicateItem { visit: id, item });
+    }
+    let content = merge::content(&h.visit);
+    if let Some((path, bytes)) = long_text(&content, String::new()) {
+        return Err(BundleError::TextTooLong {
+            visit: id,
+            path,
+            bytes,
+        });
+    }
+    let (state, revision) = merge::replay(&h.history)
+        .map_err(|detail| BundleError::BadHistory { visit: id, detail })?;
+    if revision != h.visit.revision || state != content {
+        return Err(BundleError::BadHistory {
+            visit: id,
+            detail: format!(
+                "history (revision {revision}) does not lead to the visit (revision {})",
+                h.visit.revision
+            ),
+        });
     }
     Ok(())
 }
@@ -278,7 +325,10 @@ fn starts_with_creation(events: &[crate::domain::AuditEvent]) -> bool {
     }
 }
 
-fn flatten<'a>(events: &'a [crate::domain::AuditEvent], out: &mut Vec<&'a crate::domain::AuditEvent>) {
+fn flatten<'a>(
+    events: &'a [crate::domain::AuditEvent],
+    out: &mut Vec<&'a crate::domain::AuditEvent>,
+) {
     for e in events {
         out.push(e);
         for b in &e.branches {
@@ -308,5 +358,31 @@ fn join(a: &str, b: &str) -> String {
         b.to_string()
     } else {
         format!("{a}/{b}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_schema_matches_the_envelope_we_write() {
+        let schema: Value =
+            serde_json::from_str(include_str!("../../assets/schema/bundle-v1.schema.json"))
+                .expect("schema is JSON");
+        assert_eq!(schema["properties"]["format"]["const"], FORMAT);
+        assert_eq!(schema["properties"]["version"]["const"], VERSION);
+        let b = Bundle::new(Vec::new(), chrono::Utc::now(), "t", false);
+        let written = serde_json::to_value(&b).unwrap();
+        for key in schema["required"].as_array().unwrap() {
+            assert!(written.get(key.as_str().unwrap()).is_some(), "{key}");
+        }
+    }
+
+    #[test]
+    fn positions_are_one_based_lines_and_character_columns() {
+        assert_eq!(position(b"ab\ncd", 4), (2, 2));
+        assert_eq!(position("é\nx".as_bytes(), 0), (1, 1));
+        assert_eq!(position("aé".as_bytes(), 3), (1, 3));
     }
 }

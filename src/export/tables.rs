@@ -6,7 +6,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use crate::domain::{AnswerValue, Visit, zone_label};
-use crate::i18n::{Lang, t};
+use crate::i18n::Lang;
 
 /// One typed cell; CSV writes it as text, XLSX keeps its type.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +34,11 @@ pub struct Table {
 
 fn text(s: impl Into<String>) -> Cell {
     let s = s.into();
-    if s.is_empty() { Cell::Empty } else { Cell::Text(s) }
+    if s.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(s)
+    }
 }
 
 /// The serde name of an enum value ("regional_government").
@@ -166,7 +170,13 @@ pub fn build(visits: &[Visit], lang: Lang) -> Vec<Table> {
     let mut figures = Table {
         name: "figures",
         columns: vec![
-            "visit_id", "figure_id", "label", "value", "unit", "scope", "notes",
+            "visit_id",
+            "figure_id",
+            "label",
+            "value",
+            "unit",
+            "scope",
+            "notes",
         ],
         rows: Vec::new(),
     };
@@ -303,7 +313,6 @@ pub fn build(visits: &[Visit], lang: Lang) -> Vec<Table> {
             ]);
         }
     }
-    let _ = t(lang, "app.name");
     vec![
         visits_t, attendees, obstacles, strategies, handovers, answers, notes, figures,
     ]

@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use super::{Result, Store, StoreError, TrashEntry, content, decode, keys};
 use crate::domain::merge::{self, Outcome, Trashed, VisitHistory};
-use crate::domain::{AuditAction, Conflict, FieldChange, Stamp, Visit, VisitSummary, apply_changes};
+use crate::domain::{
+    AuditAction, Conflict, FieldChange, Stamp, Visit, VisitSummary, apply_changes,
+};
 
 /// What an import did, visit by visit.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,7 +36,10 @@ struct Planned {
 }
 
 enum Place {
-    Live { visit: sled::IVec, summary: sled::IVec },
+    Live {
+        visit: sled::IVec,
+        summary: sled::IVec,
+    },
     Trash(sled::IVec),
 }
 
@@ -104,8 +109,8 @@ impl Store {
         let mut order: Vec<Uuid> = Vec::new();
         for remote in incoming {
             let id = remote.visit.id;
-            if !before.contains_key(&id) {
-                before.insert(id, self.history(id)?);
+            if let std::collections::hash_map::Entry::Vacant(slot) = before.entry(id) {
+                slot.insert(self.history(id)?);
                 order.push(id);
             }
             let current = match now.get(&id) {
@@ -125,7 +130,7 @@ impl Store {
         }
 
         let mut summary = ImportSummary::default();
-        let mut planned = Vec::with_capacity(now.len());
+        let mut changed = Vec::with_capacity(now.len());
         for id in order {
             let Some(new) = now.remove(&id) else {
                 summary.unchanged.push(id);
@@ -142,11 +147,15 @@ impl Store {
             } else {
                 summary.added.push(id);
             }
-            planned.push(self.plan(&new)?);
+            changed.push(new);
         }
-        if planned.is_empty() {
+        if changed.is_empty() {
             return Ok(summary);
         }
+        // Encoding is the costly part; each visit is encoded on its own, on all cores.
+        let planned = crate::par::map(&changed, |h| self.plan(h))
+            .into_iter()
+            .collect::<Result<Vec<Planned>>>()?;
         self.commit(|visits, summaries, trash, audit| {
             for p in &planned {
                 for k in &p.old_keys {
