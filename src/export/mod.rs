@@ -162,6 +162,18 @@ pub fn default_report_name(v: &Visit, format: ReportFormat) -> String {
     format!("laporan-{code}-{date}-{}.{}", &id[..8], format.extension())
 }
 
+/// Where the TUI puts reports when the user has not chosen: the user's Documents folder, else
+/// the home folder, else the current folder.
+pub fn default_report_dir() -> PathBuf {
+    directories::UserDirs::new()
+        .and_then(|d| {
+            d.document_dir()
+                .map(Path::to_path_buf)
+                .or_else(|| Some(d.home_dir().to_path_buf()))
+        })
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
 /// Renders the report of one visit.
 pub fn render_report(
     v: &Visit,
