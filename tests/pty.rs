@@ -11,6 +11,7 @@ struct Session {
     parser: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
     _dir: tempfile::TempDir,
 }
 
@@ -61,12 +62,11 @@ impl Session {
                 p.lock().unwrap().process(&buf[..n]);
             }
         });
-        // Keep the master alive for the session by leaking it into the reader thread's lifetime.
-        std::mem::forget(pty.master);
         Session {
             parser,
             writer,
             child,
+            _master: pty.master,
             _dir: dir,
         }
     }
@@ -267,4 +267,70 @@ fn a_field_typed_then_sigkill_is_there_after_restart() {
         visit.contains("\"venue\": \"Aula Kantor Bupati\""),
         "{visit}"
     );
+}
+
+/// Closing the terminal window: tmux's server going away hangs up the terminal for real (a
+/// SIGHUP alone is covered elsewhere). crossterm 0.29 spins on a dead tty, so this proves the
+/// watchdog ends the process. Needs tmux; without it the test says so and passes.
+#[test]
+fn closing_the_terminal_window_ends_pantau() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("tmux not installed: terminal hang-up test skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let sock = format!("pantau-hup-{}", std::process::id());
+    let cmd = format!(
+        "env TERM=xterm-256color PANTAU_CONFIG={} {} --db {}; sleep 30",
+        dir.path().join("config.toml").display(),
+        env!("CARGO_BIN_EXE_pantau"),
+        db.display()
+    );
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .arg("-L")
+            .arg(&sock)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    tmux(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &cmd,
+    ]);
+    let running = || {
+        let out = std::process::Command::new("pgrep")
+            .args(["-f", "--"])
+            .arg(format!("--db {}", db.display()))
+            .output()
+            .unwrap();
+        !out.stdout.is_empty()
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !running() {
+        assert!(Instant::now() < deadline, "pantau did not start under tmux");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    tmux(&["kill-server"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while running() {
+        assert!(
+            Instant::now() < deadline,
+            "pantau kept running after its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

@@ -21,6 +21,13 @@ pub struct VisitSummary {
     /// SHA-256 of a final visit's content, shown in the list.
     #[serde(default)]
     pub digest: Option<String>,
+    /// Fields left in conflict by an import (0 for most visits).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub conflicts: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl From<&Visit> for VisitSummary {
@@ -43,6 +50,7 @@ impl From<&Visit> for VisitSummary {
                 .as_ref()
                 .filter(|_| v.is_final())
                 .map(|f| f.digest.clone()),
+            conflicts: count(v.conflicts.len()),
         }
     }
 }

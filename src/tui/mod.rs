@@ -88,6 +88,7 @@ pub fn run(store: &Store, lang: Lang, guide: Guide) -> Result<ExitCode, String> 
     let _ = color_eyre::install();
     let stop = Arc::new(AtomicBool::new(false));
     register_signals(&stop);
+    spawn_watchdog(store.clone(), Arc::clone(&stop));
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), event::EnableMouseCapture);
     let result = event_loop(&mut terminal, &mut app, &mut runner, &msg_rx, &stop);
@@ -159,6 +160,47 @@ fn register_signals(stop: &Arc<AtomicBool>) {
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         let _ = signal_hook::flag::register(sig, Arc::clone(stop));
     }
+}
+
+/// When the terminal goes away, crossterm 0.29's reader spins on the dead tty and never returns
+/// to the loop, so the stop flag is never seen (the process would burn a core forever). This
+/// watchdog notices a hang-up or a stop signal on its own; if the loop has not ended shortly
+/// after, it flushes the database (every commit is already flushed; this covers the interview
+/// position) and ends the process.
+#[cfg(unix)]
+fn spawn_watchdog(store: Store, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_millis(250));
+            if stop.load(Ordering::Relaxed) || terminal_hung_up() {
+                stop.store(true, Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(750));
+                let _ = store.flush();
+                ratatui::restore();
+                std::process::exit(129);
+            }
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn spawn_watchdog(_store: Store, _stop: Arc<AtomicBool>) {}
+
+/// Whether the controlling terminal has hung up (its window was closed).
+#[cfg(unix)]
+fn terminal_hung_up() -> bool {
+    use std::os::fd::AsRawFd;
+    let Ok(tty) = std::fs::File::open("/dev/tty") else {
+        return true;
+    };
+    let mut fds = libc::pollfd {
+        fd: tty.as_raw_fd(),
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd for the duration of the call; zero timeout.
+    let n = unsafe { libc::poll(&mut fds, 1, 0) };
+    n > 0 && fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
 
 #[cfg(not(unix))]

@@ -1,0 +1,130 @@
+//! Import and export of 10,000 synthetic visits, measured side by side with raw sled inserts of
+//! the same serialized bytes (one flush at the end). Run: `cargo bench --bench import_export`
+//! (set PANTAU_BENCH_N for another size). Plain `main`, no harness: each step runs once on a
+//! fresh database, which is what an import is.
+
+use std::time::{Duration, Instant};
+
+use pantau::domain::merge::{VisitHistory, content};
+use pantau::domain::{AuditAction, AuditEvent, diff_values};
+use pantau::export::{Bundle, bundle};
+use pantau::store::Store;
+
+fn history(mut v: pantau::domain::Visit, seq: u128) -> VisitHistory {
+    v.revision = 1;
+    let create = AuditEvent {
+        id: uuid::Uuid::from_u128(seq + 1),
+        visit: v.id,
+        at: v.created,
+        actor: "bench".into(),
+        action: AuditAction::Create,
+        revision: 1,
+        reason: String::new(),
+        changes: diff_values(&serde_json::Value::Null, &content(&v)),
+        branches: Vec::new(),
+    };
+    VisitHistory {
+        visit: v,
+        trashed: None,
+        history: vec![create],
+    }
+}
+
+fn per_sec(n: usize, d: Duration) -> f64 {
+    n as f64 / d.as_secs_f64()
+}
+
+fn main() {
+    let n: usize = std::env::var("PANTAU_BENCH_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let t = Instant::now();
+    let visits: Vec<VisitHistory> = pantau::synth::visits(n, 42)
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| history(v, i as u128))
+        .collect();
+    let at = visits[0].visit.created;
+    let bytes = bundle::to_json(&Bundle::new(visits.clone(), at, "bench", false)).expect("json");
+    println!(
+        "generated {n} visits, bundle {:.1} MB, in {:.2?}",
+        bytes.len() as f64 / 1e6,
+        t.elapsed()
+    );
+
+    // Raw sled: the same visits' serialized bytes, one insert each, one flush.
+    let raw_values: Vec<(uuid::Uuid, Vec<u8>)> = visits
+        .iter()
+        .map(|h| (h.visit.id, serde_json::to_vec(h).expect("json")))
+        .collect();
+    let db = sled::open(dir.path().join("raw")).expect("sled");
+    let tree = db.open_tree("visits").expect("tree");
+    let t = Instant::now();
+    for (id, value) in &raw_values {
+        tree.insert(id.as_bytes(), value.as_slice())
+            .expect("insert");
+    }
+    db.flush().expect("flush");
+    let raw = t.elapsed();
+    drop(tree);
+    drop(db);
+
+    // Pantau import: parse and validate the bundle, merge, one transaction, flush.
+    let store = Store::open(&dir.path().join("pantau")).expect("store");
+    let t = Instant::now();
+    let parsed = bundle::parse(&bytes).expect("valid bundle");
+    let parse = t.elapsed();
+    let summary = store.import_histories(&parsed.visits).expect("import");
+    let import = t.elapsed();
+    assert_eq!(summary.added.len(), n);
+
+    // Where the time of parse+validate goes.
+    let t = Instant::now();
+    let typed: Bundle = serde_json::from_slice(&bytes).expect("json");
+    let only_parse = t.elapsed();
+    let t = Instant::now();
+    bundle::validate(&typed).expect("valid");
+    let only_validate = t.elapsed();
+    drop(typed);
+    println!("  of which: JSON parse {only_parse:.2?}, validation {only_validate:.2?}");
+
+    // Export of everything to a JSON bundle.
+    let t = Instant::now();
+    let out = bundle::to_json(&Bundle::new(
+        store.histories(false).expect("read"),
+        at,
+        "bench",
+        false,
+    ))
+    .expect("json");
+    let export = t.elapsed();
+    assert_eq!(out.len(), bytes.len());
+
+    // Importing the same bundle again: everything unchanged.
+    let t = Instant::now();
+    let again = store
+        .import_histories(&bundle::parse(&bytes).expect("valid").visits)
+        .expect("import");
+    let reimport = t.elapsed();
+    assert_eq!(again.unchanged.len(), n);
+
+    println!(
+        "raw sled inserts + 1 flush   {raw:>10.2?}  {:>8.0} visits/s",
+        per_sec(n, raw)
+    );
+    println!(
+        "pantau import (all steps)    {import:>10.2?}  {:>8.0} visits/s  = {:.0} % of raw (parse+validate {parse:.2?})",
+        per_sec(n, import),
+        100.0 * raw.as_secs_f64() / import.as_secs_f64()
+    );
+    println!(
+        "re-import, all unchanged     {reimport:>10.2?}  {:>8.0} visits/s",
+        per_sec(n, reimport)
+    );
+    println!(
+        "export to JSON bundle        {export:>10.2?}  {:>8.0} visits/s",
+        per_sec(n, export)
+    );
+}
