@@ -11,6 +11,9 @@ use crate::i18n::Lang;
 pub struct Config {
     #[serde(default)]
     pub lang: Option<Lang>,
+    /// An interview guide file to use instead of the built-in one (`--guide` wins).
+    #[serde(default)]
+    pub guide: Option<std::path::PathBuf>,
     /// Key overrides: action name → list of keys, on top of the shipped keymap.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, Vec<String>>,
@@ -37,10 +40,21 @@ impl Config {
     }
 }
 
+/// Where the configuration file is: `PANTAU_CONFIG`, else the platform config folder.
+pub fn path() -> Option<std::path::PathBuf> {
+    std::env::var_os("PANTAU_CONFIG")
+        .map(Into::into)
+        .or_else(crate::paths::config_file)
+}
+
+/// The user's configuration, or the defaults when there is none or it cannot be read.
+pub fn current() -> Config {
+    path()
+        .and_then(|p| Config::load(&p).ok())
+        .unwrap_or_default()
+}
+
 /// The language saved from the app, if any.
 pub fn saved_lang() -> Option<Lang> {
-    let path = std::env::var_os("PANTAU_CONFIG")
-        .map(Into::into)
-        .or_else(crate::paths::config_file)?;
-    Config::load(&path).ok()?.lang
+    current().lang
 }

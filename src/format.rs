@@ -32,6 +32,14 @@ fn weekday_key(d: Weekday) -> &'static str {
     }
 }
 
+/// The month's name ("Maret"/"March"), or the number itself when it is not a month.
+pub fn month_name(lang: Lang, m: u32) -> String {
+    match m {
+        1..=12 => t(lang, MONTHS[(m - 1) as usize]).to_string(),
+        _ => m.to_string(),
+    }
+}
+
 /// Compact and unambiguous in both languages, for lists: "2022-03-17 14:00 WIB".
 pub fn datetime_short(dt: &DateTime<FixedOffset>) -> String {
     format!(
@@ -71,7 +79,7 @@ pub fn rupiah(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(c);

@@ -93,8 +93,8 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) -> Result<(),
     Ok(())
 }
 
-/// The text for `key` in `lang`.
-pub fn t(lang: Lang, key: &'static str) -> &'static str {
+/// The text for `key` in `lang`; an unknown key shows itself.
+pub fn t(lang: Lang, key: &str) -> &str {
     match CATALOGUE.get(key) {
         Some((id, en)) => match lang {
             Lang::En => en.as_deref().unwrap_or(id),
@@ -104,13 +104,32 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
     }
 }
 
-/// The text for `key` with `{0}`, `{1}`… replaced by `args`.
-pub fn tf(lang: Lang, key: &'static str, args: &[&dyn Display]) -> String {
-    let mut s = t(lang, key).to_string();
-    for (i, a) in args.iter().enumerate() {
-        s = s.replace(&format!("{{{i}}}"), &a.to_string());
+/// The text for `key` with `{0}`, `{1}`… replaced by `args`, in one pass: an argument that
+/// itself contains "{1}" (a path, a note) is inserted as it is, not filled in again.
+pub fn tf(lang: Lang, key: &str, args: &[&dyn Display]) -> String {
+    let text = t(lang, key);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let arg = after.find('}').and_then(|close| {
+            let n: usize = after[..close].parse().ok()?;
+            Some((args.get(n)?, close))
+        });
+        match arg {
+            Some((a, close)) => {
+                out.push_str(&a.to_string());
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    s
+    out.push_str(rest);
+    out
 }
 
 /// Whether the catalogue has `key` (for tests and checks).
@@ -145,6 +164,15 @@ mod tests {
     fn arguments_are_substituted() {
         let msg = tf(Lang::En, "store.in_use", &[&"/tmp/x"]);
         assert!(msg.contains("/tmp/x") && !msg.contains("{0}"), "{msg}");
+    }
+
+    #[test]
+    fn arguments_are_not_substituted_into_each_other() {
+        let msg = tf(Lang::En, "store.damaged", &[&"/tmp/{1}", &"bad {0}"]);
+        assert!(msg.starts_with("Database /tmp/{1} is damaged"), "{msg}");
+        assert!(msg.contains("(bad {0})"), "{msg}");
+        // A missing argument leaves its placeholder visible rather than panicking.
+        assert!(tf(Lang::En, "store.damaged", &[&"/x"]).contains("({1})"));
     }
 
     #[test]

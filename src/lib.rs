@@ -5,15 +5,20 @@
 //! render functions of the app state). [`tui`] is the runtime loop that connects them to a
 //! terminal; [`cli`] parses arguments and runs the subcommands.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod format;
+pub mod guide;
 pub mod i18n;
+pub mod keymap;
 mod par;
 pub mod paths;
+pub mod search;
 pub mod store;
 pub mod synth;
 pub mod tui;
+pub mod ui;

@@ -2,7 +2,10 @@
 
 mod commands;
 mod export;
+mod guide_cmd;
 mod show;
+
+pub use guide_cmd::{GuideCommand, active_guide};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +28,9 @@ pub struct Cli {
     /// Language of messages and screens (or PANTAU_LANG)
     #[arg(long, global = true, value_enum)]
     pub lang: Option<Lang>,
+    /// Interview guide file to use instead of the built-in Inpres 2/2021 guide (or PANTAU_GUIDE)
+    #[arg(long, global = true, env = "PANTAU_GUIDE", value_name = "PATH")]
+    pub guide: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -52,12 +58,37 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Merge bundles from other laptops into this database (all or nothing)
     Import(export::ImportArgs),
+    /// Interview guides: `pantau guide check PATH` validates a guide file
+    Guide {
+        #[command(subcommand)]
+        command: GuideCommand,
+    },
 }
 
 /// Exit codes: 0 fine, 1 the request failed (nothing found, problems reported),
 /// 2 the database cannot be used (in use, damaged, unreadable).
 pub fn run(cli: Cli) -> ExitCode {
     let lang = resolve_lang(cli.lang);
+    // Guide files need no database; an invalid --guide stops before the TUI starts.
+    if let Some(Command::Guide { command }) = &cli.command {
+        return guide_cmd::run(command, lang);
+    }
+    let guide = match cli.command {
+        None => match active_guide(
+            cli.guide
+                .clone()
+                .or_else(|| crate::config::current().guide)
+                .as_deref(),
+            lang,
+        ) {
+            Ok(g) => Some(g),
+            Err(msg) => {
+                eprintln!("{msg}");
+                return ExitCode::from(1);
+            }
+        },
+        Some(_) => None,
+    };
     let Some(db) = cli.db.clone().or_else(crate::paths::default_db) else {
         eprintln!("{}", t(lang, "cli.no_data_dir"));
         return ExitCode::from(2);
@@ -67,13 +98,17 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(e) => return fail(lang, &e),
     };
     let result = match cli.command {
-        None => crate::tui::run(&store, lang).map_err(|e| (e, 1)),
+        None => match guide {
+            Some(g) => crate::tui::run(&store, lang, g).map_err(|e| (e, 1)),
+            None => Ok(ExitCode::SUCCESS),
+        },
         Some(Command::Demo) => commands::demo(&store, lang),
         Some(Command::List { json }) => commands::list(&store, lang, json),
         Some(Command::Show { id, json }) => commands::show(&store, lang, &id, json),
         Some(Command::Check) => commands::check(&store, lang),
         Some(Command::Export(a)) => export::export(&store, lang, a),
         Some(Command::Import(a)) => export::import(&store, lang, a),
+        Some(Command::Guide { .. }) => Ok(ExitCode::SUCCESS), // handled above
     };
     match result {
         Ok(code) => code,

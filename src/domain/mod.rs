@@ -7,6 +7,7 @@ mod answer;
 mod audit;
 mod conflict;
 mod diff;
+mod digest;
 mod items;
 pub mod merge;
 mod people;
@@ -19,6 +20,7 @@ pub use answer::{Answer, AnswerValue, YesPartialNo};
 pub use audit::{AuditAction, AuditEvent, Stamp, current_user};
 pub use conflict::{Candidate, Conflict, derived_id};
 pub use diff::{FieldChange, apply_changes, diff_values};
+pub use digest::{canonical, digest};
 pub use items::{
     Figure, Handover, HandoverKind, Note, Obstacle, ObstacleCategory, Scope, Strategy,
     StrategyStatus,

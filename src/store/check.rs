@@ -178,3 +178,175 @@ fn read_tree<T: serde::de::DeserializeOwned>(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    //! Tampering the public API cannot do: records written straight into the trees.
+    use super::*;
+    use crate::domain::{AuditAction, Stamp};
+    use chrono::{TimeZone, Utc};
+
+    fn stamp(minute: u32) -> Stamp {
+        Stamp::new(
+            Utc.with_ymd_and_hms(2022, 3, 17, 8, minute, 0).unwrap(),
+            "t",
+        )
+    }
+
+    /// A store holding the demo visit at revision 3 (create and two edits).
+    fn store() -> (tempfile::TempDir, Store, Visit) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut v = store.create(&crate::demo::karo_visit(), &stamp(0)).unwrap();
+        for i in 1..3 {
+            v.venue = format!("Aula {i}");
+            v = store
+                .update(&v, &stamp(i), AuditAction::Edit, "")
+                .unwrap()
+                .unwrap();
+        }
+        assert!(store.check().is_clean(), "{:?}", store.check().problems);
+        (dir, store, v)
+    }
+
+    fn put<T: serde::Serialize>(tree: &sled::Tree, id: Uuid, value: &T) {
+        tree.insert(keys::visit_key(id), serde_json::to_vec(value).unwrap())
+            .unwrap();
+    }
+
+    fn audit_keys(store: &Store, id: Uuid) -> Vec<sled::IVec> {
+        store
+            .audit
+            .scan_prefix(keys::visit_key(id))
+            .keys()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn a_summary_without_its_visit_is_reported() {
+        let (_dir, store, v) = store();
+        let mut stray = VisitSummary::from(&v);
+        stray.id = crate::domain::new_id();
+        put(&store.summaries, stray.id, &stray);
+        assert_eq!(
+            store.check().problems,
+            [CheckProblem::OrphanSummary(stray.id)]
+        );
+    }
+
+    #[test]
+    fn missing_and_stale_summaries_are_reported() {
+        let (_dir, store, v) = store();
+        let mut s = VisitSummary::from(&v);
+        s.venue = "elsewhere".into();
+        put(&store.summaries, v.id, &s);
+        assert_eq!(store.check().problems, [CheckProblem::StaleSummary(v.id)]);
+        store.summaries.remove(keys::visit_key(v.id)).unwrap();
+        assert_eq!(store.check().problems, [CheckProblem::MissingSummary(v.id)]);
+        store.rebuild_summaries().unwrap();
+        assert!(store.check().is_clean());
+    }
+
+    #[test]
+    fn a_visit_edited_behind_the_log_is_a_history_mismatch() {
+        let (_dir, store, mut v) = store();
+        v.venue = "changed without an audit event".into();
+        put(&store.visits, v.id, &v);
+        put(&store.summaries, v.id, &VisitSummary::from(&v));
+        match store.check().problems.as_slice() {
+            [CheckProblem::HistoryMismatch { id, detail }] => {
+                assert_eq!(*id, v.id);
+                assert!(detail.contains("differs"), "{detail}");
+            }
+            other => panic!("expected one HistoryMismatch, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_removed_event_is_a_history_mismatch() {
+        let (_dir, store, v) = store();
+        let keys = audit_keys(&store, v.id);
+        assert_eq!(keys.len(), 3);
+        store.audit.remove(&keys[1]).unwrap();
+        match store.check().problems.as_slice() {
+            [CheckProblem::HistoryMismatch { detail, .. }] => {
+                assert_eq!(detail, "revision 3 follows 1");
+            }
+            other => panic!("expected one HistoryMismatch, got {other:?}"),
+        }
+        store.audit.remove(&keys[2]).unwrap();
+        match store.check().problems.as_slice() {
+            [CheckProblem::HistoryMismatch { detail, .. }] => {
+                assert_eq!(detail, "log ends at revision 1, visit is at 3");
+            }
+            other => panic!("expected one HistoryMismatch, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_visit_without_history_and_history_without_a_visit_are_reported() {
+        let (_dir, store, v) = store();
+        let events: Vec<_> = audit_keys(&store, v.id)
+            .into_iter()
+            .map(|k| (k.clone(), store.audit.get(&k).unwrap().unwrap()))
+            .collect();
+        for (k, _) in &events {
+            store.audit.remove(k).unwrap();
+        }
+        assert_eq!(store.check().problems, [CheckProblem::NoHistory(v.id)]);
+        for (k, e) in events {
+            store.audit.insert(k, e).unwrap();
+        }
+        store.visits.remove(keys::visit_key(v.id)).unwrap();
+        store.summaries.remove(keys::visit_key(v.id)).unwrap();
+        assert_eq!(store.check().problems, [CheckProblem::OrphanEvents(v.id)]);
+    }
+
+    #[test]
+    fn a_visit_both_live_and_trashed_is_reported() {
+        let (_dir, store, v) = store();
+        let entry = TrashEntry {
+            deleted_at: v.updated,
+            deleted_by: "t".into(),
+            visit: v.clone(),
+        };
+        put(&store.trash, v.id, &entry);
+        assert_eq!(store.check().problems, [CheckProblem::LiveAndTrashed(v.id)]);
+    }
+
+    #[test]
+    fn undecodable_records_are_reported_not_fatal() {
+        let (_dir, store, v) = store();
+        let other = crate::domain::new_id();
+        store
+            .visits
+            .insert(keys::visit_key(other), &b"{not json"[..])
+            .unwrap();
+        store
+            .audit
+            .insert(keys::audit_key(v.id, 999), &b"\xff"[..])
+            .unwrap();
+        let r = store.check();
+        let unreadable: Vec<_> = r
+            .problems
+            .iter()
+            .filter_map(|p| match p {
+                CheckProblem::Unreadable { key, .. } => Some(key.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(unreadable.len(), 2, "{:?}", r.problems);
+        assert!(unreadable.contains(&format!("visits/{other}").as_str()));
+        assert!(unreadable.contains(&keys::AUDIT));
+        // The sound visit is still counted and checked.
+        assert_eq!(r.visits, 1);
+        // Every problem has a message in both languages, with its subject in it.
+        for p in &r.problems {
+            for lang in [Lang::Id, Lang::En] {
+                let m = p.message(lang);
+                assert!(!m.contains("{0}") && !m.starts_with("check."), "{m}");
+            }
+        }
+    }
+}

@@ -20,6 +20,13 @@ pub const AUDIT: &str = "audit";
 
 pub const SCHEMA_VERSION: &[u8] = b"schema_version";
 
+/// `meta`: "pos" ++ visit id → section u32 ++ row u32 (where the interview was left).
+pub fn position_slot(id: Uuid) -> Vec<u8> {
+    let mut k = b"pos".to_vec();
+    k.extend_from_slice(id.as_bytes());
+    k
+}
+
 pub fn visit_key(id: Uuid) -> [u8; 16] {
     *id.as_bytes()
 }
@@ -33,6 +40,11 @@ pub fn audit_key(visit: Uuid, seq: u64) -> [u8; 24] {
 
 pub fn id_from_key(key: &[u8]) -> Option<Uuid> {
     Some(Uuid::from_bytes(key.get(..16)?.try_into().ok()?))
+}
+
+/// The sequence number of an audit key.
+pub fn seq_from_key(key: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(key.get(16..24)?.try_into().ok()?))
 }
 
 /// A key for messages: the visit id, and the sequence for audit keys.

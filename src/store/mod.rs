@@ -38,6 +38,9 @@ pub struct TrashEntry {
     pub visit: Visit,
 }
 
+/// Cheap to clone: sled's handles are reference-counted, so a clone shares the one open database
+/// (the search worker reads through one).
+#[derive(Clone)]
 pub struct Store {
     db: sled::Db,
     meta: sled::Tree,
@@ -73,7 +76,7 @@ impl Store {
         let event = self.event(&v, stamp, AuditAction::Create, "", vec![change]);
         let seq = self.next_seq()?;
         let key = keys::visit_key(v.id);
-        self.commit(|visits, summaries, trash, audit| {
+        self.commit(v.id, seq, |visits, summaries, trash, audit| {
             if visits.get(key)?.is_some() || trash.get(key)?.is_some() {
                 return abort(StoreError::AlreadyExists(v.id));
             }
@@ -95,7 +98,7 @@ impl Store {
     ) -> Result<Option<Visit>> {
         let seq = self.next_seq()?;
         let key = keys::visit_key(visit.id);
-        self.commit(|visits, summaries, _trash, audit| {
+        self.commit(visit.id, seq, |visits, summaries, _trash, audit| {
             let Some(raw) = visits.get(key)? else {
                 return abort(StoreError::NotFound(visit.id.to_string()));
             };
@@ -128,7 +131,7 @@ impl Store {
     pub fn delete(&self, id: Uuid, stamp: &Stamp) -> Result<()> {
         let seq = self.next_seq()?;
         let key = keys::visit_key(id);
-        self.commit(|visits, summaries, trash, audit| {
+        self.commit(id, seq, |visits, summaries, trash, audit| {
             let Some(raw) = visits.get(key)? else {
                 return abort(StoreError::NotFound(id.to_string()));
             };
@@ -155,7 +158,7 @@ impl Store {
     pub fn restore(&self, id: Uuid, stamp: &Stamp) -> Result<Visit> {
         let seq = self.next_seq()?;
         let key = keys::visit_key(id);
-        self.commit(|visits, summaries, trash, audit| {
+        self.commit(id, seq, |visits, summaries, trash, audit| {
             let Some(raw) = trash.get(key)? else {
                 return abort(StoreError::NotFound(id.to_string()));
             };
@@ -245,6 +248,26 @@ impl Store {
         Ok(out)
     }
 
+    /// Remembers where the auditor is in a visit's interview (section and row). Not audited and
+    /// not flushed on its own: the next committed save flushes it along.
+    pub fn set_position(&self, id: Uuid, section: usize, row: usize) -> Result<()> {
+        let mut v = [0u8; 8];
+        v[..4].copy_from_slice(&u32::try_from(section).unwrap_or(u32::MAX).to_be_bytes());
+        v[4..].copy_from_slice(&u32::try_from(row).unwrap_or(u32::MAX).to_be_bytes());
+        self.meta
+            .insert(keys::position_slot(id), &v)
+            .map(|_| ())
+            .map_err(|e| StoreError::Write(e.to_string()))
+    }
+
+    /// Where the auditor last was in a visit's interview.
+    pub fn position(&self, id: Uuid) -> Option<(usize, usize)> {
+        let raw = self.meta.get(keys::position_slot(id)).ok()??;
+        let section = u32::from_be_bytes(raw.get(..4)?.try_into().ok()?);
+        let row = u32::from_be_bytes(raw.get(4..8)?.try_into().ok()?);
+        Some((section as usize, row as usize))
+    }
+
     /// Rebuilds the list summaries from the visits (they are derived data), e.g. after
     /// `pantau check` reported them out of date.
     pub fn rebuild_summaries(&self) -> Result<()> {
@@ -283,10 +306,13 @@ impl Store {
             .map_err(|e| StoreError::Write(e.to_string()))
     }
 
-    /// Runs `f` as one transaction over the visit trees, then flushes.
+    /// Runs `f` as one transaction over the visit trees, then flushes. When `f` wrote the audit
+    /// event `seq` of `visit`, records `seq` as the last commit (see [`open::record_commit`]).
     /// `f` may run more than once (sled retries on conflict), so it must have no side effects.
     fn commit<T>(
         &self,
+        visit: Uuid,
+        seq: u64,
         f: impl Fn(
             &TransactionalTree,
             &TransactionalTree,
@@ -303,6 +329,13 @@ impl Store {
         self.db
             .flush()
             .map_err(|e| StoreError::Write(e.to_string()))?;
+        if self
+            .audit
+            .contains_key(keys::audit_key(visit, seq))
+            .unwrap_or(false)
+        {
+            open::record_commit(&self.path, seq);
+        }
         Ok(out)
     }
 }

@@ -7,10 +7,14 @@ use std::path::Path;
 use super::{Result, Store, StoreError, keys, schema};
 
 pub(super) fn open(path: &Path) -> Result<Store> {
-    create_private_dir(path).map_err(|e| StoreError::Io {
+    let io = |e: std::io::Error| StoreError::Io {
         path: path.to_path_buf(),
         detail: e.to_string(),
-    })?;
+    };
+    create_private_dir(path).map_err(io)?;
+    if holds_data(path).map_err(io)? {
+        trial_open(path)?;
+    }
     let db = open_sled(path)?;
     let damaged = |e: sled::Error| StoreError::Damaged {
         path: path.to_path_buf(),
@@ -28,6 +32,166 @@ pub(super) fn open(path: &Path) -> Result<Store> {
     schema::ensure(&store, schema::MIGRATIONS)?;
     restrict_files(path);
     Ok(store)
+}
+
+/// Name of the scratch folder, inside the database folder, where [`trial_open`] works.
+const TRIAL_DIR: &str = ".pantau-open-check";
+
+/// A file beside sled's, holding the sequence number of the last committed audit event.
+const COMMIT_MARK: &str = "pantau-last-commit";
+
+/// Notes `seq` as the last committed (and flushed) audit event, so that a later open can tell
+/// when sled comes back with less than was committed (see [`trial_open`]). Written to a
+/// temporary file and renamed, so the mark is never half written. Best effort: the commit has
+/// already happened, and a mark that is missing or behind only weakens that later check.
+pub(super) fn record_commit(path: &Path, seq: u64) {
+    let tmp = path.join(format!("{COMMIT_MARK}.tmp"));
+    if std::fs::write(&tmp, format!("{seq}\n")).is_ok() {
+        let _ = std::fs::rename(&tmp, path.join(COMMIT_MARK));
+    }
+}
+
+fn read_commit_mark(path: &Path) -> Option<u64> {
+    std::fs::read_to_string(path.join(COMMIT_MARK))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Whether `path` already holds a database (as opposed to a new or empty folder).
+fn holds_data(path: &Path) -> std::io::Result<bool> {
+    if path.join(COMMIT_MARK).exists() {
+        return Ok(true);
+    }
+    match std::fs::metadata(path.join("db")) {
+        Ok(m) if m.len() > 0 => return Ok(true),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    for entry in std::fs::read_dir(path)? {
+        if entry?.file_name().to_string_lossy().starts_with("snap.") {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Opens a copy of an existing database before the real thing, and refuses the real one when
+/// the copy does not read as a Pantau database or holds less than was committed.
+///
+/// sled "recovers" whatever it cannot read: on garbage or a truncated `db` file it overwrites
+/// the unreadable part with its `Corrupted` marker, writes a new snapshot, deletes blobs, and
+/// opens what it could read — an *empty* database, or an older state without the latest
+/// visits — without any error. Done on a copy, that destruction costs nothing: the files the
+/// user may still rescue are handed to sled only when the copy came through with its schema
+/// version and with every audit event up to the [`COMMIT_MARK`].
+///
+/// sled's lock on the `db` file is taken first (the same `flock`/`LockFileEx` lock sled uses),
+/// so a database in use is reported as such and is never copied half-written.
+fn trial_open(path: &Path) -> Result<()> {
+    let io = |e: std::io::Error| StoreError::Io {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    };
+    let mut db_file = match std::fs::File::open(path.join("db")) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail: "the db file is missing".into(),
+            });
+        }
+        Err(e) => return Err(io(e)),
+    };
+    match db_file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(StoreError::InUse {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+    }
+    let trial = path.join(TRIAL_DIR);
+    // A scratch copy left by a process killed during its own check.
+    if trial.exists() {
+        std::fs::remove_dir_all(&trial).map_err(io)?;
+    }
+    let result = copy_db(path, &mut db_file, &trial)
+        .map_err(io)
+        .and_then(|()| check_copy(path, &trial));
+    let removed = std::fs::remove_dir_all(&trial);
+    // The lock is released when `db_file` is dropped, just before sled takes it again.
+    drop(db_file);
+    result?;
+    removed.map_err(io)
+}
+
+/// Copies sled's files (`conf`, `db`, `snap.*`, `blobs/`) into `to`. The `db` file is read
+/// through the handle that holds the lock: on Windows a locked file cannot be read through
+/// another one.
+fn copy_db(from: &Path, db_file: &mut std::fs::File, to: &Path) -> std::io::Result<()> {
+    create_private_dir(to)?;
+    let mut out = std::fs::File::create(to.join("db"))?;
+    std::io::copy(db_file, &mut out)?;
+    out.sync_all()?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let text = name.to_string_lossy();
+        if text == "conf" || text.starts_with("snap.") {
+            std::fs::copy(entry.path(), to.join(&name))?;
+        } else if text == "blobs" && entry.path().is_dir() {
+            std::fs::create_dir_all(to.join("blobs"))?;
+            for blob in std::fs::read_dir(entry.path())? {
+                let blob = blob?;
+                if blob.path().is_file() {
+                    std::fs::copy(blob.path(), to.join("blobs").join(blob.file_name()))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Opens the copy with sled; it must hold the schema version every Pantau database has.
+fn check_copy(path: &Path, copy: &Path) -> Result<()> {
+    let damaged = |detail: String| StoreError::Damaged {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let db = open_sled(copy).map_err(|e| match e {
+        StoreError::Damaged { detail, .. } | StoreError::Io { detail, .. } => damaged(detail),
+        other => damaged(other.to_string()),
+    })?;
+    let version = db
+        .open_tree(keys::META)
+        .and_then(|meta| meta.get(keys::SCHEMA_VERSION))
+        .map_err(|e| damaged(e.to_string()))?;
+    if version.is_none() {
+        return Err(damaged(
+            "no Pantau data could be read from the files".into(),
+        ));
+    }
+    if let Some(mark) = read_commit_mark(path) {
+        let audit = db
+            .open_tree(keys::AUDIT)
+            .map_err(|e| damaged(e.to_string()))?;
+        let mut last = None;
+        for key in audit.iter().keys() {
+            let key = key.map_err(|e| damaged(e.to_string()))?;
+            last = last.max(keys::seq_from_key(&key));
+        }
+        if last.is_none_or(|last| last < mark) {
+            return Err(damaged(format!(
+                "committed changes are missing (last change read: {}, last committed: {mark})",
+                last.map_or_else(|| "none".to_string(), |l| l.to_string())
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// sled has been seen to panic on some damaged files (spacejam/sled#1410); a panic there must

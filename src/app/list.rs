@@ -1,0 +1,78 @@
+//! The visit list: all summaries, the rows the current search/filter admits, and the cursor.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+use super::query::Query;
+use crate::domain::VisitSummary;
+use crate::search::{Field, Hit};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Index into `VisitList::all`.
+    pub idx: usize,
+    /// Why the row is shown, when a text search is active.
+    pub hit: Option<(Field, String)>,
+}
+
+#[derive(Debug, Default)]
+pub struct VisitList {
+    pub all: Vec<VisitSummary>,
+    by_id: HashMap<Uuid, usize>,
+    pub rows: Vec<Row>,
+    pub selected: usize,
+    /// First visible row. Render keeps it so the cursor stays in view, scrolling smoothly.
+    pub offset: Cell<usize>,
+    /// Rows that fit on screen at the last draw, for PageUp/PageDown.
+    pub page: Cell<usize>,
+}
+
+impl VisitList {
+    pub fn set(&mut self, all: Vec<VisitSummary>) {
+        self.by_id = all.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        self.all = all;
+    }
+
+    pub fn selected_summary(&self) -> Option<&VisitSummary> {
+        self.rows.get(self.selected).map(|r| &self.all[r.idx])
+    }
+
+    /// Recomputes the rows from the filters and, if a text search ran, its hits (best first).
+    pub fn refilter(&mut self, query: &Query, hits: Option<&[Hit]>) {
+        let keep = self.selected_summary().map(|s| s.id);
+        self.rows = match hits {
+            Some(hits) => hits
+                .iter()
+                .filter_map(|h| {
+                    let idx = *self.by_id.get(&h.id)?;
+                    query.admits(&self.all[idx]).then(|| Row {
+                        idx,
+                        hit: Some((h.field, h.text.clone())),
+                    })
+                })
+                .collect(),
+            None => (0..self.all.len())
+                .filter(|i| query.admits(&self.all[*i]))
+                .map(|idx| Row { idx, hit: None })
+                .collect(),
+        };
+        self.selected = keep
+            .and_then(|id| self.rows.iter().position(|r| self.all[r.idx].id == id))
+            .unwrap_or(0);
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        if self.rows.is_empty() {
+            self.selected = 0;
+            return;
+        }
+        let last = self.rows.len() - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    pub fn page_size(&self) -> isize {
+        self.page.get().max(1) as isize
+    }
+}

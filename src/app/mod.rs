@@ -1,0 +1,797 @@
+//! The application state machine. `handle_key`, `update` and `on_msg` change state and return
+//! effects as data; they do no I/O. The runtime (`crate::tui`) performs the effects against the
+//! store and feeds the results back as [`Msg`]s. Rendering (`crate::ui`) only reads the state.
+
+pub mod history;
+pub mod interview;
+pub mod list;
+pub mod query;
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset};
+
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+use uuid::Uuid;
+
+use crate::domain::{Attendee, AuditAction, AuditEvent, District, Visit, VisitSummary, new_id};
+use crate::guide::Guide;
+use crate::i18n::Lang;
+use crate::keymap::{Action, Context, Keymap};
+use crate::search::Hit;
+use crate::store::TrashEntry;
+use history::DistrictHistory;
+use interview::{Editor, Interview, Popup, ReasonFor};
+use list::VisitList;
+use query::Query;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    List,
+    Detail,
+    History,
+    Trash,
+    Interview,
+    Audit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help,
+    Confirm(Confirm),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirm {
+    Delete { id: Uuid, label: String },
+}
+
+/// Work for the runtime.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Quit,
+    LoadVisit(Uuid),
+    Delete(Uuid),
+    Restore(Uuid),
+    LoadTrash,
+    LoadHistory(String),
+    Search {
+        generation: u64,
+        text: String,
+    },
+    SaveLang(Lang),
+    LoadDemo,
+    /// Store a new visit and open it in the interview.
+    CreateVisit(Box<Visit>),
+    OpenInterview(Uuid),
+    SaveVisit {
+        visit: Box<Visit>,
+        action: AuditAction,
+        reason: String,
+    },
+    /// Where the auditor is in a visit's interview, to return there next time.
+    SavePosition {
+        id: Uuid,
+        section: usize,
+        row: usize,
+    },
+    LoadSuggestions(String),
+    LoadAudit(Uuid),
+    ReloadList,
+}
+
+/// Results of effects, back from the runtime.
+#[derive(Debug)]
+pub enum Msg {
+    ListLoaded(Vec<VisitSummary>),
+    VisitLoaded(Box<Visit>),
+    TrashLoaded(Vec<TrashEntry>),
+    HistoryLoaded(Option<DistrictHistory>),
+    SearchDone {
+        generation: u64,
+        hits: Vec<Hit>,
+    },
+    /// A catalogue key (and argument) to show in the status line.
+    Notice {
+        key: &'static str,
+        arg: String,
+    },
+    /// A write or read failed; the text is already in the user's language.
+    Failed(String),
+    InterviewLoaded {
+        visit: Box<Visit>,
+        section: usize,
+        row: usize,
+    },
+    VisitSaved(Box<Visit>),
+    SaveFailed(String),
+    Suggestions(Vec<Attendee>),
+    AuditLoaded(Vec<AuditEvent>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    None,
+    Notice { key: &'static str, arg: String },
+    Error(String),
+}
+
+#[derive(Debug, Default)]
+pub struct SearchBox {
+    pub input: Input,
+    pub active: bool,
+    pub query: Query,
+    pub generation: u64,
+    pub pending: bool,
+    pub hits: Option<Vec<Hit>>,
+}
+
+#[derive(Debug)]
+pub struct Detail {
+    pub id: Uuid,
+    pub visit: Option<Box<Visit>>,
+    pub scroll: Cell<usize>,
+    pub page: Cell<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct HistoryView {
+    pub loading: bool,
+    pub history: Option<DistrictHistory>,
+    pub selected: usize,
+    pub back_to: Option<Screen>,
+}
+
+#[derive(Debug, Default)]
+pub struct TrashView {
+    pub loading: bool,
+    pub entries: Vec<TrashEntry>,
+    pub selected: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct AuditView {
+    pub events: Vec<AuditEvent>,
+    pub scroll: Cell<usize>,
+    pub page: Cell<usize>,
+}
+
+pub struct App {
+    pub lang: Lang,
+    /// The interview guide new visits are taken with.
+    pub guide: Arc<Guide>,
+    /// Who is at the keyboard, for finalisation records.
+    pub user: String,
+    /// The current time, set by the runtime before each key (a fixed one in tests).
+    pub now: Option<DateTime<FixedOffset>>,
+    pub keymap: Keymap,
+    /// Shown in the status line.
+    pub db_label: String,
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub help_scroll: Cell<usize>,
+    pub list: VisitList,
+    pub search: SearchBox,
+    pub detail: Option<Detail>,
+    pub history: HistoryView,
+    pub trash: TrashView,
+    pub interview: Option<Interview>,
+    pub audit: AuditView,
+    pub status: Status,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(
+        lang: Lang,
+        keymap: Keymap,
+        db_label: String,
+        visits: Vec<VisitSummary>,
+        guide: Arc<Guide>,
+    ) -> App {
+        let mut app = App {
+            lang,
+            guide,
+            user: crate::domain::current_user(),
+            now: None,
+            keymap,
+            db_label,
+            screen: Screen::List,
+            overlay: None,
+            help_scroll: Cell::new(0),
+            list: VisitList::default(),
+            search: SearchBox::default(),
+            detail: None,
+            history: HistoryView::default(),
+            trash: TrashView::default(),
+            interview: None,
+            audit: AuditView::default(),
+            status: Status::None,
+            quit: false,
+        };
+        app.list.set(visits);
+        app.list.refilter(&Query::default(), None);
+        app
+    }
+
+    /// Where keys go now.
+    pub fn context(&self) -> Context {
+        match (&self.overlay, self.screen) {
+            (Some(Overlay::Help), _) => Context::Help,
+            (Some(Overlay::Confirm(_)), _) => Context::Confirm,
+            (None, Screen::List) if self.search.active => Context::Search,
+            (None, Screen::List) => Context::List,
+            (None, Screen::Detail) => Context::Detail,
+            (None, Screen::History) => Context::History,
+            (None, Screen::Trash) => Context::Trash,
+            (None, Screen::Audit) => Context::Audit,
+            (None, Screen::Interview) => match &self.interview {
+                Some(iv) => match (&iv.popup, &iv.editor) {
+                    (Some(Popup::Goto { .. }), _) => Context::Goto,
+                    (Some(Popup::Check { .. }), _) => Context::CheckView,
+                    (Some(Popup::Note { .. }), _) => Context::Note,
+                    (Some(Popup::Reason { .. }), _) => Context::Reason,
+                    (Some(Popup::ConfirmFinal), _) => Context::Confirm,
+                    (None, Some((_, Editor::Line { .. }))) => Context::Field,
+                    (None, Some((_, Editor::Multi { .. }))) => Context::Text,
+                    (None, Some((_, Editor::Pick { .. }))) => Context::Pick,
+                    (None, None) => Context::Interview,
+                },
+                None => Context::List,
+            },
+        }
+    }
+
+    /// Sets the clock for the next key (notes are stamped with it).
+    pub fn tick(&mut self, now: DateTime<FixedOffset>) {
+        self.now = Some(now);
+        if let Some(iv) = self.interview.as_mut() {
+            iv.now = Some(now);
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // Windows reports releases too; acting on them would double every key.
+        if key.kind != KeyEventKind::Press {
+            return Vec::new();
+        }
+        let ctx = self.context();
+        let action = self.keymap.action(ctx, &key);
+        if matches!(action, Some(Action::ForceQuit) | Some(Action::Help)) {
+            return self.update(action.unwrap_or(Action::Help));
+        }
+        match ctx {
+            Context::Field | Context::Text | Context::Pick => {
+                let (guide, lang) = (Arc::clone(&self.guide), self.lang);
+                let Some(iv) = self.interview.as_mut() else {
+                    return vec![];
+                };
+                // Enter on a highlighted suggestion fills the attendee from an earlier visit.
+                if matches!(action, Some(Action::CommitNext) | Some(Action::Commit))
+                    && let Some((
+                        _,
+                        Editor::Line {
+                            suggestion: Some(i),
+                            ..
+                        },
+                    )) = &iv.editor
+                {
+                    let i = *i;
+                    return iv.accept_suggestion(i);
+                }
+                let effects = iv.on_editor_key(&guide, lang, key, action);
+                self.with_position(effects)
+            }
+            Context::Goto | Context::Note | Context::Reason if action.is_none() => {
+                if let Some(iv) = self.interview.as_mut() {
+                    match iv.popup.as_mut() {
+                        Some(Popup::Goto { input, cursor }) => {
+                            input.handle_event(&Event::Key(key));
+                            *cursor = 0;
+                        }
+                        Some(Popup::Note { input }) | Some(Popup::Reason { input, .. }) => {
+                            input.handle_event(&Event::Key(key));
+                        }
+                        _ => {}
+                    }
+                }
+                vec![]
+            }
+            _ => match action {
+                Some(action) => self.update(action),
+                None if ctx == Context::Search => {
+                    self.search.input.handle_event(&Event::Key(key));
+                    self.apply_query()
+                }
+                None => Vec::new(),
+            },
+        }
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        use Action::*;
+        match (self.context(), action) {
+            (_, ForceQuit) | (_, Quit) => {
+                self.quit = true;
+                vec![Effect::Quit]
+            }
+            (_, Help) => {
+                self.overlay = Some(Overlay::Help);
+                self.help_scroll.set(0);
+                vec![]
+            }
+            (_, ToggleLang) => {
+                self.lang = self.lang.toggled();
+                vec![Effect::SaveLang(self.lang)]
+            }
+            (Context::Help, Close) => {
+                self.overlay = None;
+                vec![]
+            }
+            (Context::Help, Up) => {
+                self.help_scroll
+                    .set(self.help_scroll.get().saturating_sub(1));
+                vec![]
+            }
+            (Context::Help, Down) => {
+                self.help_scroll.set(self.help_scroll.get() + 1);
+                vec![]
+            }
+            (Context::Confirm, Yes) => match self.overlay.take() {
+                Some(Overlay::Confirm(Confirm::Delete { id, .. })) => vec![Effect::Delete(id)],
+                _ => {
+                    let user = self.user.clone();
+                    let Some(iv) = self.interview.as_mut() else {
+                        return vec![];
+                    };
+                    iv.popup = None;
+                    let effects = iv.finalise(&user, "");
+                    self.with_position(effects)
+                }
+            },
+            (Context::Confirm, No) => {
+                self.overlay = None;
+                if let Some(iv) = self.interview.as_mut() {
+                    iv.popup = None;
+                }
+                vec![]
+            }
+            (Context::Search, Accept) => {
+                self.search.active = false;
+                vec![]
+            }
+            (Context::Search, Cancel) => {
+                self.search.active = false;
+                self.clear_search()
+            }
+            (Context::Interview, Back) => self.leave_item_or_interview(),
+            (Context::Interview, a) => {
+                let (guide, lang) = (Arc::clone(&self.guide), self.lang);
+                let Some(iv) = self.interview.as_mut() else {
+                    return vec![];
+                };
+                let effects = iv.on_action(&guide, lang, a);
+                self.with_position(effects)
+            }
+            (Context::Goto | Context::CheckView | Context::Note | Context::Reason, a) => {
+                self.popup_action(a)
+            }
+            (Context::Audit, a) => {
+                let (s, page) = (self.audit.scroll.get(), self.audit.page.get().max(1));
+                match a {
+                    Back => self.screen = Screen::Detail,
+                    Up => self.audit.scroll.set(s.saturating_sub(1)),
+                    Down => self.audit.scroll.set(s + 1),
+                    PageUp => self.audit.scroll.set(s.saturating_sub(page)),
+                    PageDown => self.audit.scroll.set(s + page),
+                    _ => {}
+                }
+                vec![]
+            }
+            (Context::List, a) => self.list_action(a),
+            (Context::Detail, a) => self.detail_action(a),
+            (Context::History, a) => self.history_action(a),
+            (Context::Trash, a) => self.trash_action(a),
+            _ => vec![],
+        }
+    }
+
+    fn list_action(&mut self, action: Action) -> Vec<Effect> {
+        use Action::*;
+        let page = self.list.page_size();
+        match action {
+            Up => self.list.move_by(-1),
+            Down => self.list.move_by(1),
+            PageUp => self.list.move_by(-page),
+            PageDown => self.list.move_by(page),
+            First => self.list.selected = 0,
+            Last => self.list.move_by(isize::MAX),
+            Search => self.search.active = true,
+            ClearSearch => return self.clear_search(),
+            Open => {
+                if let Some(id) = self.list.selected_summary().map(|s| s.id) {
+                    return self.open_visit(id);
+                }
+            }
+            Delete => {
+                if let Some(s) = self.list.selected_summary() {
+                    let label = format!("{} {}", s.district.code, s.district.name);
+                    let when = s
+                        .start
+                        .map(|d| crate::format::datetime_short(&d))
+                        .unwrap_or_default();
+                    self.overlay = Some(Overlay::Confirm(Confirm::Delete {
+                        id: s.id,
+                        label: format!("{label}, {when}"),
+                    }));
+                }
+            }
+            History => {
+                if let Some(code) = self
+                    .list
+                    .selected_summary()
+                    .map(|s| s.district.code.clone())
+                {
+                    return self.open_history(code, Screen::List);
+                }
+            }
+            Trash => {
+                self.screen = Screen::Trash;
+                self.trash.loading = true;
+                return vec![Effect::LoadTrash];
+            }
+            LoadDemo => return vec![Effect::LoadDemo],
+            NewVisit => return vec![Effect::CreateVisit(Box::new(self.new_visit()))],
+            Edit => {
+                if let Some(id) = self.list.selected_summary().map(|s| s.id) {
+                    return vec![Effect::OpenInterview(id)];
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn detail_action(&mut self, action: Action) -> Vec<Effect> {
+        use Action::*;
+        let Some(d) = &self.detail else {
+            self.screen = Screen::List;
+            return vec![];
+        };
+        let page = d.page.get().max(1);
+        let s = d.scroll.get();
+        match action {
+            Back => self.screen = Screen::List,
+            Up => d.scroll.set(s.saturating_sub(1)),
+            Down => d.scroll.set(s + 1),
+            PageUp => d.scroll.set(s.saturating_sub(page)),
+            PageDown => d.scroll.set(s + page),
+            First => d.scroll.set(0),
+            Last => d.scroll.set(usize::MAX / 2),
+            History => {
+                if let Some(code) = d.visit.as_ref().map(|v| v.district.code.clone()) {
+                    return self.open_history(code, Screen::Detail);
+                }
+            }
+            Edit => return vec![Effect::OpenInterview(d.id)],
+            AuditLog => {
+                let id = d.id;
+                self.audit = AuditView::default();
+                self.screen = Screen::Audit;
+                return vec![Effect::LoadAudit(id)];
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn history_action(&mut self, action: Action) -> Vec<Effect> {
+        use Action::*;
+        let n = self.history.history.as_ref().map_or(0, |h| h.entries.len());
+        let sel = &mut self.history.selected;
+        match action {
+            Back => self.screen = self.history.back_to.take().unwrap_or(Screen::List),
+            Up | PageUp => *sel = sel.saturating_sub(if action == Up { 1 } else { 5 }),
+            Down | PageDown => {
+                *sel = (*sel + if action == Down { 1 } else { 5 }).min(n.saturating_sub(1))
+            }
+            Open => {
+                let id = self
+                    .history
+                    .history
+                    .as_ref()
+                    .and_then(|h| h.entries.get(*sel))
+                    .map(|e| e.id);
+                if let Some(id) = id {
+                    return self.open_visit(id);
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn trash_action(&mut self, action: Action) -> Vec<Effect> {
+        use Action::*;
+        let n = self.trash.entries.len();
+        match action {
+            Back => self.screen = Screen::List,
+            Up => self.trash.selected = self.trash.selected.saturating_sub(1),
+            Down => self.trash.selected = (self.trash.selected + 1).min(n.saturating_sub(1)),
+            Restore => {
+                if let Some(e) = self.trash.entries.get(self.trash.selected) {
+                    return vec![Effect::Restore(e.visit.id)];
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    /// A fresh draft for the interview: the guide's standard strategies, the meeting starting now.
+    fn new_visit(&self) -> Visit {
+        let now = self
+            .now
+            .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+        let mut v = Visit::new(new_id(), District::new("", ""), now.to_utc());
+        self.guide.start_visit(&mut v, new_id);
+        v.start = Some(now);
+        v
+    }
+
+    /// Every save also records where the auditor is, written before the save's flush.
+    fn with_position(&self, mut effects: Vec<Effect>) -> Vec<Effect> {
+        if let Some(iv) = &self.interview
+            && let Some(i) = effects
+                .iter()
+                .position(|e| matches!(e, Effect::SaveVisit { .. }))
+        {
+            effects.insert(
+                i,
+                Effect::SavePosition {
+                    id: iv.visit.id,
+                    section: iv.section,
+                    row: iv.row,
+                },
+            );
+        }
+        effects
+    }
+
+    fn leave_item_or_interview(&mut self) -> Vec<Effect> {
+        let Some(iv) = self.interview.as_mut() else {
+            self.screen = Screen::List;
+            return vec![];
+        };
+        if iv.item.is_some() {
+            let guide = Arc::clone(&self.guide);
+            let effects = self
+                .interview
+                .as_mut()
+                .map(|iv| iv.close_item(&guide))
+                .unwrap_or_default();
+            return self.with_position(effects);
+        }
+        if iv.outline {
+            iv.outline = false;
+            return vec![];
+        }
+        let pos = Effect::SavePosition {
+            id: iv.visit.id,
+            section: iv.section,
+            row: iv.row,
+        };
+        let reopen = self.detail.as_ref().is_some_and(|d| d.id == iv.visit.id);
+        self.screen = if reopen { Screen::Detail } else { Screen::List };
+        let mut effects = vec![pos, Effect::ReloadList];
+        if reopen {
+            effects.push(Effect::LoadVisit(iv.visit.id));
+        }
+        self.interview = None;
+        effects
+    }
+
+    fn popup_action(&mut self, action: Action) -> Vec<Effect> {
+        use Action::*;
+        let (guide, lang, user) = (Arc::clone(&self.guide), self.lang, self.user.clone());
+        let Some(iv) = self.interview.as_mut() else {
+            return vec![];
+        };
+        let Some(popup) = iv.popup.as_mut() else {
+            return vec![];
+        };
+        let effects = match (popup, action) {
+            (Popup::Goto { cursor, .. }, Up) | (Popup::Check { cursor }, Up) => {
+                *cursor = cursor.saturating_sub(1);
+                vec![]
+            }
+            (Popup::Goto { cursor, input }, Down) => {
+                let n = interview::goto_matches(&guide, lang, input.value()).len();
+                *cursor = (*cursor + 1).min(n.saturating_sub(1));
+                vec![]
+            }
+            (Popup::Check { cursor }, Down) => {
+                let n = guide.check(&iv.visit).len();
+                *cursor = (*cursor + 1).min(n.saturating_sub(1));
+                vec![]
+            }
+            (Popup::Goto { cursor, input }, Open) => {
+                let target = interview::goto_matches(&guide, lang, input.value())
+                    .into_iter()
+                    .nth(*cursor);
+                iv.popup = None;
+                if let Some(m) = target {
+                    iv.jump_to(&guide, &m.section, m.question.as_deref());
+                }
+                vec![]
+            }
+            (Popup::Check { cursor }, Open) => {
+                let item = guide.check(&iv.visit).into_iter().nth(*cursor);
+                iv.popup = None;
+                if let Some(item) = item {
+                    iv.jump_to(&guide, &item.section, item.question.as_deref());
+                }
+                vec![]
+            }
+            (Popup::Note { input }, Commit) => {
+                let text = input.value().to_string();
+                iv.popup = None;
+                iv.add_note(&guide, &text)
+            }
+            (Popup::Note { input }, Cancel) => {
+                // Keep the draft: closing the box must not lose a sentence.
+                iv.note_draft = input.value().to_string();
+                iv.popup = None;
+                vec![]
+            }
+            (Popup::Reason { input, purpose }, Commit) => {
+                let reason = input.value().trim().to_string();
+                if reason.is_empty() {
+                    return vec![];
+                }
+                let purpose = *purpose;
+                iv.popup = None;
+                match purpose {
+                    ReasonFor::Finalise => iv.finalise(&user, &reason),
+                    ReasonFor::Amend => iv.amend(&reason),
+                }
+            }
+            (_, Cancel) | (_, Close) => {
+                iv.popup = None;
+                vec![]
+            }
+            _ => vec![],
+        };
+        self.with_position(effects)
+    }
+
+    fn open_visit(&mut self, id: Uuid) -> Vec<Effect> {
+        self.screen = Screen::Detail;
+        self.detail = Some(Detail {
+            id,
+            visit: None,
+            scroll: Cell::new(0),
+            page: Cell::new(10),
+        });
+        vec![Effect::LoadVisit(id)]
+    }
+
+    fn open_history(&mut self, code: String, from: Screen) -> Vec<Effect> {
+        self.screen = Screen::History;
+        self.history = HistoryView {
+            loading: true,
+            history: None,
+            selected: 0,
+            back_to: Some(from),
+        };
+        vec![Effect::LoadHistory(code)]
+    }
+
+    fn clear_search(&mut self) -> Vec<Effect> {
+        self.search.input.reset();
+        self.apply_query()
+    }
+
+    /// Re-reads the search box: filters apply at once; text goes to the search worker.
+    fn apply_query(&mut self) -> Vec<Effect> {
+        let q = Query::parse(self.search.input.value());
+        let text = q.text.clone();
+        self.search.query = q;
+        if text.is_empty() {
+            self.search.hits = None;
+            self.search.pending = false;
+            self.list.refilter(&self.search.query, None);
+            return vec![];
+        }
+        self.search.generation += 1;
+        self.search.pending = true;
+        vec![Effect::Search {
+            generation: self.search.generation,
+            text,
+        }]
+    }
+
+    pub fn on_msg(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::ListLoaded(all) => {
+                self.list.set(all);
+                if self.search.query.text.is_empty() {
+                    self.list.refilter(&self.search.query, None);
+                } else {
+                    return self.apply_query();
+                }
+            }
+            Msg::VisitLoaded(v) => {
+                if let Some(d) = self.detail.as_mut().filter(|d| d.id == v.id) {
+                    d.visit = Some(v);
+                }
+            }
+            Msg::TrashLoaded(entries) => {
+                self.trash.loading = false;
+                self.trash.selected = self.trash.selected.min(entries.len().saturating_sub(1));
+                self.trash.entries = entries;
+            }
+            Msg::HistoryLoaded(h) => {
+                self.history.loading = false;
+                self.history.selected = h.as_ref().map_or(0, |h| h.entries.len().saturating_sub(1));
+                self.history.history = h;
+            }
+            Msg::SearchDone { generation, hits } => {
+                if generation == self.search.generation {
+                    self.search.pending = false;
+                    self.list.refilter(&self.search.query, Some(&hits));
+                    self.search.hits = Some(hits);
+                }
+            }
+            Msg::Notice { key, arg } => self.status = Status::Notice { key, arg },
+            Msg::Failed(text) => self.status = Status::Error(text),
+            Msg::InterviewLoaded {
+                visit,
+                section,
+                row,
+            } => {
+                let code = visit.district.code.clone();
+                let mut iv = Interview::new(*visit, section, row);
+                iv.now = self.now;
+                iv.suggestions_for = code.clone();
+                self.interview = Some(iv);
+                self.screen = Screen::Interview;
+                if !code.is_empty() {
+                    return vec![Effect::LoadSuggestions(code)];
+                }
+            }
+            Msg::VisitSaved(v) => {
+                self.status = Status::Notice {
+                    key: "notice.saved",
+                    arg: String::new(),
+                };
+                if let Some(iv) = self.interview.as_mut().filter(|iv| iv.visit.id == v.id) {
+                    iv.visit = *v;
+                    iv.unsaved = false;
+                    // The district was just set or changed: offer the people met there before.
+                    let code = iv.visit.district.code.clone();
+                    if !code.is_empty() && code != iv.suggestions_for {
+                        iv.suggestions_for = code.clone();
+                        return vec![Effect::LoadSuggestions(code)];
+                    }
+                }
+            }
+            Msg::SaveFailed(text) => {
+                if let Some(iv) = self.interview.as_mut() {
+                    iv.unsaved = true;
+                }
+                self.status = Status::Error(text);
+            }
+            Msg::Suggestions(people) => {
+                if let Some(iv) = self.interview.as_mut() {
+                    iv.suggestions = people;
+                }
+            }
+            Msg::AuditLoaded(events) => self.audit.events = events,
+        }
+        vec![]
+    }
+}

@@ -1,0 +1,245 @@
+//! Performs the app's effects against the store and turns the outcomes into messages.
+//! Shared by the real terminal loop and the headless test harness, so tests exercise the
+//! same code paths; only search differs (a worker thread here, inline in tests).
+
+use std::path::PathBuf;
+use std::sync::mpsc::Sender;
+
+use crate::app::history::DistrictHistory;
+use crate::app::{Effect, Msg};
+use crate::config::Config;
+use crate::demo::{self, DemoOutcome};
+use crate::domain::Stamp;
+use crate::i18n::{Lang, tf};
+use crate::search::SearchIndex;
+use crate::store::{Store, StoreError};
+
+use super::worker::Job;
+
+pub enum SearchBackend {
+    Inline(SearchIndex),
+    Worker(Sender<Job>),
+}
+
+pub struct Runner {
+    pub store: Store,
+    pub config_path: Option<PathBuf>,
+    pub search: SearchBackend,
+    /// Fixed author and time for tests; `None` means now, by the logged-in user.
+    pub stamp: Option<Stamp>,
+}
+
+impl Runner {
+    /// A runner that searches on the calling thread, for tests and tools.
+    pub fn inline(store: Store, config_path: Option<PathBuf>) -> Result<Runner, StoreError> {
+        let index = SearchIndex::build(&store.visits()?);
+        Ok(Runner {
+            store,
+            config_path,
+            search: SearchBackend::Inline(index),
+            stamp: None,
+        })
+    }
+
+    fn stamp(&self) -> Stamp {
+        self.stamp.clone().unwrap_or_else(Stamp::now)
+    }
+
+    fn index(&mut self, job: Job) {
+        match &mut self.search {
+            SearchBackend::Inline(idx) => {
+                job.apply(idx);
+            }
+            SearchBackend::Worker(tx) => {
+                // If the worker is gone, search is unavailable but nothing else is affected.
+                let _ = tx.send(job);
+            }
+        }
+    }
+
+    pub fn perform(&mut self, effect: Effect, lang: Lang) -> Vec<Msg> {
+        let failed = |e: StoreError| vec![Msg::Failed(e.message(lang))];
+        match effect {
+            Effect::Quit => vec![],
+            Effect::LoadVisit(id) => match self.store.get(id) {
+                Ok(Some(v)) => vec![Msg::VisitLoaded(Box::new(v))],
+                Ok(None) => failed(StoreError::NotFound(id.to_string())),
+                Err(e) => failed(e),
+            },
+            Effect::Delete(id) => {
+                let label = self
+                    .store
+                    .get(id)
+                    .ok()
+                    .flatten()
+                    .map(|v| format!("{} {}", v.district.code, v.district.name));
+                match self.store.delete(id, &self.stamp()) {
+                    Ok(()) => {
+                        self.index(Job::Remove(id));
+                        let mut out = vec![Msg::Notice {
+                            key: "notice.deleted",
+                            arg: label.unwrap_or_default(),
+                        }];
+                        out.extend(self.reload_list(lang));
+                        out
+                    }
+                    Err(e) => failed(e),
+                }
+            }
+            Effect::Restore(id) => match self.store.restore(id, &self.stamp()) {
+                Ok(v) => {
+                    let label = format!("{} {}", v.district.code, v.district.name);
+                    self.index(Job::Upsert(Box::new(v)));
+                    let mut out = vec![Msg::Notice {
+                        key: "notice.restored",
+                        arg: label,
+                    }];
+                    out.extend(self.reload_trash(lang));
+                    out.extend(self.reload_list(lang));
+                    out
+                }
+                Err(e) => failed(e),
+            },
+            Effect::LoadTrash => self.reload_trash(lang),
+            Effect::LoadHistory(code) => match self.district_visits(&code) {
+                Ok(visits) => vec![Msg::HistoryLoaded(DistrictHistory::build(visits))],
+                Err(e) => failed(e),
+            },
+            Effect::Search { generation, text } => match &mut self.search {
+                SearchBackend::Inline(idx) => vec![Msg::SearchDone {
+                    generation,
+                    hits: idx.search(&text),
+                }],
+                SearchBackend::Worker(tx) => {
+                    let _ = tx.send(Job::Search { generation, text });
+                    vec![]
+                }
+            },
+            Effect::SaveLang(new) => match self.save_lang(new) {
+                Ok(()) => vec![Msg::Notice {
+                    key: "notice.lang",
+                    arg: String::new(),
+                }],
+                Err(e) => vec![Msg::Failed(tf(lang, "notice.config_failed", &[&e]))],
+            },
+            Effect::CreateVisit(v) => match self.store.create(&v, &self.stamp()) {
+                Ok(v) => {
+                    self.index(Job::Upsert(Box::new(v.clone())));
+                    vec![Msg::InterviewLoaded {
+                        visit: Box::new(v),
+                        section: 0,
+                        row: 0,
+                    }]
+                }
+                Err(e) => failed(e),
+            },
+            Effect::OpenInterview(id) => match self.store.get(id) {
+                Ok(Some(v)) => {
+                    let (section, row) = self.store.position(id).unwrap_or((0, 0));
+                    vec![Msg::InterviewLoaded {
+                        visit: Box::new(v),
+                        section,
+                        row,
+                    }]
+                }
+                Ok(None) => failed(StoreError::NotFound(id.to_string())),
+                Err(e) => failed(e),
+            },
+            Effect::SaveVisit {
+                visit,
+                action,
+                reason,
+            } => match self.store.update(&visit, &self.stamp(), action, &reason) {
+                Ok(Some(saved)) => {
+                    self.index(Job::Upsert(Box::new(saved.clone())));
+                    vec![Msg::VisitSaved(Box::new(saved))]
+                }
+                Ok(None) => vec![Msg::VisitSaved(visit)],
+                Err(e) => vec![Msg::SaveFailed(e.message(lang))],
+            },
+            Effect::SavePosition { id, section, row } => {
+                match self.store.set_position(id, section, row) {
+                    Ok(()) => vec![],
+                    Err(e) => failed(e),
+                }
+            }
+            Effect::LoadSuggestions(code) => match self.district_visits(&code) {
+                Ok(mut visits) => {
+                    // Newest first, so the latest post of a person is the one offered.
+                    visits.sort_by_key(|v| std::cmp::Reverse(v.start));
+                    vec![Msg::Suggestions(
+                        visits.into_iter().flat_map(|v| v.attendees).collect(),
+                    )]
+                }
+                Err(e) => failed(e),
+            },
+            Effect::LoadAudit(id) => match self.store.audit(id) {
+                Ok(events) => vec![Msg::AuditLoaded(events)],
+                Err(e) => failed(e),
+            },
+            Effect::ReloadList => self.reload_list(lang),
+            Effect::LoadDemo => match demo::load(&self.store, &self.stamp()) {
+                Ok(DemoOutcome::Loaded(v)) => {
+                    self.index(Job::Upsert(Box::new(v)));
+                    let mut out = vec![Msg::Notice {
+                        key: "notice.demo_loaded",
+                        arg: String::new(),
+                    }];
+                    out.extend(self.reload_list(lang));
+                    out
+                }
+                Ok(DemoOutcome::AlreadyThere(_)) => {
+                    vec![Msg::Notice {
+                        key: "notice.demo_exists",
+                        arg: String::new(),
+                    }]
+                }
+                Ok(DemoOutcome::InTrash(_)) => {
+                    vec![Msg::Notice {
+                        key: "notice.demo_in_trash",
+                        arg: String::new(),
+                    }]
+                }
+                Err(e) => failed(e),
+            },
+        }
+    }
+
+    fn reload_list(&self, lang: Lang) -> Vec<Msg> {
+        match self.store.summaries() {
+            Ok(s) => vec![Msg::ListLoaded(s)],
+            Err(e) => vec![Msg::Failed(e.message(lang))],
+        }
+    }
+
+    fn reload_trash(&self, lang: Lang) -> Vec<Msg> {
+        match self.store.trash() {
+            Ok(t) => vec![Msg::TrashLoaded(t)],
+            Err(e) => vec![Msg::Failed(e.message(lang))],
+        }
+    }
+
+    fn district_visits(&self, code: &str) -> Result<Vec<crate::domain::Visit>, StoreError> {
+        let mut out = Vec::new();
+        for s in self
+            .store
+            .summaries()?
+            .into_iter()
+            .filter(|s| s.district.code == code)
+        {
+            if let Some(v) = self.store.get(s.id)? {
+                out.push(v);
+            }
+        }
+        Ok(out)
+    }
+
+    fn save_lang(&self, lang: Lang) -> Result<(), String> {
+        let Some(path) = &self.config_path else {
+            return Ok(());
+        };
+        let mut cfg = Config::load(path).unwrap_or_default();
+        cfg.lang = Some(lang);
+        cfg.save(path)
+    }
+}

@@ -1,0 +1,61 @@
+//! The search worker: builds the full-text index off the UI thread (decoding every visit takes
+//! a while at 10,000 visits) and answers the latest query, dropping ones already superseded.
+
+use std::sync::mpsc::{Receiver, Sender};
+
+use uuid::Uuid;
+
+use crate::app::Msg;
+use crate::domain::Visit;
+use crate::search::SearchIndex;
+use crate::store::Store;
+
+pub enum Job {
+    Search { generation: u64, text: String },
+    Upsert(Box<Visit>),
+    Remove(Uuid),
+}
+
+impl Job {
+    /// Applies an index change; returns the search it asks for, if it is one.
+    pub fn apply(self, idx: &mut SearchIndex) -> Option<(u64, String)> {
+        match self {
+            Job::Upsert(v) => idx.upsert(&v),
+            Job::Remove(id) => idx.remove(id),
+            Job::Search { generation, text } => return Some((generation, text)),
+        }
+        None
+    }
+}
+
+/// Starts the worker on its own thread. It ends when the sender side is dropped.
+pub fn spawn(store: Store, results: Sender<Msg>) -> Sender<Job> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || run(store, rx, results));
+    tx
+}
+
+fn run(store: Store, jobs: Receiver<Job>, results: Sender<Msg>) {
+    let mut idx = match store.visits() {
+        Ok(v) => SearchIndex::build(&v),
+        Err(e) => {
+            let _ = results.send(Msg::Failed(e.to_string()));
+            SearchIndex::default()
+        }
+    };
+    while let Ok(first) = jobs.recv() {
+        let mut latest = first.apply(&mut idx);
+        // Drain what queued up meanwhile: apply every index change, answer only the last query.
+        while let Ok(job) = jobs.try_recv() {
+            if let Some(q) = job.apply(&mut idx) {
+                latest = Some(q);
+            }
+        }
+        if let Some((generation, text)) = latest {
+            let hits = idx.search(&text);
+            if results.send(Msg::SearchDone { generation, hits }).is_err() {
+                return;
+            }
+        }
+    }
+}

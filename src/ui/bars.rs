@@ -1,0 +1,81 @@
+//! The title line, the key bar (from the keymap) and the status line.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::text::{truncate, truncate_left};
+use super::theme;
+use crate::app::{App, Screen, Status};
+use crate::i18n::{t, tf};
+
+pub fn title(frame: &mut Frame, area: Rect, app: &App) {
+    let l = app.lang;
+    let what = match app.screen {
+        Screen::List => tf(
+            l,
+            "ui.title_list",
+            &[&app.list.rows.len(), &app.list.all.len()],
+        ),
+        Screen::Detail => match app.detail.as_ref().and_then(|d| d.visit.as_ref()) {
+            Some(v) => format!(
+                "{} {} {}",
+                t(l, "ui.title_visit"),
+                v.district.code,
+                v.district.name
+            ),
+            None => t(l, "ui.loading").to_string(),
+        },
+        Screen::History => match &app.history.history {
+            Some(h) => format!("{} {} {}", t(l, "ui.title_history"), h.code, h.name),
+            None => t(l, "ui.title_history").to_string(),
+        },
+        Screen::Trash => tf(l, "ui.title_trash", &[&app.trash.entries.len()]),
+        Screen::Interview => match &app.interview {
+            Some(iv) => super::interview::title(l, iv),
+            None => t(l, "ui.loading").to_string(),
+        },
+        Screen::Audit => t(l, "ui.title_audit").to_string(),
+    };
+    let text = truncate(&format!(" Pantau · {what}"), area.width as usize);
+    frame.render_widget(Paragraph::new(text).style(theme::title()), area);
+}
+
+pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
+    let ctx = app.context();
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for (key, action) in app.keymap.bar(ctx) {
+        let label = t(app.lang, &action.catalogue_label()).to_string();
+        let w = key.width() + label.width() + 3;
+        if used + w > area.width as usize {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(format!(" {key}"), theme::key()));
+        spans.push(Span::raw(format!(" {label} ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn status(frame: &mut Frame, area: Rect, app: &App) {
+    let right = format!("{} · {} ", app.db_label, app.lang.code().to_uppercase());
+    let width = area.width as usize;
+    let right = truncate_left(&right, width / 2);
+    let room = width.saturating_sub(right.width() + 1);
+    let (text, style) = match &app.status {
+        Status::None => (String::new(), theme::muted()),
+        Status::Notice { key, arg } => (format!(" ✓ {}", tf(app.lang, key, &[arg])), theme::ok()),
+        Status::Error(msg) => (format!(" ✗ {msg}"), theme::error()),
+    };
+    let left = truncate(&text, room);
+    let gap = width.saturating_sub(left.width() + right.width());
+    let line = Line::from(vec![
+        Span::styled(left, style),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(right, theme::muted()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}

@@ -1,0 +1,90 @@
+//! The help overlay, generated from the active keymap, and the confirmation popup.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::text::{inert, pad};
+use super::{popup, theme};
+use crate::app::{App, Confirm};
+use crate::i18n::{t, tf};
+use crate::keymap::Context;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let l = app.lang;
+    let mut lines = Vec::new();
+    let mut last = None;
+    for (ctx, action) in app.keymap.rows() {
+        if ctx == Context::Help {
+            continue;
+        }
+        if last != Some(ctx) {
+            if last.is_some() {
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::styled(
+                t(l, &format!("context.{}", ctx.name())).to_string(),
+                theme::section(),
+            ));
+            last = Some(ctx);
+        }
+        lines.push(Line::from(vec![
+            Span::styled(pad(&app.keymap.keys_label(ctx, action), 20), theme::key()),
+            Span::raw(t(l, &action.catalogue_label()).to_string()),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        t(l, "ui.help_search").to_string(),
+        theme::section(),
+    ));
+    lines.push(Line::raw(t(l, "ui.search_hint").to_string()));
+    let rect = popup(frame, area, 64, area.height);
+    let inner_h = rect.height.saturating_sub(2) as usize;
+    let max = lines.len().saturating_sub(inner_h);
+    let scroll = app.help_scroll.get().min(max);
+    app.help_scroll.set(scroll);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", t(l, "ui.help_title")));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((u16::try_from(scroll).unwrap_or(0), 0)),
+        rect,
+    );
+}
+
+pub fn confirm(frame: &mut Frame, area: Rect, app: &App, c: &Confirm) {
+    let l = app.lang;
+    let Confirm::Delete { label, .. } = c;
+    let text = vec![
+        Line::raw(tf(l, "ui.confirm_delete", &[&inert(label)])),
+        Line::raw(""),
+        Line::styled(t(l, "ui.confirm_delete_note").to_string(), theme::muted()),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(
+                app.keymap
+                    .keys_label(Context::Confirm, crate::keymap::Action::Yes),
+                theme::key(),
+            ),
+            Span::raw(format!(" {}   ", t(l, "action.yes"))),
+            Span::styled(
+                app.keymap
+                    .keys_label(Context::Confirm, crate::keymap::Action::No),
+                theme::key(),
+            ),
+            Span::raw(format!(" {}", t(l, "action.no"))),
+        ]),
+    ];
+    let rect = popup(frame, area, 56, 9);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", t(l, "ui.confirm_title")));
+    frame.render_widget(
+        Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
+        rect,
+    );
+}
