@@ -54,15 +54,15 @@ pub enum Command {
     },
     /// Verify the database: decode every record and replay every visit's history
     Check,
+    /// Write the visit report (md, html) or the data (json bundle, csv, xlsx)
+    Export(export::ExportArgs),
+    /// Merge bundles from other laptops into this database (all or nothing)
+    Import(export::ImportArgs),
     /// Interview guides: `pantau guide check PATH` validates a guide file
     Guide {
         #[command(subcommand)]
         command: GuideCommand,
     },
-    /// Write the visit report (md, html) or the data (json bundle, csv, xlsx)
-    Export(export::ExportArgs),
-    /// Merge bundles from other laptops into this database (all or nothing)
-    Import(export::ImportArgs),
 }
 
 /// Exit codes: 0 fine, 1 the request failed (nothing found, problems reported),
@@ -106,9 +106,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::List { json }) => commands::list(&store, lang, json),
         Some(Command::Show { id, json }) => commands::show(&store, lang, &id, json),
         Some(Command::Check) => commands::check(&store, lang),
-        Some(Command::Guide { .. }) => Ok(ExitCode::SUCCESS), // handled above
         Some(Command::Export(a)) => export::export(&store, lang, a),
         Some(Command::Import(a)) => export::import(&store, lang, a),
+        Some(Command::Guide { .. }) => Ok(ExitCode::SUCCESS), // handled above
     };
     match result {
         Ok(code) => code,

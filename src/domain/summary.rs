@@ -18,12 +18,12 @@ pub struct VisitSummary {
     pub notes: u32,
     pub revision: u64,
     pub updated: DateTime<Utc>,
-    /// SHA-256 of a final visit's content, shown in the list.
-    #[serde(default)]
-    pub digest: Option<String>,
     /// Fields left in conflict by an import (0 for most visits).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub conflicts: u32,
+    /// SHA-256 of a final visit's content, shown in the list.
+    #[serde(default)]
+    pub digest: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -45,12 +45,12 @@ impl From<&Visit> for VisitSummary {
             notes: count(v.notes.len()),
             revision: v.revision,
             updated: v.updated,
+            conflicts: count(v.conflicts.len()),
             digest: v
                 .finalisation
                 .as_ref()
                 .filter(|_| v.is_final())
                 .map(|f| f.digest.clone()),
-            conflicts: count(v.conflicts.len()),
         }
     }
 }

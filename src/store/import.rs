@@ -28,6 +28,7 @@ pub struct ImportSummary {
 /// A visit's new state, encoded before the transaction so that the transaction (which sled may
 /// run more than once) only moves bytes.
 struct Planned {
+    visit: Uuid,
     key: [u8; 16],
     /// Keys of its audit events now in the database, all replaced.
     old_keys: Vec<sled::IVec>,
@@ -156,19 +157,14 @@ impl Store {
         let planned = crate::par::map(&changed, |h| self.plan(h))
             .into_iter()
             .collect::<Result<Vec<Planned>>>()?;
-        // The newest event written marks the commit (see `open::record_commit`).
-        let (mark_visit, mark_seq) = planned
+        // The newest event written marks the commit (see `Store::commit`).
+        let (last_visit, last_seq) = planned
             .iter()
-            .flat_map(|p| p.events.iter().map(|(k, _)| k))
-            .filter_map(|k| {
-                Some((
-                    keys::id_from_key(k)?,
-                    u64::from_be_bytes(k[16..24].try_into().ok()?),
-                ))
-            })
+            .flat_map(|p| p.events.iter().map(move |(k, _)| (p.visit, k)))
+            .filter_map(|(v, k)| Some((v, u64::from_be_bytes(k.get(16..24)?.try_into().ok()?))))
             .max_by_key(|(_, seq)| *seq)
-            .unwrap_or((uuid::Uuid::nil(), 0));
-        self.commit(mark_visit, mark_seq, |visits, summaries, trash, audit| {
+            .unwrap_or_default();
+        self.commit(last_visit, last_seq, |visits, summaries, trash, audit| {
             for p in &planned {
                 for k in &p.old_keys {
                     audit.remove(k.as_ref())?;
@@ -217,6 +213,7 @@ impl Store {
             })?),
         };
         Ok(Planned {
+            visit: v.id,
             key,
             old_keys,
             events,
