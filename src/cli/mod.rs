@@ -2,6 +2,7 @@
 
 mod commands;
 mod guide_cmd;
+mod export;
 mod show;
 
 pub use guide_cmd::{GuideCommand, active_guide};
@@ -58,6 +59,10 @@ pub enum Command {
         #[command(subcommand)]
         command: GuideCommand,
     },
+    /// Write the visit report (md, html) or the data (json bundle, csv, xlsx)
+    Export(export::ExportArgs),
+    /// Merge bundles from other laptops into this database (all or nothing)
+    Import(export::ImportArgs),
 }
 
 /// Exit codes: 0 fine, 1 the request failed (nothing found, problems reported),
@@ -96,6 +101,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Show { id, json }) => commands::show(&store, lang, &id, json),
         Some(Command::Check) => commands::check(&store, lang),
         Some(Command::Guide { .. }) => Ok(ExitCode::SUCCESS), // handled above
+        Some(Command::Export(a)) => export::export(&store, lang, a),
+        Some(Command::Import(a)) => export::import(&store, lang, a),
     };
     match result {
         Ok(code) => code,

@@ -52,6 +52,11 @@ pub struct AuditEvent {
     pub reason: String,
     #[serde(default)]
     pub changes: Vec<FieldChange>,
+    /// Only in a merge event (action `import`): the histories it joined, each a chain of events
+    /// from the state before this event. Their changes are summed up in `changes`; they are kept
+    /// so that nothing recorded on either laptop is lost and the same merge is recognised later.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<Vec<AuditEvent>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -5,9 +5,11 @@
 
 mod answer;
 mod audit;
+mod conflict;
 mod diff;
 mod digest;
 mod items;
+pub mod merge;
 mod people;
 mod region;
 mod summary;
@@ -16,6 +18,7 @@ mod visit;
 
 pub use answer::{Answer, AnswerValue, YesPartialNo};
 pub use audit::{AuditAction, AuditEvent, Stamp, current_user};
+pub use conflict::{Candidate, Conflict, derived_id};
 pub use diff::{FieldChange, apply_changes, diff_values};
 pub use digest::{canonical, digest};
 pub use items::{

@@ -18,6 +18,13 @@ pub struct VisitSummary {
     pub notes: u32,
     pub revision: u64,
     pub updated: DateTime<Utc>,
+    /// Fields left in conflict by an import (0 for most visits).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub conflicts: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl From<&Visit> for VisitSummary {
@@ -35,6 +42,7 @@ impl From<&Visit> for VisitSummary {
             notes: count(v.notes.len()),
             revision: v.revision,
             updated: v.updated,
+            conflicts: count(v.conflicts.len()),
         }
     }
 }

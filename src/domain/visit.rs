@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Answer, Attendee, District, Figure, Handover, Note, Obstacle, Strategy};
+use super::{Answer, Attendee, Conflict, District, Figure, Handover, Note, Obstacle, Strategy};
 
 /// The instruction audited when none is given.
 pub const DEFAULT_INSTRUCTION: &str = "Inpres No. 2/2021";
@@ -63,6 +63,10 @@ pub struct Visit {
     /// How many times a final visit has been amended.
     #[serde(default)]
     pub amendments: u32,
+    /// Fields changed independently on two laptops, left by `pantau import` for an auditor to
+    /// settle (see [`Conflict`]); empty for a visit that is not in conflict.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
 }
 
 fn default_instruction() -> String {
@@ -96,11 +100,17 @@ impl Visit {
             source: String::new(),
             finalisation: None,
             amendments: 0,
+            conflicts: Vec::new(),
         }
     }
 
     pub fn attendee(&self, id: Uuid) -> Option<&Attendee> {
         self.attendees.iter().find(|a| a.id == id)
+    }
+
+    /// Whether an import left fields with competing values to settle.
+    pub fn in_conflict(&self) -> bool {
+        !self.conflicts.is_empty()
     }
 
     pub fn is_final(&self) -> bool {

@@ -2,11 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::{Store, TrashEntry, content, keys};
-use crate::domain::{AuditEvent, Problem, Visit, VisitSummary, apply_changes};
+use crate::domain::{AuditEvent, Problem, Visit, VisitSummary};
 use crate::i18n::{Lang, tf};
 
 #[derive(Debug, Default)]
@@ -130,17 +129,10 @@ impl Store {
     }
 }
 
-/// Replays the events from creation and compares with the stored visit.
+/// Replays the events from creation and compares with the stored visit. A merge event from
+/// `pantau import` may skip revisions (it follows the longest branch it joins).
 fn replay(v: &Visit, events: &[AuditEvent]) -> Result<(), String> {
-    let mut state = Value::Null;
-    let mut revision = 0;
-    for e in events {
-        if e.revision != revision + 1 {
-            return Err(format!("revision {} follows {revision}", e.revision));
-        }
-        revision = e.revision;
-        apply_changes(&mut state, &e.changes)?;
-    }
+    let (state, revision) = crate::domain::merge::replay(events)?;
     if revision != v.revision {
         return Err(format!(
             "log ends at revision {revision}, visit is at {}",

@@ -30,6 +30,14 @@ pub enum StoreError {
     Ambiguous { prefix: String, count: usize },
     #[error("visit {0} already exists")]
     AlreadyExists(Uuid),
+    #[error("visit {id} cannot be merged: {detail}")]
+    Merge { id: Uuid, detail: String },
+    #[error("visit {id} has no conflict {conflict} with choice {choice}")]
+    NoSuchConflict {
+        id: Uuid,
+        conflict: Uuid,
+        choice: usize,
+    },
     #[error("visit {id} changed meanwhile (revision {stored}, edit based on {based_on})")]
     Stale {
         id: Uuid,
@@ -59,6 +67,8 @@ impl StoreError {
             }
             StoreError::AlreadyExists(id) => tf(lang, "store.exists", &[id]),
             StoreError::Stale { id, .. } => tf(lang, "store.stale", &[id]),
+            StoreError::Merge { id, detail } => tf(lang, "import.merge_failed", &[id, detail]),
+            StoreError::NoSuchConflict { id, .. } => tf(lang, "import.no_such_conflict", &[id]),
         }
     }
 

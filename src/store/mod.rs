@@ -6,6 +6,7 @@
 
 mod check;
 mod error;
+mod import;
 mod keys;
 mod open;
 mod schema;
@@ -26,6 +27,7 @@ use crate::domain::{
 
 pub use check::{CheckProblem, CheckReport};
 pub use error::{Result, StoreError};
+pub use import::ImportSummary;
 pub use schema::CURRENT_SCHEMA;
 
 /// A soft-deleted visit, kept whole until restored.
@@ -294,6 +296,7 @@ impl Store {
             revision: v.revision,
             reason: reason.to_string(),
             changes,
+            branches: Vec::new(),
         }
     }
 
@@ -339,12 +342,7 @@ impl Store {
 
 /// The visit as compared for the audit log: without the bookkeeping the store itself sets.
 pub fn content(v: &Visit) -> Value {
-    let mut value = serde_json::to_value(v).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut value {
-        map.remove("revision");
-        map.remove("updated");
-    }
-    value
+    crate::domain::merge::content(v)
 }
 
 fn abort<T>(e: StoreError) -> TxResult<T> {

@@ -1,0 +1,213 @@
+//! `pantau export` and `pantau import`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{NaiveDate, Utc};
+use clap::{Args, ValueEnum};
+
+use super::commands::CmdResult;
+use crate::domain::VisitStatus;
+use crate::export::{self, ExportError, Filter, ReportFormat};
+use crate::i18n::{Lang, t, tf};
+use crate::store::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The visit report as Markdown
+    Md,
+    /// The visit report as one printable HTML file (A4)
+    Html,
+    /// Full bundle of visits with their history (backup, exchange between laptops)
+    Json,
+    /// One CSV file per table, in the folder given with -o
+    Csv,
+    /// One workbook with a sheet per table
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Draft,
+    Final,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to write
+    #[arg(long, value_enum)]
+    pub format: Format,
+    /// Only this visit (a unique prefix of its id is enough)
+    #[arg(long, value_name = "ID")]
+    pub visit: Option<String>,
+    /// Only this district ("12.06") or province ("12")
+    #[arg(long, value_name = "CODE")]
+    pub district: Option<String>,
+    /// Only visits on or after this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only visits on or before this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only draft or only final visits
+    #[arg(long, value_enum)]
+    pub status: Option<StatusArg>,
+    /// Include the trash in a json bundle (a full backup)
+    #[arg(long)]
+    pub include_trash: bool,
+    /// Output file (md, html, json, xlsx) or folder (csv; md/html for several visits)
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Bundle files written by `pantau export --format json`
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+fn fail(lang: Lang, e: ExportError) -> (String, u8) {
+    let code = match &e {
+        ExportError::Store(s) if s.is_fatal() => 2,
+        _ => 1,
+    };
+    (e.message(lang), code)
+}
+
+fn date(lang: Lang, s: &Option<String>) -> Result<Option<NaiveDate>, ExportError> {
+    s.as_deref()
+        .map(|d| {
+            NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                .map_err(|_| ExportError::BadFilter(tf(lang, "export.bad_date", &[&d])))
+        })
+        .transpose()
+}
+
+pub fn export(store: &Store, lang: Lang, a: ExportArgs) -> CmdResult {
+    run_export(store, lang, a).map_err(|e| fail(lang, e))
+}
+
+fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, ExportError> {
+    let filter = Filter {
+        visit: a.visit.as_deref().map(|p| store.resolve(p)).transpose()?,
+        district: a.district.clone(),
+        from: date(lang, &a.from)?,
+        to: date(lang, &a.to)?,
+        status: a.status.map(|s| match s {
+            StatusArg::Draft => VisitStatus::Draft,
+            StatusArg::Final => VisitStatus::Final,
+        }),
+    };
+    let selected = export::select(store, &filter, a.include_trash)?;
+    if selected.is_empty() {
+        return Err(ExportError::NothingToExport);
+    }
+    let written = |p: &std::path::Path| println!("{}", tf(lang, "export.wrote", &[&p.display()]));
+    match a.format {
+        Format::Md | Format::Html => {
+            let format = if a.format == Format::Md {
+                ReportFormat::Markdown
+            } else {
+                ReportFormat::Html
+            };
+            let out = a.output.unwrap_or_else(|| PathBuf::from("."));
+            let many = selected.len() > 1;
+            if many && !out.is_dir() && out.extension().is_some() {
+                return Err(ExportError::BadFilter(tf(
+                    lang,
+                    "export.many_to_file",
+                    &[&selected.len()],
+                )));
+            }
+            // A path without an extension is a folder: one report per visit inside.
+            if many || out.extension().is_none() {
+                export::create_private_dir(&out)?;
+            }
+            let now = Utc::now();
+            for h in &selected {
+                let target = if out.is_dir() {
+                    out.join(export::default_report_name(&h.visit, format))
+                } else {
+                    out.clone()
+                };
+                let text = export::render_report(&h.visit, &h.history, format, lang, now);
+                export::write_private(&target, text.as_bytes())?;
+                written(&target);
+            }
+        }
+        Format::Json => {
+            let n = selected.len();
+            let bundle = export::Bundle::new(
+                selected,
+                Utc::now(),
+                &crate::domain::current_user(),
+                a.include_trash,
+            );
+            let bytes = export::bundle::to_json(&bundle).map_err(ExportError::Encode)?;
+            match &a.output {
+                Some(path) => {
+                    export::write_private(path, &bytes)?;
+                    eprintln!("{}", tf(lang, "export.wrote_bundle", &[&n, &path.display()]));
+                }
+                None => {
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(&bytes)
+                        .and_then(|_| out.flush())
+                        .map_err(|e| ExportError::Io {
+                            path: PathBuf::from("-"),
+                            detail: e.to_string(),
+                        })?;
+                }
+            }
+        }
+        Format::Csv => {
+            let dir = a.output.ok_or(ExportError::NeedOutput { format: "csv" })?;
+            let visits: Vec<_> = selected.into_iter().map(|h| h.visit).collect();
+            for p in export::write_csv(&visits, lang, &dir)? {
+                written(&p);
+            }
+        }
+        Format::Xlsx => {
+            let path = a.output.ok_or(ExportError::NeedOutput { format: "xlsx" })?;
+            let visits: Vec<_> = selected.into_iter().map(|h| h.visit).collect();
+            export::write_xlsx(&visits, lang, &path)?;
+            written(&path);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn import(store: &Store, lang: Lang, a: ImportArgs) -> CmdResult {
+    if a.files.is_empty() {
+        return Err((t(lang, "import.no_files").to_string(), 1));
+    }
+    let s = export::import_files(store, &a.files).map_err(|e| fail(lang, e))?;
+    println!(
+        "{}",
+        tf(
+            lang,
+            "import.summary",
+            &[
+                &s.added.len(),
+                &s.updated.len(),
+                &s.unchanged.len(),
+                &s.in_conflict.len()
+            ]
+        )
+    );
+    for id in &s.in_conflict {
+        if let Ok(Some(v)) = store.get(*id) {
+            println!(
+                "{}",
+                tf(
+                    lang,
+                    "import.conflict_line",
+                    &[&v.id, &v.district.name, &v.conflicts.len()]
+                )
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,293 @@
+//! The JSON bundle: Pantau's full-fidelity exchange and backup format (docs/BUNDLE.md).
+//!
+//! Reading validates everything before the store is touched: the text is UTF-8, the JSON is
+//! well-formed and complete, the format name and version are known, every visit appears once
+//! with a log that starts with its creation and replays to its content.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::domain::merge::{self, VisitHistory};
+use crate::domain::{AuditAction, Problem};
+use crate::i18n::{Lang, tf};
+
+/// The value of `format` in every bundle.
+pub const FORMAT: &str = "pantau-bundle";
+/// The bundle version this build writes and reads.
+pub const VERSION: u32 = 1;
+/// Longest text accepted in any field of an imported visit, in bytes.
+pub const MAX_TEXT: usize = 100_000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    pub format: String,
+    pub version: u32,
+    pub exported_at: DateTime<Utc>,
+    #[serde(default)]
+    pub exported_by: String,
+    /// Whether trashed visits were included.
+    #[serde(default)]
+    pub includes_trash: bool,
+    pub visits: Vec<VisitHistory>,
+}
+
+impl Bundle {
+    pub fn new(visits: Vec<VisitHistory>, at: DateTime<Utc>, by: &str, trash: bool) -> Self {
+        Bundle {
+            format: FORMAT.into(),
+            version: VERSION,
+            exported_at: at,
+            exported_by: by.into(),
+            includes_trash: trash,
+            visits,
+        }
+    }
+}
+
+/// Why a bundle was refused. Line and column are 1-based.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BundleError {
+    TooLarge { bytes: u64 },
+    NotUtf8 { line: usize, column: usize },
+    Truncated { line: usize, column: usize },
+    Syntax { line: usize, column: usize, detail: String },
+    NotABundle,
+    WrongVersion { found: String },
+    Invalid { line: usize, column: usize, detail: String },
+    DuplicateVisit(Uuid),
+    DuplicateEvent { visit: Uuid, event: Uuid },
+    DuplicateItem { visit: Uuid, item: Uuid },
+    NoCreation(Uuid),
+    ForeignEvent { visit: Uuid, event: Uuid },
+    BadHistory { visit: Uuid, detail: String },
+    TextTooLong { visit: Uuid, path: String, bytes: usize },
+    BadContent { visit: Uuid, detail: String },
+}
+
+impl BundleError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            BundleError::TooLarge { bytes } => tf(lang, "import.too_large", &[bytes]),
+            BundleError::NotUtf8 { line, column } => {
+                tf(lang, "import.not_utf8", &[line, column])
+            }
+            BundleError::Truncated { line, column } => {
+                tf(lang, "import.truncated", &[line, column])
+            }
+            BundleError::Syntax {
+                line,
+                column,
+                detail,
+            } => tf(lang, "import.syntax", &[line, column, detail]),
+            BundleError::NotABundle => tf(lang, "import.not_a_bundle", &[&FORMAT]),
+            BundleError::WrongVersion { found } => {
+                tf(lang, "import.wrong_version", &[found, &VERSION])
+            }
+            BundleError::Invalid {
+                line,
+                column,
+                detail,
+            } => tf(lang, "import.invalid", &[line, column, detail]),
+            BundleError::DuplicateVisit(id) => tf(lang, "import.duplicate_visit", &[id]),
+            BundleError::DuplicateEvent { visit, event } => {
+                tf(lang, "import.duplicate_event", &[event, visit])
+            }
+            BundleError::DuplicateItem { visit, item } => {
+                tf(lang, "import.duplicate_item", &[item, visit])
+            }
+            BundleError::NoCreation(id) => tf(lang, "import.no_creation", &[id]),
+            BundleError::ForeignEvent { visit, event } => {
+                tf(lang, "import.foreign_event", &[event, visit])
+            }
+            BundleError::BadHistory { visit, detail } => {
+                tf(lang, "import.bad_history", &[visit, detail])
+            }
+            BundleError::TextTooLong { visit, path, bytes } => {
+                tf(lang, "import.text_too_long", &[visit, path, bytes, &MAX_TEXT])
+            }
+            BundleError::BadContent { visit, detail } => {
+                tf(lang, "import.bad_content", &[visit, detail])
+            }
+        }
+    }
+}
+
+/// Largest bundle file read, in bytes (a year of visits of a big team is far below this).
+pub const MAX_BYTES: u64 = 1 << 30;
+
+/// Writes `bundle` as pretty JSON (one field per line, so bundles diff and merge well in git).
+pub fn to_json(bundle: &Bundle) -> Result<Vec<u8>, String> {
+    let mut out = serde_json::to_vec_pretty(bundle).map_err(|e| e.to_string())?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+struct Header {
+    #[serde(default)]
+    format: Option<Value>,
+    #[serde(default)]
+    version: Option<Value>,
+}
+
+/// Parses and validates a bundle; on error nothing has been changed anywhere.
+pub fn parse(bytes: &[u8]) -> Result<Bundle, BundleError> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let (line, column) = position(bytes, e.valid_up_to());
+        return Err(BundleError::NotUtf8 { line, column });
+    }
+    // First the envelope alone, so that a newer version is named as such rather than as
+    // whatever field it changed.
+    let header: Header = serde_json::from_slice(bytes).map_err(syntax_error)?;
+    if header.format.as_ref().and_then(Value::as_str) != Some(FORMAT) {
+        return Err(BundleError::NotABundle);
+    }
+    match &header.version {
+        Some(v) if v.as_u64() == Some(u64::from(VERSION)) => {}
+        Some(v) => return Err(BundleError::WrongVersion { found: v.to_string() }),
+        None => {
+            return Err(BundleError::WrongVersion {
+                found: "-".into(),
+            });
+        }
+    }
+    let bundle: Bundle = serde_json::from_slice(bytes).map_err(|e| {
+        let line = e.line();
+        let column = e.column();
+        BundleError::Invalid {
+            line,
+            column,
+            detail: strip_position(&e.to_string()),
+        }
+    })?;
+    validate(&bundle)?;
+    Ok(bundle)
+}
+
+fn syntax_error(e: serde_json::Error) -> BundleError {
+    let (line, column) = (e.line(), e.column());
+    match e.classify() {
+        serde_json::error::Category::Eof => BundleError::Truncated { line, column },
+        serde_json::error::Category::Data => BundleError::NotABundle,
+        _ => BundleError::Syntax {
+            line,
+            column,
+            detail: strip_position(&e.to_string()),
+        },
+    }
+}
+
+/// serde_json appends " at line L column C"; the message says that in the user's language.
+fn strip_position(s: &str) -> String {
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s.to_string(),
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset`.
+fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// Checks what JSON parsing cannot: identities, histories, sizes.
+pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
+    let mut visits = HashSet::new();
+    let mut events = HashSet::new();
+    for h in &bundle.visits {
+        let id = h.visit.id;
+        if !visits.insert(id) {
+            return Err(BundleError::DuplicateVisit(id));
+        }
+        match h.history.first() {
+            Some(e) if e.action == AuditAction::Create => {}
+            _ => return Err(BundleError::NoCreation(id)),
+        }
+        let mut all = Vec::new();
+        flatten(&h.history, &mut all);
+        for e in all {
+            if e.visit != id {
+                return Err(BundleError::ForeignEvent {
+                    visit: id,
+                    event: e.id,
+                });
+            }
+            if !events.insert(e.id) {
+                return Err(BundleError::DuplicateEvent {
+                    visit: id,
+                    event: e.id,
+                });
+            }
+        }
+        if let Some(item) = h.visit.problems().into_iter().find_map(|p| match p {
+            Problem::DuplicateId(x) => Some(x),
+            _ => None,
+        }) {
+            return Err(BundleError::DuplicateItem { visit: id, item });
+        }
+        let content = merge::content(&h.visit);
+        if let Some((path, bytes)) = long_text(&content, String::new()) {
+            return Err(BundleError::TextTooLong {
+                visit: id,
+                path,
+                bytes,
+            });
+        }
+        let (state, revision) = merge::replay(&h.history)
+            .map_err(|detail| BundleError::BadHistory { visit: id, detail })?;
+        if revision != h.visit.revision || state != content {
+            return Err(BundleError::BadHistory {
+                visit: id,
+                detail: format!(
+                    "history (revision {revision}) does not lead to the visit (revision {})",
+                    h.visit.revision
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn flatten<'a>(events: &'a [crate::domain::AuditEvent], out: &mut Vec<&'a crate::domain::AuditEvent>) {
+    for e in events {
+        out.push(e);
+        for b in &e.branches {
+            flatten(b, out);
+        }
+    }
+}
+
+/// The first text longer than [`MAX_TEXT`], with its path.
+fn long_text(v: &Value, path: String) -> Option<(String, usize)> {
+    match v {
+        Value::String(s) if s.len() > MAX_TEXT => Some((path, s.len())),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| {
+            let seg = x
+                .get("id")
+                .and_then(Value::as_str)
+                .map_or_else(|| i.to_string(), str::to_string);
+            long_text(x, join(&path, &seg))
+        }),
+        Value::Object(m) => m.iter().find_map(|(k, x)| long_text(x, join(&path, k))),
+        _ => None,
+    }
+}
+
+fn join(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}/{b}")
+    }
+}

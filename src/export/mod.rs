@@ -1,0 +1,309 @@
+//! Everything that leaves or enters Pantau as a file: the visit report (Markdown, HTML), data
+//! exports (JSON bundle, CSV, XLSX) and bundle import.
+//!
+//! The TUI needs one call: [`write_report`] (with [`default_report_name`] for the file name).
+
+pub mod bundle;
+mod csv_out;
+pub mod html;
+pub mod md;
+pub mod report;
+pub mod tables;
+mod xlsx_out;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::domain::merge::VisitHistory;
+use crate::domain::{Visit, VisitStatus};
+use crate::i18n::{Lang, tf};
+use crate::store::{ImportSummary, Store, StoreError};
+
+pub use bundle::{Bundle, BundleError};
+
+/// The two report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+}
+
+impl ReportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Markdown => "md",
+            ReportFormat::Html => "html",
+        }
+    }
+}
+
+/// Anything that can go wrong exporting or importing, with a message in the user's language.
+#[derive(Debug)]
+pub enum ExportError {
+    Store(StoreError),
+    /// Reading or writing a file failed.
+    Io { path: PathBuf, detail: String },
+    /// A bundle was refused; `file` names it.
+    Bundle { file: PathBuf, problem: BundleError },
+    /// The filters leave no visit.
+    NothingToExport,
+    /// The format writes several files or a binary file: `-o` is required.
+    NeedOutput { format: &'static str },
+    /// Writing the workbook or the CSV failed.
+    Encode(String),
+    /// A filter value could not be read (`--from 2022-13-01`).
+    BadFilter(String),
+}
+
+impl ExportError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ExportError::Store(e) => e.message(lang),
+            ExportError::Io { path, detail } => {
+                tf(lang, "export.io", &[&path.display(), detail])
+            }
+            ExportError::Bundle { file, problem } => tf(
+                lang,
+                "import.refused",
+                &[&file.display(), &problem.message(lang)],
+            ),
+            ExportError::NothingToExport => tf(lang, "export.nothing", &[]),
+            ExportError::NeedOutput { format } => tf(lang, "export.need_output", &[format]),
+            ExportError::Encode(detail) => tf(lang, "export.encode", &[detail]),
+            ExportError::BadFilter(what) => tf(lang, "export.bad_filter", &[what]),
+        }
+    }
+}
+
+impl From<StoreError> for ExportError {
+    fn from(e: StoreError) -> Self {
+        ExportError::Store(e)
+    }
+}
+
+/// Which visits an export covers. Empty filter: all live visits.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    pub visit: Option<Uuid>,
+    /// A district code ("12.06") or a province code ("12").
+    pub district: Option<String>,
+    /// Meeting date on or after (in the meeting's own time zone).
+    pub from: Option<NaiveDate>,
+    /// Meeting date on or before.
+    pub to: Option<NaiveDate>,
+    pub status: Option<VisitStatus>,
+}
+
+impl Filter {
+    pub fn matches(&self, v: &Visit) -> bool {
+        if self.visit.is_some_and(|id| id != v.id) {
+            return false;
+        }
+        if let Some(code) = &self.district {
+            let code = code.trim();
+            let ok = if code.contains('.') {
+                v.district.code == code
+            } else {
+                v.district.province_code() == code
+            };
+            if !ok {
+                return false;
+            }
+        }
+        let date = v.start.map(|s| s.date_naive());
+        if let Some(from) = self.from
+            && date.is_none_or(|d| d < from)
+        {
+            return false;
+        }
+        if let Some(to) = self.to
+            && date.is_none_or(|d| d > to)
+        {
+            return false;
+        }
+        self.status.is_none_or(|s| s == v.status)
+    }
+}
+
+/// The visits (with their logs) a filter selects, in id order.
+pub fn select(
+    store: &Store,
+    filter: &Filter,
+    include_trash: bool,
+) -> Result<Vec<VisitHistory>, ExportError> {
+    let mut out = store.histories(include_trash)?;
+    out.retain(|h| filter.matches(&h.visit));
+    Ok(out)
+}
+
+/// "laporan-12.06-2022-03-17-017f96ad.html": district, meeting date and the start of the id, so
+/// that reports of several visits sort well and never collide.
+pub fn default_report_name(v: &Visit, format: ReportFormat) -> String {
+    let date = v
+        .start
+        .map(|s| s.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "tanpa-tanggal".into());
+    let code: String = v
+        .district
+        .code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .collect();
+    let id = v.id.simple().to_string();
+    format!(
+        "laporan-{code}-{date}-{}.{}",
+        &id[..8],
+        format.extension()
+    )
+}
+
+/// Renders the report of one visit.
+pub fn render_report(
+    v: &Visit,
+    history: &[crate::domain::AuditEvent],
+    format: ReportFormat,
+    lang: Lang,
+    generated: DateTime<Utc>,
+) -> String {
+    let doc = report::build(v, history, lang, generated);
+    match format {
+        ReportFormat::Markdown => md::render(&doc),
+        ReportFormat::Html => html::render(&doc),
+    }
+}
+
+/// Writes the report of visit `id` to `path` — a file, or an existing folder in which the file
+/// gets [`default_report_name`] — readable by the owner only. Returns the file written.
+pub fn write_report(
+    store: &Store,
+    id: Uuid,
+    format: ReportFormat,
+    lang: Lang,
+    path: &Path,
+) -> Result<PathBuf, ExportError> {
+    let h = store
+        .history(id)?
+        .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+    let target = if path.is_dir() {
+        path.join(default_report_name(&h.visit, format))
+    } else {
+        path.to_path_buf()
+    };
+    let text = render_report(&h.visit, &h.history, format, lang, Utc::now());
+    write_private(&target, text.as_bytes())?;
+    Ok(target)
+}
+
+/// Writes a bundle of the selected visits to `path`.
+pub fn write_bundle(
+    store: &Store,
+    filter: &Filter,
+    include_trash: bool,
+    path: &Path,
+) -> Result<usize, ExportError> {
+    let visits = select(store, filter, include_trash)?;
+    let n = visits.len();
+    let bundle = Bundle::new(
+        visits,
+        Utc::now(),
+        &crate::domain::current_user(),
+        include_trash,
+    );
+    let bytes = bundle::to_json(&bundle).map_err(ExportError::Encode)?;
+    write_private(path, &bytes)?;
+    Ok(n)
+}
+
+/// Writes the tables as CSV files in folder `dir` (created owner-only); returns the files.
+pub fn write_csv(
+    visits: &[Visit],
+    lang: Lang,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, ExportError> {
+    csv_out::write(&tables::build(visits, lang), dir)
+}
+
+/// Writes the tables as sheets of one workbook.
+pub fn write_xlsx(visits: &[Visit], lang: Lang, path: &Path) -> Result<(), ExportError> {
+    let bytes = xlsx_out::workbook(&tables::build(visits, lang))?;
+    write_private(path, &bytes)
+}
+
+/// Reads and validates bundle files, then merges them all in one transaction: a refused file
+/// leaves the database exactly as it was.
+pub fn import_files(store: &Store, files: &[PathBuf]) -> Result<ImportSummary, ExportError> {
+    let mut all = Vec::new();
+    for file in files {
+        let bundle = read_bundle(file)?;
+        all.extend(bundle.visits);
+    }
+    Ok(store.import_histories(&all)?)
+}
+
+/// Reads and validates one bundle file.
+pub fn read_bundle(file: &Path) -> Result<Bundle, ExportError> {
+    let io = |e: std::io::Error| ExportError::Io {
+        path: file.to_path_buf(),
+        detail: e.to_string(),
+    };
+    let len = std::fs::metadata(file).map_err(io)?.len();
+    if len > bundle::MAX_BYTES {
+        return Err(ExportError::Bundle {
+            file: file.to_path_buf(),
+            problem: BundleError::TooLarge { bytes: len },
+        });
+    }
+    let bytes = std::fs::read(file).map_err(io)?;
+    bundle::parse(&bytes).map_err(|problem| ExportError::Bundle {
+        file: file.to_path_buf(),
+        problem,
+    })
+}
+
+/// Creates (or replaces) `path` with `bytes`, readable and writable by the owner only: reports
+/// and exports hold names and findings that are not for other users of the computer.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let io = |e: std::io::Error| ExportError::Io {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path).map_err(io)?;
+    // An existing file keeps its mode on open; make it owner-only too.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(io)?;
+    }
+    f.write_all(bytes).map_err(io)?;
+    f.sync_all().map_err(io)
+}
+
+/// Creates folder `dir` (owner-only on Unix) if it does not exist.
+pub fn create_private_dir(dir: &Path) -> Result<(), ExportError> {
+    let io = |e: std::io::Error| ExportError::Io {
+        path: dir.to_path_buf(),
+        detail: e.to_string(),
+    };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(io)
+}
