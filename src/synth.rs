@@ -41,34 +41,83 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Budi", "Siti", "Agus", "Dewi", "Rudi", "Sri", "Hendra", "Rina", "Bambang", "Yanti",
-    "Joko", "Nur", "Andi", "Ratna", "Ahmad", "Lestari", "Made", "Ketut", "Wayan", "Putu",
-    "Dian", "Eko", "Fitri", "Gunawan", "Intan", "Rahmat", "Maria", "Yohanes", "Teguh", "Wulan",
+    "Budi", "Siti", "Agus", "Dewi", "Rudi", "Sri", "Hendra", "Rina", "Bambang", "Yanti", "Joko",
+    "Nur", "Andi", "Ratna", "Ahmad", "Lestari", "Made", "Ketut", "Wayan", "Putu", "Dian", "Eko",
+    "Fitri", "Gunawan", "Intan", "Rahmat", "Maria", "Yohanes", "Teguh", "Wulan",
 ];
 const LAST: &[&str] = &[
-    "Santoso", "Rahayu", "Wijaya", "Sitepu", "Ginting", "Tarigan", "Sembiring", "Nasution",
-    "Siregar", "Lubis", "Hasibuan", "Saragih", "Pratama", "Kusuma", "Hidayat", "Setiawan",
-    "Saputra", "Harahap", "Simanjuntak", "Purba", "Manurung", "Wibowo", "Suryadi", "Halim",
+    "Santoso",
+    "Rahayu",
+    "Wijaya",
+    "Sitepu",
+    "Ginting",
+    "Tarigan",
+    "Sembiring",
+    "Nasution",
+    "Siregar",
+    "Lubis",
+    "Hasibuan",
+    "Saragih",
+    "Pratama",
+    "Kusuma",
+    "Hidayat",
+    "Setiawan",
+    "Saputra",
+    "Harahap",
+    "Simanjuntak",
+    "Purba",
+    "Manurung",
+    "Wibowo",
+    "Suryadi",
+    "Halim",
 ];
 const PREFIX: &[&str] = &["", "", "", "Drs.", "Ir.", "H.", "Hj.", "Dr.", "Ir. H."];
 const SUFFIX: &[&str] = &["", "", "", "S.E.", "M.Si", "S.H.", "M.M.", "S.Sos.", "M.AP"];
 const POSTS: &[(&str, Side, &str)] = &[
     ("Bupati", Side::RegionalGovernment, "Pemerintah Kabupaten"),
-    ("Wakil Bupati", Side::RegionalGovernment, "Pemerintah Kabupaten"),
-    ("Sekretaris Daerah", Side::RegionalGovernment, "Sekretariat Daerah"),
+    (
+        "Wakil Bupati",
+        Side::RegionalGovernment,
+        "Pemerintah Kabupaten",
+    ),
+    (
+        "Sekretaris Daerah",
+        Side::RegionalGovernment,
+        "Sekretariat Daerah",
+    ),
     ("Kepala Bappeda", Side::RegionalGovernment, "Bappeda"),
-    ("Kepala Dinas Tenaga Kerja", Side::RegionalGovernment, "Disnaker"),
+    (
+        "Kepala Dinas Tenaga Kerja",
+        Side::RegionalGovernment,
+        "Disnaker",
+    ),
     ("Kepala BKPSDM", Side::RegionalGovernment, "BKPSDM"),
     ("Kepala DPMPTSP", Side::RegionalGovernment, "DPMPTSP"),
     ("Kapolres", Side::Forkopimda, "Polres"),
     ("Dandim", Side::Forkopimda, "Kodim"),
     ("Kajari", Side::Forkopimda, "Kejaksaan Negeri"),
-    ("Tenaga Ahli Utama", Side::VisitingTeam, "Kantor Staf Presiden"),
+    (
+        "Tenaga Ahli Utama",
+        Side::VisitingTeam,
+        "Kantor Staf Presiden",
+    ),
     ("Asisten Deputi", Side::VisitingTeam, "Kemenko PMK"),
-    ("Analis Kebijakan", Side::VisitingTeam, "Sekretariat Kabinet"),
+    (
+        "Analis Kebijakan",
+        Side::VisitingTeam,
+        "Sekretariat Kabinet",
+    ),
     ("Kepala Subdirektorat", Side::VisitingTeam, "Kemendagri"),
-    ("Kepala Kantor Cabang", Side::Bpjamsostek, "BPJS Ketenagakerjaan"),
-    ("Deputi Direktur Wilayah", Side::Bpjamsostek, "BPJS Ketenagakerjaan"),
+    (
+        "Kepala Kantor Cabang",
+        Side::Bpjamsostek,
+        "BPJS Ketenagakerjaan",
+    ),
+    (
+        "Deputi Direktur Wilayah",
+        Side::Bpjamsostek,
+        "BPJS Ketenagakerjaan",
+    ),
 ];
 const DISTRICTS: &[(&str, &str, &str, i32)] = &[
     ("12.06", "Kabupaten Karo", "Sumatera Utara", 7),
@@ -119,7 +168,8 @@ pub fn visits(n: usize, seed: u64) -> Vec<Visit> {
 
 fn visit(rng: &mut Rng) -> Visit {
     let (code, name, province, zone) = DISTRICTS[rng.below(DISTRICTS.len())];
-    let offset = FixedOffset::east_opt(zone * 3600).unwrap_or(FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let offset = FixedOffset::east_opt(zone * 3600)
+        .unwrap_or(FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
     let day = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default()
         + Duration::days(rng.below(1400) as i64);
     let hour = 8 + rng.below(8) as u32;
@@ -139,18 +189,33 @@ fn visit(rng: &mut Rng) -> Visit {
     );
     v.start = Some(start);
     v.venue = format!("Aula Kantor Bupati/Wali Kota, {name}");
-    v.kind = [VisitKind::Audiensi, VisitKind::Monev, VisitKind::KunjunganLapangan][rng.below(3)];
+    v.kind = [
+        VisitKind::Audiensi,
+        VisitKind::Monev,
+        VisitKind::KunjunganLapangan,
+    ][rng.below(3)];
     v.purpose = format!("Monitoring pelaksanaan Inpres No. 2/2021 di {name}.");
-    v.team = vec!["Kantor Staf Presiden".into(), "Kemenko PMK".into(), "Sekretariat Kabinet".into()];
+    v.team = vec![
+        "Kantor Staf Presiden".into(),
+        "Kemenko PMK".into(),
+        "Sekretariat Kabinet".into(),
+    ];
     for _ in 0..rng.around(15) {
         let (post, side, org) = POSTS[rng.below(POSTS.len())];
-        let mut a = Attendee::new(rng.id(created), format!("{} {}", rng.pick(FIRST), rng.pick(LAST)));
+        let mut a = Attendee::new(
+            rng.id(created),
+            format!("{} {}", rng.pick(FIRST), rng.pick(LAST)),
+        );
         a.prefix_titles = rng.pick(PREFIX).into();
         a.suffix_titles = rng.pick(SUFFIX).into();
         a.side = side;
         a.post = post.into();
         a.organisation = org.into();
-        a.presence = if rng.below(8) == 0 { Presence::Represented } else { Presence::InPerson };
+        a.presence = if rng.below(8) == 0 {
+            Presence::Represented
+        } else {
+            Presence::InPerson
+        };
         v.attendees.push(a);
     }
     for (i, text) in STRATEGIES.iter().enumerate() {
@@ -167,7 +232,8 @@ fn visit(rng: &mut Rng) -> Visit {
         });
     }
     for _ in 0..rng.around(6) {
-        let raised_by = (!v.attendees.is_empty()).then(|| v.attendees[rng.below(v.attendees.len())].id);
+        let raised_by =
+            (!v.attendees.is_empty()).then(|| v.attendees[rng.below(v.attendees.len())].id);
         v.obstacles.push(Obstacle {
             id: rng.id(created),
             description: rng.pick(OBSTACLES).into(),
@@ -193,9 +259,20 @@ fn visit(rng: &mut Rng) -> Visit {
     }
     let total = 500 + rng.below(5000) as i64;
     let part = rng.below(total as usize) as i64;
-    v.answers.insert("regulasi_anggaran.perda_ada".into(), Answer::new(AnswerValue::YesPartialNo([YesPartialNo::Yes, YesPartialNo::Partial, YesPartialNo::No][rng.below(3)])));
-    v.answers.insert("regulasi_anggaran.apbd_rp".into(), Answer::new(AnswerValue::Money(100_000_000 * (1 + rng.below(50) as i64))));
-    v.answers.insert("kepesertaan_non_asn.terdaftar".into(), Answer::new(AnswerValue::Ratio { part, whole: total }));
+    v.answers.insert(
+        "regulasi_anggaran.perda_ada".into(),
+        Answer::new(AnswerValue::YesPartialNo(
+            [YesPartialNo::Yes, YesPartialNo::Partial, YesPartialNo::No][rng.below(3)],
+        )),
+    );
+    v.answers.insert(
+        "regulasi_anggaran.apbd_rp".into(),
+        Answer::new(AnswerValue::Money(100_000_000 * (1 + rng.below(50) as i64))),
+    );
+    v.answers.insert(
+        "kepesertaan_non_asn.terdaftar".into(),
+        Answer::new(AnswerValue::Ratio { part, whole: total }),
+    );
     for i in 0..rng.around(20) {
         v.notes.push(Note {
             id: rng.id(created),

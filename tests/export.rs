@@ -50,14 +50,20 @@ fn report(store: &Store, lang: Lang, format: ReportFormat) -> String {
 fn markdown_report_of_the_demo_visit_in_indonesian() {
     let dir = tempfile::tempdir().unwrap();
     let store = demo_store(dir.path());
-    insta::assert_snapshot!("karo_report_id", report(&store, Lang::Id, ReportFormat::Markdown));
+    insta::assert_snapshot!(
+        "karo_report_id",
+        report(&store, Lang::Id, ReportFormat::Markdown)
+    );
 }
 
 #[test]
 fn markdown_report_of_the_demo_visit_in_english() {
     let dir = tempfile::tempdir().unwrap();
     let store = demo_store(dir.path());
-    insta::assert_snapshot!("karo_report_en", report(&store, Lang::En, ReportFormat::Markdown));
+    insta::assert_snapshot!(
+        "karo_report_en",
+        report(&store, Lang::En, ReportFormat::Markdown)
+    );
 }
 
 #[test]
@@ -81,17 +87,28 @@ fn final_visit_report_shows_digest_and_amendments_and_escapes_html() {
     let mut amended = v.clone();
     amended.venue = "<script>alert(1)</script> & Aula".into();
     store
-        .update(&amended, &stamp, AuditAction::Amend, "salah ketik nama tempat")
+        .update(
+            &amended,
+            &stamp,
+            AuditAction::Amend,
+            "salah ketik nama tempat",
+        )
         .unwrap();
     let md = report(&store, Lang::Id, ReportFormat::Markdown);
-    assert!(md.contains("ab12cd34") && md.contains("salah ketik nama tempat"), "{md}");
+    assert!(
+        md.contains("ab12cd34") && md.contains("salah ketik nama tempat"),
+        "{md}"
+    );
     assert!(md.contains("Riwayat amandemen") && !md.contains("DRAF"));
     let html = report(&store, Lang::En, ReportFormat::Html);
     assert!(!html.contains("<script>"), "data is escaped");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Aula"));
     assert!(html.contains("@page { size: A4"));
     assert!(html.contains("Amendment history") && html.contains("ab12cd34"));
-    assert!(!html.contains("http://") && !html.contains("https://"), "self-contained");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "self-contained"
+    );
 }
 
 #[test]
@@ -104,7 +121,11 @@ fn the_tui_writes_a_report_with_one_call_owner_only() {
         out.file_name().unwrap().to_str().unwrap(),
         "laporan-12.06-2022-03-17-017f96ad.html"
     );
-    assert!(std::fs::read_to_string(&out).unwrap().contains("Laporan Kunjungan"));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("Laporan Kunjungan")
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -129,7 +150,15 @@ fn cli_writes_reports_and_data_that_read_back() {
     let html = dir.path().join("karo.html");
     let out = ok(&pantau(
         &db,
-        &["export", "--format", "html", "--visit", "017f", "-o", html.to_str().unwrap()],
+        &[
+            "export",
+            "--format",
+            "html",
+            "--visit",
+            "017f",
+            "-o",
+            html.to_str().unwrap(),
+        ],
     ));
     assert!(out.contains("karo.html"), "{out}");
     let text = std::fs::read_to_string(&html).unwrap();
@@ -139,21 +168,63 @@ fn cli_writes_reports_and_data_that_read_back() {
     let md = dir.path().join("karo.md");
     ok(&pantau(
         &db,
-        &["--lang", "en", "export", "--format", "md", "--visit", "017f", "-o", md.to_str().unwrap()],
+        &[
+            "--lang",
+            "en",
+            "export",
+            "--format",
+            "md",
+            "--visit",
+            "017f",
+            "-o",
+            md.to_str().unwrap(),
+        ],
     ));
-    assert!(std::fs::read_to_string(&md).unwrap().starts_with("# Visit Report"));
+    assert!(
+        std::fs::read_to_string(&md)
+            .unwrap()
+            .starts_with("# Visit Report")
+    );
 
     // Filters: by district, by date, by status.
     let reports = dir.path().join("reports");
     ok(&pantau(
         &db,
-        &["export", "--format", "md", "--district", "12.06", "--from", "2022-03-17", "--to", "2022-03-17", "-o", reports.to_str().unwrap()],
+        &[
+            "export",
+            "--format",
+            "md",
+            "--district",
+            "12.06",
+            "--from",
+            "2022-03-17",
+            "--to",
+            "2022-03-17",
+            "-o",
+            reports.to_str().unwrap(),
+        ],
     ));
     assert_eq!(std::fs::read_dir(&reports).unwrap().count(), 1);
-    let none = pantau(&db, &["--lang", "en", "export", "--format", "json", "--status", "final"]);
+    let none = pantau(
+        &db,
+        &[
+            "--lang", "en", "export", "--format", "json", "--status", "final",
+        ],
+    );
     assert_eq!(none.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&none.stderr).contains("No visit matches the filters"));
-    let bad = pantau(&db, &["--lang", "en", "export", "--format", "json", "--from", "17-03-2022"]);
+    let bad = pantau(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "export",
+            "--format",
+            "json",
+            "--from",
+            "17-03-2022",
+        ],
+    );
     assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DD"));
 
     // JSON to stdout parses as a bundle.
@@ -163,8 +234,19 @@ fn cli_writes_reports_and_data_that_read_back() {
 
     // CSV: one file per table, BOM, parses back, formulas made inert.
     let csv_dir = dir.path().join("csv");
-    ok(&pantau(&db, &["export", "--format", "csv", "-o", csv_dir.to_str().unwrap()]));
-    for table in ["visits", "attendees", "obstacles", "strategies", "handovers", "answers", "notes"] {
+    ok(&pantau(
+        &db,
+        &["export", "--format", "csv", "-o", csv_dir.to_str().unwrap()],
+    ));
+    for table in [
+        "visits",
+        "attendees",
+        "obstacles",
+        "strategies",
+        "handovers",
+        "answers",
+        "notes",
+    ] {
         let bytes = std::fs::read(csv_dir.join(format!("{table}.csv"))).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{table} has a BOM");
         let mut r = csv::Reader::from_reader(&bytes[3..]);
@@ -174,8 +256,14 @@ fn cli_writes_reports_and_data_that_read_back() {
         assert!(rows.iter().all(|row| row.len() == head.len()));
         if table == "visits" {
             assert_eq!(rows.len(), 2);
-            assert!(rows.iter().any(|row| &row[6] == "'=HYPERLINK(\"http://x\")"));
-            assert!(rows.iter().any(|row| &row[4] == "2022-03-17 14:00:00" && &row[5] == "WIB"));
+            assert!(
+                rows.iter()
+                    .any(|row| &row[6] == "'=HYPERLINK(\"http://x\")")
+            );
+            assert!(
+                rows.iter()
+                    .any(|row| &row[4] == "2022-03-17 14:00:00" && &row[5] == "WIB")
+            );
         }
         if table == "attendees" {
             assert!(rows.iter().any(|row| &row[4] == "Cory Sriwaty Sebayang"));
@@ -184,17 +272,32 @@ fn cli_writes_reports_and_data_that_read_back() {
 
     // XLSX: opens, dates are dates, money is a number.
     let xlsx = dir.path().join("data.xlsx");
-    ok(&pantau(&db, &["export", "--format", "xlsx", "-o", xlsx.to_str().unwrap()]));
+    ok(&pantau(
+        &db,
+        &["export", "--format", "xlsx", "-o", xlsx.to_str().unwrap()],
+    ));
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        ["visits", "attendees", "obstacles", "strategies", "handovers", "answers", "notes", "figures"]
+        [
+            "visits",
+            "attendees",
+            "obstacles",
+            "strategies",
+            "handovers",
+            "answers",
+            "notes",
+            "figures"
+        ]
     );
     let visits = wb.worksheet_range("visits").unwrap();
     let karo = visits
         .rows()
-        .find(|r| r[1] == Data::String("12.06".into()) && r[6].to_string().starts_with("Aula Kantor Bupati Karo"))
+        .find(|r| {
+            r[1] == Data::String("12.06".into())
+                && r[6].to_string().starts_with("Aula Kantor Bupati Karo")
+        })
         .expect("Karo row");
     match &karo[4] {
         Data::DateTime(d) => {
@@ -207,12 +310,20 @@ fn cli_writes_reports_and_data_that_read_back() {
         .rows()
         .find(|r| r[2] == Data::String("money".into()))
         .expect("a money answer");
-    assert!(matches!(money[4], Data::Float(f) if f >= 100_000_000.0), "{:?}", money[4]);
+    assert!(
+        matches!(money[4], Data::Float(f) if f >= 100_000_000.0),
+        "{:?}",
+        money[4]
+    );
 
     #[cfg(unix)]
     for f in [&html, &md, &xlsx, &csv_dir.join("visits.csv")] {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(f).unwrap().permissions().mode() & 0o777, 0o600, "{f:?}");
+        assert_eq!(
+            std::fs::metadata(f).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "{f:?}"
+        );
     }
 }
 
@@ -223,20 +334,42 @@ fn cli_import_merges_and_reports_in_the_user_language() {
     let b = dir.path().join("b");
     ok(&pantau(&a, &["demo"]));
     let file = dir.path().join("a.json");
-    ok(&pantau(&a, &["export", "--format", "json", "-o", file.to_str().unwrap()]));
+    ok(&pantau(
+        &a,
+        &["export", "--format", "json", "-o", file.to_str().unwrap()],
+    ));
     let out = ok(&pantau(&b, &["import", file.to_str().unwrap()]));
-    assert!(out.contains("1 kunjungan ditambahkan, 0 diperbarui, 0 tidak berubah, 0 berkonflik"), "{out}");
-    let out = ok(&pantau(&b, &["--lang", "en", "import", file.to_str().unwrap()]));
-    assert!(out.contains("0 visits added, 0 updated, 1 unchanged, 0 in conflict"), "{out}");
+    assert!(
+        out.contains("1 kunjungan ditambahkan, 0 diperbarui, 0 tidak berubah, 0 berkonflik"),
+        "{out}"
+    );
+    let out = ok(&pantau(
+        &b,
+        &["--lang", "en", "import", file.to_str().unwrap()],
+    ));
+    assert!(
+        out.contains("0 visits added, 0 updated, 1 unchanged, 0 in conflict"),
+        "{out}"
+    );
     ok(&pantau(&b, &["check"]));
 
     let bad = dir.path().join("bad.json");
-    std::fs::write(&bad, "{\"format\": \"pantau-bundle\",\n \"version\": 1,\n \"visits\": [").unwrap();
+    std::fs::write(
+        &bad,
+        "{\"format\": \"pantau-bundle\",\n \"version\": 1,\n \"visits\": [",
+    )
+    .unwrap();
     let out = pantau(&b, &["--lang", "en", "import", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("refused, the database was not changed"), "{err}");
-    assert!(err.contains("truncated") && err.contains("line 3, column 12"), "{err}");
+    assert!(
+        err.contains("refused, the database was not changed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("truncated") && err.contains("line 3, column 12"),
+        "{err}"
+    );
 
     let missing = pantau(&b, &["--lang", "en", "import", "/nonexistent/x.json"]);
     assert_eq!(missing.status.code(), Some(1));

@@ -92,8 +92,14 @@ fn two_laptops_exchange_bundles_and_end_identical_with_the_conflict_kept() {
     save(&b, &fb);
     let sa = export::import_files(&a, std::slice::from_ref(&fb)).unwrap();
     let sb = export::import_files(&b, std::slice::from_ref(&fa)).unwrap();
-    assert_eq!((sa.added.len(), sa.in_conflict, sa.updated.len()), (1, vec![karo], 0));
-    assert_eq!((sb.added.len(), sb.in_conflict, sb.updated.len()), (1, vec![karo], 0));
+    assert_eq!(
+        (sa.added.len(), sa.in_conflict, sa.updated.len()),
+        (1, vec![karo], 0)
+    );
+    assert_eq!(
+        (sb.added.len(), sb.in_conflict, sb.updated.len()),
+        (1, vec![karo], 0)
+    );
     assert_eq!(snapshot(&a), snapshot(&b));
     assert!(a.check().is_clean(), "{:?}", a.check().problems);
 
@@ -113,7 +119,10 @@ fn two_laptops_exchange_bundles_and_end_identical_with_the_conflict_kept() {
     assert_eq!(settled.venue, "Aula Kantor Bupati Karo, Kabanjahe");
     assert!(!settled.in_conflict());
     let last = a.audit(karo).unwrap().pop().unwrap();
-    assert_eq!((last.action, last.reason.as_str()), (AuditAction::Edit, "dipilih"));
+    assert_eq!(
+        (last.action, last.reason.as_str()),
+        (AuditAction::Edit, "dipilih")
+    );
     assert!(a.check().is_clean(), "{:?}", a.check().problems);
     assert!(matches!(
         a.resolve_conflict(karo, conflicts[0].id, 0, &stamp(21, "ani"), ""),
@@ -191,7 +200,10 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
     let cut = &good[..good.len() / 2];
     let e = refused(&db, dir.path(), "cut.json", cut.as_bytes());
     let lines = cut.lines().count();
-    assert!(matches!(e, BundleError::Truncated { line, .. } if line == lines), "{e:?}");
+    assert!(
+        matches!(e, BundleError::Truncated { line, .. } if line == lines),
+        "{e:?}"
+    );
     assert!(en(&e).starts_with("file is truncated"), "{}", en(&e));
     assert!(en(&e).contains(&format!("line {lines}")), "{}", en(&e));
 
@@ -199,7 +211,11 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
     let broken = good.replacen("\"visits\": [", "\"visits\": [,", 1);
     let e = refused(&db, dir.path(), "syntax.json", broken.as_bytes());
     assert!(matches!(e, BundleError::Syntax { .. }), "{e:?}");
-    assert!(en(&e).contains("line ") && en(&e).contains("column "), "{}", en(&e));
+    assert!(
+        en(&e).contains("line ") && en(&e).contains("column "),
+        "{}",
+        en(&e)
+    );
 
     // Wrong version, in both languages.
     let mut v2 = value.clone();
@@ -210,7 +226,10 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
         en(&e),
         "bundle version 2 is not supported; this Pantau reads version 1. Update Pantau."
     );
-    assert!(e.message(Lang::Id).starts_with("versi bundel 2 tidak didukung"));
+    assert!(
+        e.message(Lang::Id)
+            .starts_with("versi bundel 2 tidak didukung")
+    );
 
     // Not a bundle at all.
     let e = refused(&db, dir.path(), "other.json", br#"{"hello": 1}"#);
@@ -222,7 +241,10 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
     bytes[pos] = 0xFF;
     let e = refused(&db, dir.path(), "latin1.json", &bytes);
     let line = good[..pos].lines().count();
-    assert!(matches!(e, BundleError::NotUtf8 { line: l, .. } if l == line), "{e:?}");
+    assert!(
+        matches!(e, BundleError::NotUtf8 { line: l, .. } if l == line),
+        "{e:?}"
+    );
     assert!(en(&e).starts_with("not UTF-8 text (line"), "{}", en(&e));
 
     // The same visit twice.
@@ -237,9 +259,17 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
     let mut dup_event = value.clone();
     let ev = dup_event["visits"][0]["history"][0]["id"].clone();
     dup_event["visits"][1]["history"][0]["id"] = ev;
-    let e = refused(&db, dir.path(), "dupev.json", dup_event.to_string().as_bytes());
+    let e = refused(
+        &db,
+        dir.path(),
+        "dupev.json",
+        dup_event.to_string().as_bytes(),
+    );
     assert!(
-        matches!(e, BundleError::DuplicateEvent { .. } | BundleError::ForeignEvent { .. }),
+        matches!(
+            e,
+            BundleError::DuplicateEvent { .. } | BundleError::ForeignEvent { .. }
+        ),
         "{e:?}"
     );
 
@@ -249,11 +279,19 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
         .as_array()
         .unwrap()
         .iter()
-        .position(|h| h["visit"]["district"]["code"] == "12.06" && h["visit"]["attendees"].as_array().unwrap().len() == 5)
+        .position(|h| {
+            h["visit"]["district"]["code"] == "12.06"
+                && h["visit"]["attendees"].as_array().unwrap().len() == 5
+        })
         .unwrap();
     let id0 = dup_item["visits"][karo_idx]["visit"]["attendees"][0]["id"].clone();
     dup_item["visits"][karo_idx]["visit"]["attendees"][1]["id"] = id0;
-    let e = refused(&db, dir.path(), "dupitem.json", dup_item.to_string().as_bytes());
+    let e = refused(
+        &db,
+        dir.path(),
+        "dupitem.json",
+        dup_item.to_string().as_bytes(),
+    );
     assert!(matches!(e, BundleError::DuplicateItem { .. }), "{e:?}");
 
     // A huge string.
@@ -269,7 +307,12 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
     // Content that its history does not account for.
     let mut forged = value.clone();
     forged["visits"][0]["visit"]["purpose"] = "diubah diam-diam".into();
-    let e = refused(&db, dir.path(), "forged.json", forged.to_string().as_bytes());
+    let e = refused(
+        &db,
+        dir.path(),
+        "forged.json",
+        forged.to_string().as_bytes(),
+    );
     assert!(matches!(e, BundleError::BadHistory { .. }), "{e:?}");
 
     // A wrong type deep inside: line and column.
@@ -277,7 +320,10 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
     wrong["visits"][0]["visit"]["revision"] = "satu".into();
     let pretty = serde_json::to_string_pretty(&wrong).unwrap();
     let e = refused(&db, dir.path(), "type.json", pretty.as_bytes());
-    assert!(matches!(e, BundleError::Invalid { line, .. } if line > 1), "{e:?}");
+    assert!(
+        matches!(e, BundleError::Invalid { line, .. } if line > 1),
+        "{e:?}"
+    );
 
     // A good bundle after a bad one in the same import: nothing at all is imported.
     let before = snapshot(&db);

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use pantau::domain::merge::{Outcome, VisitHistory, content, merge, replay, value_at};
 use pantau::domain::{
-    Answer, AnswerValue, AuditAction, AuditEvent, Attendee, Finalisation, StrategyStatus, Visit,
+    Answer, AnswerValue, Attendee, AuditAction, AuditEvent, Finalisation, StrategyStatus, Visit,
     VisitStatus, diff_values,
 };
 use proptest::prelude::*;
@@ -15,7 +15,13 @@ fn t0() -> DateTime<Utc> {
 }
 
 /// Commits `new` on top of `h` the way the store does, with a fixed event id and time.
-fn commit(h: &VisitHistory, mut new: Visit, action: AuditAction, id: u128, actor: &str) -> VisitHistory {
+fn commit(
+    h: &VisitHistory,
+    mut new: Visit,
+    action: AuditAction,
+    id: u128,
+    actor: &str,
+) -> VisitHistory {
     let changes = diff_values(&content(&h.visit), &content(&new));
     let at = t0() + Duration::minutes(id as i64 % 100_000);
     new.revision = h.visit.revision + 1;
@@ -89,7 +95,11 @@ fn apply(h: &VisitHistory, ops: &[Op], side: u128) -> VisitHistory {
     for (n, op) in ops.iter().enumerate() {
         let mut v = h.visit.clone();
         let tag = format!("{side}-{n}");
-        let mut action = if v.is_final() { AuditAction::Amend } else { AuditAction::Edit };
+        let mut action = if v.is_final() {
+            AuditAction::Amend
+        } else {
+            AuditAction::Edit
+        };
         match op {
             Op::Venue(x) => v.venue = format!("Aula {x}"),
             Op::Purpose(x) => v.purpose = format!("Tujuan {x}"),
@@ -118,7 +128,10 @@ fn apply(h: &VisitHistory, ops: &[Op], side: u128) -> VisitHistory {
                 }
             }
             Op::Answer(q, x) => {
-                v.answers.insert(format!("regulasi_anggaran.q{q}"), Answer::new(AnswerValue::Number(*x)));
+                v.answers.insert(
+                    format!("regulasi_anggaran.q{q}"),
+                    Answer::new(AnswerValue::Number(*x)),
+                );
             }
             Op::Finalise => {
                 if !v.is_final() {
@@ -134,7 +147,13 @@ fn apply(h: &VisitHistory, ops: &[Op], side: u128) -> VisitHistory {
             }
         }
         if v != h.visit {
-            h = commit(&h, v, action, side * 1000 + n as u128 + 10, &format!("auditor{side}"));
+            h = commit(
+                &h,
+                v,
+                action,
+                side * 1000 + n as u128 + 10,
+                &format!("auditor{side}"),
+            );
         }
     }
     h
@@ -174,7 +193,12 @@ fn assert_nothing_lost(start: &VisitHistory, side: &VisitHistory, merged: &Visit
 
 /// Whether `value` at `path` survives: in the visit, in a conflict at or above the path, or
 /// (for an object or a list of items) part by part.
-fn kept(now: &serde_json::Value, merged: &VisitHistory, path: &str, value: Option<&serde_json::Value>) -> bool {
+fn kept(
+    now: &serde_json::Value,
+    merged: &VisitHistory,
+    path: &str,
+    value: Option<&serde_json::Value>,
+) -> bool {
     if value_at(now, path) == value {
         return true;
     }
@@ -199,7 +223,9 @@ fn kept(now: &serde_json::Value, merged: &VisitHistory, path: &str, value: Optio
             .iter()
             .all(|(k, v)| kept(now, merged, &format!("{path}/{k}"), Some(v))),
         Some(serde_json::Value::Array(items))
-            if items.iter().all(|x| x.get("id").and_then(|i| i.as_str()).is_some()) =>
+            if items
+                .iter()
+                .all(|x| x.get("id").and_then(|i| i.as_str()).is_some()) =>
         {
             items.iter().all(|x| {
                 let id = x["id"].as_str().unwrap_or_default();
@@ -263,13 +289,23 @@ fn the_same_field_changed_on_both_sides_is_a_conflict_with_both_values() {
     let r = apply(&start, &[Op::Venue(2), Op::RenameAttendee(0, 2)], 2);
     let m = result(&l, &r);
     assert_eq!(m.visit.purpose, "Tujuan 1", "one-sided change taken");
-    assert_eq!(m.visit.attendees[0].name, "Nama 2", "one-sided change taken");
+    assert_eq!(
+        m.visit.attendees[0].name, "Nama 2",
+        "one-sided change taken"
+    );
     assert_eq!(m.visit.conflicts.len(), 1);
     let c = &m.visit.conflicts[0];
     assert_eq!(c.path, "venue");
-    let values: Vec<_> = c.candidates.iter().map(|x| x.value.clone().unwrap()).collect();
+    let values: Vec<_> = c
+        .candidates
+        .iter()
+        .map(|x| x.value.clone().unwrap())
+        .collect();
     // The newer change (side 2's events come later) is held, the other kept.
-    assert_eq!(values, [serde_json::json!("Aula 2"), serde_json::json!("Aula 1")]);
+    assert_eq!(
+        values,
+        [serde_json::json!("Aula 2"), serde_json::json!("Aula 1")]
+    );
     assert_eq!(m.visit.venue, "Aula 2");
     assert_eq!(m.history.last().unwrap().action, AuditAction::Import);
 }
@@ -283,7 +319,10 @@ fn a_final_visit_keeps_its_values_and_the_other_side_becomes_a_conflict() {
     assert!(m.visit.is_final());
     assert_eq!(m.visit.venue, start.visit.venue);
     assert_eq!(m.visit.conflicts.len(), 1);
-    assert_eq!(m.visit.conflicts[0].candidates[1].value, Some(serde_json::json!("Aula 2")));
+    assert_eq!(
+        m.visit.conflicts[0].candidates[1].value,
+        Some(serde_json::json!("Aula 2"))
+    );
 }
 
 #[test]

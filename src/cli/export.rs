@@ -149,7 +149,10 @@ fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, Expo
             match &a.output {
                 Some(path) => {
                     export::write_private(path, &bytes)?;
-                    eprintln!("{}", tf(lang, "export.wrote_bundle", &[&n, &path.display()]));
+                    eprintln!(
+                        "{}",
+                        tf(lang, "export.wrote_bundle", &[&n, &path.display()])
+                    );
                 }
                 None => {
                     let mut out = std::io::stdout().lock();

@@ -226,7 +226,12 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
             }
             let same = tips[i].known == tips[j].known;
             let guarded = tips[i].final_
-                && !amends_openly(tips[j].events.iter().filter(|e| !tips[i].known.contains(&e.id)));
+                && !amends_openly(
+                    tips[j]
+                        .events
+                        .iter()
+                        .filter(|e| !tips[i].known.contains(&e.id)),
+                );
             if (!same || j < i) && !guarded {
                 keep[i] = false;
                 break;
@@ -247,9 +252,7 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
     }
     // Newest first, a final side before any draft: the order decides which value the visit
     // holds while a conflict is open, and makes the result independent of who imports.
-    tips.sort_by(|a, b| {
-        (b.final_, b.head_at, b.head_id).cmp(&(a.final_, a.head_at, a.head_id))
-    });
+    tips.sort_by(|a, b| (b.final_, b.head_at, b.head_id).cmp(&(a.final_, a.head_at, a.head_id)));
     // Each side's own changes are measured from the state after the part of its branch that
     // every other side already knows (an earlier merge), so a choice made after that merge is
     // not taken for a new disagreement.
@@ -312,10 +315,14 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
             }
         }
     }
-    let at = tips.iter().map(|t| t.head_at).max().unwrap_or(prefix_head.at);
+    let at = tips
+        .iter()
+        .map(|t| t.head_at)
+        .max()
+        .unwrap_or(prefix_head.at);
     let revision = tips.iter().map(|t| t.revision).max().unwrap_or(base_rev) + 1;
-    let visit = from_content(merged, revision, at)
-        .map_err(|e| format!("merged visit is invalid: {e}"))?;
+    let visit =
+        from_content(merged, revision, at).map_err(|e| format!("merged visit is invalid: {e}"))?;
     let actors: BTreeSet<&str> = tips.iter().map(|t| t.head_actor.as_str()).collect();
     let changes: Vec<FieldChange> = diff_values(&base, &content(&visit));
     let event = AuditEvent {
@@ -409,9 +416,7 @@ fn node(
         [one] => return one.cloned(),
         _ => {}
     }
-    let objects = distinct
-        .iter()
-        .all(|v| matches!(v, Some(Value::Object(_))));
+    let objects = distinct.iter().all(|v| matches!(v, Some(Value::Object(_))));
     if objects {
         let mut keys: BTreeSet<&String> = BTreeSet::new();
         for v in values.iter().chain(own_bases).chain([&base]) {

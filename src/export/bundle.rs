@@ -51,30 +51,65 @@ impl Bundle {
 /// Why a bundle was refused. Line and column are 1-based.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BundleError {
-    TooLarge { bytes: u64 },
-    NotUtf8 { line: usize, column: usize },
-    Truncated { line: usize, column: usize },
-    Syntax { line: usize, column: usize, detail: String },
+    TooLarge {
+        bytes: u64,
+    },
+    NotUtf8 {
+        line: usize,
+        column: usize,
+    },
+    Truncated {
+        line: usize,
+        column: usize,
+    },
+    Syntax {
+        line: usize,
+        column: usize,
+        detail: String,
+    },
     NotABundle,
-    WrongVersion { found: String },
-    Invalid { line: usize, column: usize, detail: String },
+    WrongVersion {
+        found: String,
+    },
+    Invalid {
+        line: usize,
+        column: usize,
+        detail: String,
+    },
     DuplicateVisit(Uuid),
-    DuplicateEvent { visit: Uuid, event: Uuid },
-    DuplicateItem { visit: Uuid, item: Uuid },
+    DuplicateEvent {
+        visit: Uuid,
+        event: Uuid,
+    },
+    DuplicateItem {
+        visit: Uuid,
+        item: Uuid,
+    },
     NoCreation(Uuid),
-    ForeignEvent { visit: Uuid, event: Uuid },
-    BadHistory { visit: Uuid, detail: String },
-    TextTooLong { visit: Uuid, path: String, bytes: usize },
-    BadContent { visit: Uuid, detail: String },
+    ForeignEvent {
+        visit: Uuid,
+        event: Uuid,
+    },
+    BadHistory {
+        visit: Uuid,
+        detail: String,
+    },
+    TextTooLong {
+        visit: Uuid,
+        path: String,
+        bytes: usize,
+    },
+    BadContent {
+        visit: Uuid,
+        detail: String,
+    },
 }
 
 impl BundleError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             BundleError::TooLarge { bytes } => tf(lang, "import.too_large", &[bytes]),
-            BundleError::NotUtf8 { line, column } => {
-                tf(lang, "import.not_utf8", &[line, column])
-            }
+            BundleError::NotUtf8 { line, column } => tf(lang, "import.not_utf8", &[line, column]),
             BundleError::Truncated { line, column } => {
                 tf(lang, "import.truncated", &[line, column])
             }
@@ -106,9 +141,11 @@ impl BundleError {
             BundleError::BadHistory { visit, detail } => {
                 tf(lang, "import.bad_history", &[visit, detail])
             }
-            BundleError::TextTooLong { visit, path, bytes } => {
-                tf(lang, "import.text_too_long", &[visit, path, bytes, &MAX_TEXT])
-            }
+            BundleError::TextTooLong { visit, path, bytes } => tf(
+                lang,
+                "import.text_too_long",
+                &[visit, path, bytes, &MAX_TEXT],
+            ),
             BundleError::BadContent { visit, detail } => {
                 tf(lang, "import.bad_content", &[visit, detail])
             }
@@ -148,11 +185,13 @@ pub fn parse(bytes: &[u8]) -> Result<Bundle, BundleError> {
     }
     match &header.version {
         Some(v) if v.as_u64() == Some(u64::from(VERSION)) => {}
-        Some(v) => return Err(BundleError::WrongVersion { found: v.to_string() }),
-        None => {
+        Some(v) => {
             return Err(BundleError::WrongVersion {
-                found: "-".into(),
+                found: v.to_string(),
             });
+        }
+        None => {
+            return Err(BundleError::WrongVersion { found: "-".into() });
         }
     }
     let bundle: Bundle = serde_json::from_slice(bytes).map_err(|e| {
@@ -259,7 +298,10 @@ pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
     Ok(())
 }
 
-fn flatten<'a>(events: &'a [crate::domain::AuditEvent], out: &mut Vec<&'a crate::domain::AuditEvent>) {
+fn flatten<'a>(
+    events: &'a [crate::domain::AuditEvent],
+    out: &mut Vec<&'a crate::domain::AuditEvent>,
+) {
     for e in events {
         out.push(e);
         for b in &e.branches {

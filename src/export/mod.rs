@@ -45,13 +45,21 @@ impl ReportFormat {
 pub enum ExportError {
     Store(StoreError),
     /// Reading or writing a file failed.
-    Io { path: PathBuf, detail: String },
+    Io {
+        path: PathBuf,
+        detail: String,
+    },
     /// A bundle was refused; `file` names it.
-    Bundle { file: PathBuf, problem: BundleError },
+    Bundle {
+        file: PathBuf,
+        problem: BundleError,
+    },
     /// The filters leave no visit.
     NothingToExport,
     /// The format writes several files or a binary file: `-o` is required.
-    NeedOutput { format: &'static str },
+    NeedOutput {
+        format: &'static str,
+    },
     /// Writing the workbook or the CSV failed.
     Encode(String),
     /// A filter value could not be read (`--from 2022-13-01`).
@@ -62,9 +70,7 @@ impl ExportError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             ExportError::Store(e) => e.message(lang),
-            ExportError::Io { path, detail } => {
-                tf(lang, "export.io", &[&path.display(), detail])
-            }
+            ExportError::Io { path, detail } => tf(lang, "export.io", &[&path.display(), detail]),
             ExportError::Bundle { file, problem } => tf(
                 lang,
                 "import.refused",
@@ -153,11 +159,7 @@ pub fn default_report_name(v: &Visit, format: ReportFormat) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
         .collect();
     let id = v.id.simple().to_string();
-    format!(
-        "laporan-{code}-{date}-{}.{}",
-        &id[..8],
-        format.extension()
-    )
+    format!("laporan-{code}-{date}-{}.{}", &id[..8], format.extension())
 }
 
 /// Renders the report of one visit.
@@ -218,11 +220,7 @@ pub fn write_bundle(
 }
 
 /// Writes the tables as CSV files in folder `dir` (created owner-only); returns the files.
-pub fn write_csv(
-    visits: &[Visit],
-    lang: Lang,
-    dir: &Path,
-) -> Result<Vec<PathBuf>, ExportError> {
+pub fn write_csv(visits: &[Visit], lang: Lang, dir: &Path) -> Result<Vec<PathBuf>, ExportError> {
     csv_out::write(&tables::build(visits, lang), dir)
 }
 

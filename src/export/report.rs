@@ -79,9 +79,17 @@ pub fn answer_text(lang: Lang, v: &Visit, a: &AnswerValue) -> String {
             Some(p) => tf(
                 lang,
                 "report.ratio",
-                &[&group(lang, *part), &group(lang, *whole), &format::percent(lang, p)],
+                &[
+                    &group(lang, *part),
+                    &group(lang, *whole),
+                    &format::percent(lang, p),
+                ],
             ),
-            None => tf(lang, "report.ratio_no_whole", &[&group(lang, *part), &group(lang, *whole)]),
+            None => tf(
+                lang,
+                "report.ratio_no_whole",
+                &[&group(lang, *part), &group(lang, *whole)],
+            ),
         },
         AnswerValue::Money(m) => format::rupiah(*m),
         AnswerValue::Date(d) => format::date_long(lang, *d),
@@ -131,7 +139,10 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
         .map(|s| format::datetime_long(lang, &s))
         .unwrap_or_else(|| l("time.unknown"));
     let mut fields = vec![
-        (l("show.district"), format!("{} ({})", v.district.name, v.district.code)),
+        (
+            l("show.district"),
+            format!("{} ({})", v.district.name, v.district.code),
+        ),
         (l("show.province"), v.district.province.clone()),
         (l("show.start"), start),
         (l("show.venue"), or_dash(&v.venue)),
@@ -392,7 +403,10 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
     // Follow-up: open commitments and the notes taken under follow-up
     let mut items = Vec::new();
     for s in &v.strategies {
-        let open = !matches!(s.status, StrategyStatus::Done | StrategyStatus::NotApplicable);
+        let open = !matches!(
+            s.status,
+            StrategyStatus::Done | StrategyStatus::NotApplicable
+        );
         if open && !(s.commitment.is_empty() && s.person_in_charge.is_empty()) {
             let mut line = format!(
                 "{} {}",
@@ -400,10 +414,18 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
                 or_dash(&s.commitment)
             );
             if !s.person_in_charge.is_empty() {
-                line.push_str(&format!(" — {}: {}", l("show.person_in_charge"), s.person_in_charge));
+                line.push_str(&format!(
+                    " — {}: {}",
+                    l("show.person_in_charge"),
+                    s.person_in_charge
+                ));
             }
             if let Some(d) = s.target_date {
-                line.push_str(&format!(", {}: {}", l("show.target_date"), format::date_long(lang, d)));
+                line.push_str(&format!(
+                    ", {}: {}",
+                    l("show.target_date"),
+                    format::date_long(lang, d)
+                ));
             }
             items.push(Block::Paragraph(line));
         }
@@ -413,7 +435,11 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
         .iter()
         .filter(|n| n.section.as_deref() == Some("tindak_lanjut"))
     {
-        items.push(Block::Paragraph(format!("{} — {}", clock(lang, &n.at), n.text)));
+        items.push(Block::Paragraph(format!(
+            "{} — {}",
+            clock(lang, &n.at),
+            n.text
+        )));
     }
     if items.is_empty() {
         items.push(none());
@@ -465,7 +491,11 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
                             Some(other) => other.to_string(),
                             None => l("report.removed"),
                         };
-                        format!("{value} ({}, {})", x.actor, x.at.format("%Y-%m-%d %H:%M UTC"))
+                        format!(
+                            "{value} ({}, {})",
+                            x.actor,
+                            x.at.format("%Y-%m-%d %H:%M UTC")
+                        )
                     })
                     .collect();
                 vec![c.path.clone(), values.join(" | ")]
@@ -483,12 +513,19 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
     // Finalisation and amendments
     if let (VisitStatus::Final, Some(f)) = (v.status, &v.finalisation) {
         let mut blocks = vec![Block::Fields(vec![
-            (l("report.finalised_at"), f.at.format("%Y-%m-%d %H:%M UTC").to_string()),
+            (
+                l("report.finalised_at"),
+                f.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            ),
             (l("report.finalised_by"), f.by.clone()),
             (l("show.digest"), f.digest.clone()),
         ])];
         if !f.reason.is_empty() {
-            blocks.push(Block::Paragraph(format!("{}: {}", l("report.reason"), f.reason)));
+            blocks.push(Block::Paragraph(format!(
+                "{}: {}",
+                l("report.reason"),
+                f.reason
+            )));
         }
         let amendments: Vec<Vec<String>> = history
             .iter()
@@ -532,8 +569,14 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
     Report {
         lang,
         title: l("report.title"),
-        subtitle: format!("{} — {when}", v.district.name).trim_end_matches(" — ").to_string(),
-        stamp: if v.is_final() { String::new() } else { l("report.draft_stamp") },
+        subtitle: format!("{} — {when}", v.district.name)
+            .trim_end_matches(" — ")
+            .to_string(),
+        stamp: if v.is_final() {
+            String::new()
+        } else {
+            l("report.draft_stamp")
+        },
         sections,
         footer: tf(
             lang,

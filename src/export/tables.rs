@@ -34,7 +34,11 @@ pub struct Table {
 
 fn text(s: impl Into<String>) -> Cell {
     let s = s.into();
-    if s.is_empty() { Cell::Empty } else { Cell::Text(s) }
+    if s.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(s)
+    }
 }
 
 /// The serde name of an enum value ("regional_government").
@@ -166,7 +170,13 @@ pub fn build(visits: &[Visit], lang: Lang) -> Vec<Table> {
     let mut figures = Table {
         name: "figures",
         columns: vec![
-            "visit_id", "figure_id", "label", "value", "unit", "scope", "notes",
+            "visit_id",
+            "figure_id",
+            "label",
+            "value",
+            "unit",
+            "scope",
+            "notes",
         ],
         rows: Vec::new(),
     };

@@ -7,7 +7,9 @@ use uuid::Uuid;
 
 use super::{Result, Store, StoreError, TrashEntry, content, decode, encode, keys};
 use crate::domain::merge::{self, Outcome, Trashed, VisitHistory};
-use crate::domain::{AuditAction, Conflict, FieldChange, Stamp, Visit, VisitSummary, apply_changes};
+use crate::domain::{
+    AuditAction, Conflict, FieldChange, Stamp, Visit, VisitSummary, apply_changes,
+};
 
 /// What an import did, visit by visit.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -144,7 +146,11 @@ impl Store {
         let mut planned = Vec::with_capacity(plans.len());
         for history in plans {
             let mut old_keys = Vec::new();
-            for k in self.audit.scan_prefix(keys::visit_key(history.visit.id)).keys() {
+            for k in self
+                .audit
+                .scan_prefix(keys::visit_key(history.visit.id))
+                .keys()
+            {
                 old_keys.push(k.map_err(super::read_error)?);
             }
             let seqs = (0..history.history.len())
@@ -189,6 +195,9 @@ impl Store {
             }
             Ok(())
         })?;
+        if let Some(last) = planned.iter().flat_map(|p| p.seqs.iter()).max() {
+            super::open::record_commit(&self.path, *last);
+        }
         Ok(summary)
     }
 
