@@ -377,7 +377,7 @@ fn a_100_kb_note_and_10000_attendees_are_stored_shown_and_exported() {
 #[test]
 fn hostile_text_is_exported_safely() {
     let v = demo_with_hostile_text();
-    let h = Harness::with_visits(Lang::En, &[v.clone()]);
+    let h = Harness::with_visits(Lang::En, std::slice::from_ref(&v));
     let history = h.store().audit(v.id).unwrap();
     let html = pantau::export::render_report(
         &v,
