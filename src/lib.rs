@@ -6,6 +6,7 @@
 //! terminal; [`cli`] parses arguments and runs the subcommands.
 
 pub mod app;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -31,8 +31,26 @@ pub struct VisitList {
 
 impl VisitList {
     pub fn set(&mut self, all: Vec<VisitSummary>) {
+        let old = std::mem::take(&mut self.all);
+        let selected = self.rows.get(self.selected).and_then(|r| old.get(r.idx));
+        let selected = selected.map(|s| s.id);
         self.by_id = all.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
         self.all = all;
+        // The rows index into `all`: point them at the new list (a deleted visit's row goes)
+        // so that nothing reads a stale index before the next refilter.
+        let by_id = &self.by_id;
+        self.rows
+            .retain_mut(|r| match old.get(r.idx).and_then(|s| by_id.get(&s.id)) {
+                Some(&i) => {
+                    r.idx = i;
+                    true
+                }
+                None => false,
+            });
+        let all = &self.all;
+        self.selected = selected
+            .and_then(|id| self.rows.iter().position(|r| all[r.idx].id == id))
+            .unwrap_or_else(|| self.selected.min(self.rows.len().saturating_sub(1)));
     }
 
     pub fn selected_summary(&self) -> Option<&VisitSummary> {

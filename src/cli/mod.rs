@@ -1,5 +1,6 @@
 //! Command-line interface: arguments (clap) and the subcommands that do not need the TUI.
 
+mod backups;
 mod commands;
 mod export;
 mod guide_cmd;
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::i18n::{Lang, t, tf};
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -54,14 +55,27 @@ pub enum Command {
     },
     /// Verify the database: decode every record and replay every visit's history
     Check,
-    /// Write the visit report (md, html) or the data (json bundle, csv, xlsx)
-    Export(export::ExportArgs),
-    /// Merge bundles from other laptops into this database (all or nothing)
-    Import(export::ImportArgs),
     /// Interview guides: `pantau guide check PATH` validates a guide file
     Guide {
         #[command(subcommand)]
         command: GuideCommand,
+    },
+    /// Write the visit report (md, html) or the data (json bundle, csv, xlsx)
+    Export(export::ExportArgs),
+    /// Merge bundles from other laptops into this database (all or nothing)
+    Import(export::ImportArgs),
+    /// List the automatic backups of this database (newest first)
+    Backups,
+    /// Restore a backup (default: the newest) into a new folder (--to) or over this database
+    Restore {
+        /// Backup or JSON bundle to restore [default: the newest backup]
+        file: Option<PathBuf>,
+        /// Restore into this new database folder instead of replacing the current one
+        #[arg(long, value_name = "PATH")]
+        to: Option<PathBuf>,
+        /// Replace the current database without asking (it is set aside, never deleted)
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -93,23 +107,45 @@ pub fn run(cli: Cli) -> ExitCode {
         eprintln!("{}", t(lang, "cli.no_data_dir"));
         return ExitCode::from(2);
     };
+    let early = match &cli.command {
+        Some(Command::Backups) => Some(backups::list(&db, lang)),
+        Some(Command::Restore { file, to, yes }) => {
+            Some(backups::restore(&db, lang, file.clone(), to.clone(), *yes))
+        }
+        _ => None,
+    };
+    if let Some(result) = early {
+        return finish(lang, result);
+    }
     let store = match Store::open(&db) {
         Ok(s) => s,
-        Err(e) => return fail(lang, &e),
+        Err(e) => return backups::open_failed(lang, &db, &e, cli.command.as_ref()),
     };
     let result = match cli.command {
         None => match guide {
-            Some(g) => crate::tui::run(&store, lang, g).map_err(|e| (e, 1)),
+            Some(g) => {
+                let (out, problems) =
+                    crate::backup::around(&store, || crate::tui::run(&store, lang, g));
+                for p in problems {
+                    eprintln!("{}", tf(lang, "backup.failed", &[&p]));
+                }
+                out.map_err(|e| (e, 1))
+            }
             None => Ok(ExitCode::SUCCESS),
         },
         Some(Command::Demo) => commands::demo(&store, lang),
         Some(Command::List { json }) => commands::list(&store, lang, json),
         Some(Command::Show { id, json }) => commands::show(&store, lang, &id, json),
         Some(Command::Check) => commands::check(&store, lang),
+        Some(Command::Guide { .. }) => Ok(ExitCode::SUCCESS), // handled above
         Some(Command::Export(a)) => export::export(&store, lang, a),
         Some(Command::Import(a)) => export::import(&store, lang, a),
-        Some(Command::Guide { .. }) => Ok(ExitCode::SUCCESS), // handled above
+        Some(Command::Backups | Command::Restore { .. }) => Ok(ExitCode::SUCCESS), // above
     };
+    finish(lang, result)
+}
+
+fn finish(lang: Lang, result: commands::CmdResult) -> ExitCode {
     match result {
         Ok(code) => code,
         Err((msg, code)) => {
@@ -117,11 +153,6 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::from(code)
         }
     }
-}
-
-fn fail(lang: Lang, e: &StoreError) -> ExitCode {
-    eprintln!("{}", e.message(lang));
-    ExitCode::from(if e.is_fatal() { 2 } else { 1 })
 }
 
 /// `--lang`, else `PANTAU_LANG`, else the saved choice, else Indonesian.

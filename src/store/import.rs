@@ -164,7 +164,7 @@ impl Store {
             .filter_map(|(v, k)| Some((v, u64::from_be_bytes(k.get(16..24)?.try_into().ok()?))))
             .max_by_key(|(_, seq)| *seq)
             .unwrap_or_default();
-        self.commit(last_visit, last_seq, |visits, summaries, trash, audit| {
+        self.commit_event(last_visit, last_seq, |visits, summaries, trash, audit| {
             for p in &planned {
                 for k in &p.old_keys {
                     audit.remove(k.as_ref())?;

@@ -6,6 +6,7 @@
 
 mod check;
 mod error;
+mod fingerprint;
 mod import;
 mod keys;
 mod open;
@@ -49,6 +50,36 @@ pub struct Store {
     trash: sled::Tree,
     audit: sled::Tree,
     path: PathBuf,
+    /// Declared last: dropped after every sled handle of the last clone, so its `Drop` sees
+    /// the files as sled left them (see [`fingerprint`]).
+    shared: std::sync::Arc<Shared>,
+}
+
+/// State shared by all clones of one open store.
+struct Shared {
+    path: PathBuf,
+    /// Whether the open skipped the copy check because the files were as Pantau left them.
+    fast_open: bool,
+    /// Test switch: every write fails as on a full disk (see [`Store::inject_write_failure`]).
+    fail_writes: std::sync::atomic::AtomicBool,
+}
+
+impl Shared {
+    fn new(path: &Path, fast_open: bool) -> Shared {
+        Shared {
+            path: path.to_path_buf(),
+            fast_open,
+            fail_writes: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+}
+
+impl Drop for Shared {
+    /// The last handle is gone and sled has flushed and closed its files: note them, so that
+    /// the next open can skip the copy check.
+    fn drop(&mut self) {
+        fingerprint::record(&self.path);
+    }
 }
 
 type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
@@ -61,6 +92,35 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether this open trusted the files as Pantau closed them (fingerprint matched) instead
+    /// of checking a copy first. For tests and diagnostics.
+    pub fn opened_fast(&self) -> bool {
+        self.shared.fast_open
+    }
+
+    /// Makes every following write fail as on a full disk or a read-only folder, until called
+    /// with `false`. sled itself cannot be made to fail on demand, so tests of the "write
+    /// failed, entry kept, retry" path use this.
+    #[doc(hidden)]
+    pub fn inject_write_failure(&self, fail: bool) {
+        self.shared
+            .fail_writes
+            .store(fail, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn check_writable(&self) -> Result<()> {
+        if self
+            .shared
+            .fail_writes
+            .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            return Err(StoreError::Write(
+                "No space left on device (os error 28)".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// Stores a new visit as revision 1, with a `create` audit event holding its whole content.
@@ -76,7 +136,7 @@ impl Store {
         let event = self.event(&v, stamp, AuditAction::Create, "", vec![change]);
         let seq = self.next_seq()?;
         let key = keys::visit_key(v.id);
-        self.commit(v.id, seq, |visits, summaries, trash, audit| {
+        self.commit_event(v.id, seq, |visits, summaries, trash, audit| {
             if visits.get(key)?.is_some() || trash.get(key)?.is_some() {
                 return abort(StoreError::AlreadyExists(v.id));
             }
@@ -98,7 +158,7 @@ impl Store {
     ) -> Result<Option<Visit>> {
         let seq = self.next_seq()?;
         let key = keys::visit_key(visit.id);
-        self.commit(visit.id, seq, |visits, summaries, _trash, audit| {
+        self.commit_event(visit.id, seq, |visits, summaries, _trash, audit| {
             let Some(raw) = visits.get(key)? else {
                 return abort(StoreError::NotFound(visit.id.to_string()));
             };
@@ -131,7 +191,7 @@ impl Store {
     pub fn delete(&self, id: Uuid, stamp: &Stamp) -> Result<()> {
         let seq = self.next_seq()?;
         let key = keys::visit_key(id);
-        self.commit(id, seq, |visits, summaries, trash, audit| {
+        self.commit_event(id, seq, |visits, summaries, trash, audit| {
             let Some(raw) = visits.get(key)? else {
                 return abort(StoreError::NotFound(id.to_string()));
             };
@@ -158,7 +218,7 @@ impl Store {
     pub fn restore(&self, id: Uuid, stamp: &Stamp) -> Result<Visit> {
         let seq = self.next_seq()?;
         let key = keys::visit_key(id);
-        self.commit(id, seq, |visits, summaries, trash, audit| {
+        self.commit_event(id, seq, |visits, summaries, trash, audit| {
             let Some(raw) = trash.get(key)? else {
                 return abort(StoreError::NotFound(id.to_string()));
             };
@@ -251,6 +311,7 @@ impl Store {
     /// Remembers where the auditor is in a visit's interview (section and row). Not audited and
     /// not flushed on its own: the next committed save flushes it along.
     pub fn set_position(&self, id: Uuid, section: usize, row: usize) -> Result<()> {
+        self.check_writable()?;
         let mut v = [0u8; 8];
         v[..4].copy_from_slice(&u32::try_from(section).unwrap_or(u32::MAX).to_be_bytes());
         v[4..].copy_from_slice(&u32::try_from(row).unwrap_or(u32::MAX).to_be_bytes());
@@ -317,7 +378,7 @@ impl Store {
     /// Runs `f` as one transaction over the visit trees, then flushes. When `f` wrote the audit
     /// event `seq` of `visit`, records `seq` as the last commit (see [`open::record_commit`]).
     /// `f` may run more than once (sled retries on conflict), so it must have no side effects.
-    fn commit<T>(
+    fn commit_event<T>(
         &self,
         visit: Uuid,
         seq: u64,
@@ -328,6 +389,29 @@ impl Store {
             &TransactionalTree,
         ) -> TxResult<T>,
     ) -> Result<T> {
+        let out = self.commit(f)?;
+        if self
+            .audit
+            .contains_key(keys::audit_key(visit, seq))
+            .unwrap_or(false)
+        {
+            open::record_commit(&self.path, seq);
+        }
+        Ok(out)
+    }
+
+    /// Runs `f` as one transaction over the visit trees, then flushes.
+    /// `f` may run more than once (sled retries on conflict), so it must have no side effects.
+    fn commit<T>(
+        &self,
+        f: impl Fn(
+            &TransactionalTree,
+            &TransactionalTree,
+            &TransactionalTree,
+            &TransactionalTree,
+        ) -> TxResult<T>,
+    ) -> Result<T> {
+        self.check_writable()?;
         let out = (&self.visits, &self.summaries, &self.trash, &self.audit)
             .transaction(|(v, s, t, a)| f(v, s, t, a))
             .map_err(|e| match e {
@@ -337,13 +421,6 @@ impl Store {
         self.db
             .flush()
             .map_err(|e| StoreError::Write(e.to_string()))?;
-        if self
-            .audit
-            .contains_key(keys::audit_key(visit, seq))
-            .unwrap_or(false)
-        {
-            open::record_commit(&self.path, seq);
-        }
         Ok(out)
     }
 }

@@ -12,9 +12,16 @@ pub(super) fn open(path: &Path) -> Result<Store> {
         detail: e.to_string(),
     };
     create_private_dir(path).map_err(io)?;
+    let mut fast = false;
     if holds_data(path).map_err(io)? {
-        trial_open(path)?;
+        fast = super::fingerprint::matches(path);
+        if !fast {
+            trial_open(path)?;
+        }
     }
+    // From here on sled may change its files: the fingerprint of the last clean close no longer
+    // describes them. A new one is written when this store is closed cleanly.
+    super::fingerprint::forget(path).map_err(io)?;
     let db = open_sled(path)?;
     let damaged = |e: sled::Error| StoreError::Damaged {
         path: path.to_path_buf(),
@@ -28,6 +35,7 @@ pub(super) fn open(path: &Path) -> Result<Store> {
         audit: db.open_tree(keys::AUDIT).map_err(damaged)?,
         db,
         path: path.to_path_buf(),
+        shared: std::sync::Arc::new(super::Shared::new(path, fast)),
     };
     schema::ensure(&store, schema::MIGRATIONS)?;
     restrict_files(path);

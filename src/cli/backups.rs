@@ -1,0 +1,183 @@
+//! `pantau backups`, `pantau restore`, and the hints printed when the database cannot be opened.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{Local, Utc};
+
+use super::Command;
+use super::commands::CmdResult;
+use crate::backup;
+use crate::i18n::{Lang, t, tf};
+use crate::store::{Store, StoreError};
+
+/// Prints the open error, then what to do about it: for a database in use, that read-only
+/// commands need it too; for a damaged one, the way back from the newest backup.
+pub fn open_failed(lang: Lang, db: &Path, e: &StoreError, command: Option<&Command>) -> ExitCode {
+    eprintln!("{}", e.message(lang));
+    match e {
+        StoreError::InUse { .. }
+            if matches!(
+                command,
+                Some(Command::List { .. } | Command::Show { .. } | Command::Export(_))
+            ) =>
+        {
+            eprintln!("{}", t(lang, "backup.in_use_readonly"));
+        }
+        StoreError::Damaged { .. } | StoreError::Io { .. } | StoreError::TooNew { .. } => {
+            match backup::list(db).ok().and_then(|b| b.into_iter().next()) {
+                Some(newest) => eprintln!(
+                    "{}",
+                    tf(lang, "backup.restore_hint", &[&newest.path.display()])
+                ),
+                None => eprintln!(
+                    "{}",
+                    tf(
+                        lang,
+                        "backup.no_backup_hint",
+                        &[&backup::dir_for(db).display()]
+                    )
+                ),
+            }
+        }
+        _ => {}
+    }
+    ExitCode::from(if e.is_fatal() { 2 } else { 1 })
+}
+
+/// `pantau backups`: the backups of this database, newest first.
+pub fn list(db: &Path, lang: Lang) -> CmdResult {
+    let dir = backup::dir_for(db);
+    let all = backup::list(db).map_err(|e| (e.to_string(), 1))?;
+    if all.is_empty() {
+        println!("{}", tf(lang, "backup.none", &[&dir.display()]));
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{}", tf(lang, "backup.folder", &[&dir.display()]));
+    for b in &all {
+        let count = crate::export::read_bundle(&b.path)
+            .map(|bundle| bundle.visits.len().to_string())
+            .unwrap_or_else(|_| t(lang, "backup.unreadable").to_string());
+        let when = b.at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S");
+        println!(
+            "  {}",
+            tf(lang, "backup.row", &[&when, &count, &b.path.display()])
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pantau restore [FILE] [--to PATH] [--yes]`: the bundle `file` (default: the newest backup
+/// of this database) into a new database at `to`, or in place of the current one — which is
+/// renamed aside, never deleted.
+pub fn restore(
+    db: &Path,
+    lang: Lang,
+    file: Option<PathBuf>,
+    to: Option<PathBuf>,
+    yes: bool,
+) -> CmdResult {
+    let file = match file {
+        Some(f) => f,
+        None => match backup::list(db).map_err(|e| (e.to_string(), 1))?.first() {
+            Some(b) => b.path.clone(),
+            None => {
+                return Err((
+                    tf(lang, "backup.none", &[&backup::dir_for(db).display()]),
+                    1,
+                ));
+            }
+        },
+    };
+    let bundle = crate::export::read_bundle(&file).map_err(|e| (e.message(lang), 1))?;
+    let target = match to {
+        Some(to) => {
+            if std::fs::read_dir(&to).is_ok_and(|mut d| d.next().is_some()) {
+                return Err((tf(lang, "backup.target_not_empty", &[&to.display()]), 1));
+            }
+            to
+        }
+        None => {
+            let aside = set_aside_name(db);
+            if db.exists() {
+                // A database in use is refused; a damaged one is what a restore is for.
+                match Store::open(db) {
+                    Err(e @ StoreError::InUse { .. }) => return Err((e.message(lang), 2)),
+                    Ok(store) => drop(store),
+                    Err(_) => {}
+                }
+                if !confirmed(lang, db, &file, bundle.visits.len(), &aside, yes)? {
+                    println!("{}", t(lang, "backup.cancelled"));
+                    return Ok(ExitCode::from(1));
+                }
+                std::fs::rename(db, &aside).map_err(|e| (e.to_string(), 2))?;
+                println!("{}", tf(lang, "backup.set_aside", &[&aside.display()]));
+            }
+            db.to_path_buf()
+        }
+    };
+    let store = Store::open(&target).map_err(|e| (e.message(lang), 2))?;
+    store
+        .import_histories(&bundle.visits)
+        .map_err(|e| (e.message(lang), 1))?;
+    println!(
+        "{}",
+        tf(
+            lang,
+            "backup.restored",
+            &[&bundle.visits.len(), &file.display(), &target.display()]
+        )
+    );
+    if target != db {
+        println!("{}", tf(lang, "backup.use_db", &[&target.display()]));
+    }
+    let report = store.check();
+    if !report.is_clean() {
+        return Err((
+            tf(lang, "backup.check_failed", &[&report.problems.len()]),
+            1,
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn set_aside_name(db: &Path) -> PathBuf {
+    let name = db
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "db".into());
+    let stamp = Utc::now().format("%Y%m%dT%H%M%S");
+    db.with_file_name(format!("{name}.before-restore-{stamp}"))
+}
+
+fn confirmed(
+    lang: Lang,
+    db: &Path,
+    file: &Path,
+    visits: usize,
+    aside: &Path,
+    yes: bool,
+) -> Result<bool, (String, u8)> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err((t(lang, "backup.need_yes").to_string(), 1));
+    }
+    print!(
+        "{}",
+        tf(
+            lang,
+            "backup.confirm",
+            &[&db.display(), &file.display(), &visits, &aside.display()]
+        )
+    );
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    Ok(matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "ya" | "yes"
+    ))
+}

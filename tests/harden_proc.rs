@@ -1,0 +1,594 @@
+//! Hardening (issue 6) with the real binary: killed at random moments while typing an
+//! interview, SIGHUP, a second instance, damaged databases and the way back from backups.
+#![cfg(unix)]
+
+mod common;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+use pantau::backup::{self, Reason};
+use pantau::store::Store;
+
+const BIN: &str = env!("CARGO_BIN_EXE_pantau");
+
+fn pantau(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("PANTAU_LANG", "en")
+        .env("PANTAU_CONFIG", db.with_extension("no-config.toml"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The real binary in a pseudo-terminal (as in tests/pty.rs, on a database the test owns).
+struct Session {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Session {
+    fn start(db: &Path, rows: u16, cols: u16) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.arg("--db");
+        cmd.arg(db);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("PANTAU_LANG", "id");
+        cmd.env("PANTAU_CONFIG", db.with_extension("config.toml"));
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            rows.try_into().unwrap(),
+            cols.try_into().unwrap(),
+            0,
+        )));
+        let p = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        std::mem::forget(pty.master);
+        Session {
+            parser,
+            writer,
+            child,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "never saw {what}; screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, |s| s.contains(text))
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Sends Enter on a field or note and waits until a frame drawn after it shows "saved":
+    /// the runtime performs the save (transaction + flush) before it draws the next frame, so
+    /// from then on the value is committed.
+    fn commit(&mut self) {
+        let before = self.screen();
+        self.send("\r");
+        let after = self.wait_until("the save", |s| {
+            // A refused value keeps the editor open with its error (✗) instead.
+            s != before
+                && s.contains("tersimpan")
+                && !s.contains("BELUM TERSIMPAN")
+                && !s.contains('✗')
+        });
+        if std::env::var_os("PANTAU_CRASH_DEBUG").is_some() {
+            eprintln!("---- after commit:\n{after}");
+        }
+    }
+
+    fn signal(&mut self, sig: &str) {
+        let pid = self.child.process_id().unwrap();
+        let ok = Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(pid.to_string())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+
+    fn kill9(&mut self) {
+        self.signal("KILL");
+        self.wait_exit();
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "pantau did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn left_alternate_screen(&self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if !self.parser.lock().unwrap().screen().alternate_screen() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+}
+
+/// All stored visits as JSON text, and whether `pantau check` passes.
+fn stored_json(db: &Path) -> String {
+    let out = pantau(db, &["list", "--json"]);
+    assert!(out.status.success(), "list after a kill: {}", text(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut all = String::new();
+    for row in list.as_array().unwrap() {
+        let id = row["id"].as_str().unwrap();
+        let out = pantau(db, &["show", id, "--json"]);
+        assert!(out.status.success(), "show after a kill: {}", text(&out));
+        all.push_str(&String::from_utf8_lossy(&out.stdout));
+    }
+    let check = pantau(db, &["check"]);
+    assert!(
+        check.status.success(),
+        "check after a kill: {}",
+        text(&check)
+    );
+    all
+}
+
+/// Deterministic pseudo-random numbers (xorshift), so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Where the scripted interview is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    District,
+    Start,
+    Venue,
+    Note(u32),
+}
+
+#[test]
+fn killed_at_random_moments_loses_no_committed_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let seed = std::env::var("PANTAU_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_1234_u64);
+    let mut rng = Rng(seed);
+    let kills = 12;
+    let started = Instant::now();
+    // Values whose "tersimpan" was seen (they must survive every later kill).
+    let mut committed: Vec<String> = Vec::new();
+    let mut step = Step::District;
+    let fields = |s: Step, n: u32| -> (String, String) {
+        match s {
+            Step::District => ("12.06 Kabupaten Karo".into(), "\"12.06\"".into()),
+            Step::Start => ("17/3/2022 14.00".into(), "2022-03-17T14:00:00".into()),
+            Step::Venue => (
+                format!("Aula Kantor Bupati {n}"),
+                format!("Aula Kantor Bupati {n}"),
+            ),
+            Step::Note(i) => (format!("catatan nomor {i}"), format!("catatan nomor {i}")),
+        }
+    };
+    for round in 0..=kills {
+        let mut s = Session::start(&db, 30, 110);
+        // Killed while starting: the open check itself must be safe to interrupt.
+        if round < kills && rng.below(8) == 0 {
+            std::thread::sleep(Duration::from_millis(rng.below(150)));
+            s.kill9();
+            let all = stored_json(&db);
+            for v in &committed {
+                assert!(
+                    all.contains(v.as_str()),
+                    "seed {seed} round {round}: lost {v:?}"
+                );
+            }
+            continue;
+        }
+        s.wait_until("the list", |x| x.contains("Pantau"));
+        // The identity part always starts in a new visit, on its first question; notes go to
+        // whichever visit `e` opens (the first in the list).
+        s.send(if step == Step::District { "n" } else { "e" });
+        s.wait_for("Identitas");
+        let mut n = round;
+        let mut killed = false;
+        // Up to a few steps per round; the kill comes at a random one of them.
+        let kill_at = rng.below(4);
+        for k in 0..4u64 {
+            let (typed, stored) = fields(step, n);
+            match step {
+                Step::District | Step::Start | Step::Venue => {
+                    if step == Step::District {
+                        // The interview opens on the district question, editor closed.
+                        s.send("\r");
+                    }
+                    if step == Step::Start {
+                        // The date editor opens with the current time filled in.
+                        s.send(&"\x7f".repeat(40));
+                        s.wait_until("the date cleared", |x| !x.contains("UTC+00:00"));
+                    }
+                    s.send(&typed);
+                    s.wait_for(&typed);
+                }
+                Step::Note(_) => {
+                    s.send("\x0e");
+                    s.wait_for("Catatan rapat");
+                    s.send(&typed);
+                    s.wait_for(&typed);
+                }
+            }
+            if round < kills && k == kill_at {
+                match rng.below(3) {
+                    // Mid-typing: the field was never committed.
+                    0 => {}
+                    // Right after Enter, without waiting: may or may not be saved.
+                    1 => s.send("\r"),
+                    // After "saved" was seen: must survive.
+                    _ => {
+                        s.commit();
+                        committed.push(stored.clone());
+                    }
+                }
+                s.kill9();
+                killed = true;
+                break;
+            }
+            s.commit();
+            committed.push(stored);
+            step = match step {
+                Step::District => Step::Start,
+                Step::Start => Step::Venue,
+                Step::Venue => Step::Note(0),
+                Step::Note(i) => Step::Note(i + 1),
+            };
+            n += 100;
+            if step == Step::Note(0) {
+                // Leave the next question's editor (a lone Esc, then wait: a key right after
+                // it would read as Alt-key).
+                let before = s.screen();
+                s.send("\x1b");
+                s.wait_until("the editor closed", |x| x != before);
+            }
+        }
+        if !killed {
+            let before = s.screen();
+            s.send("\x1b");
+            s.wait_until("Esc handled", |x| x != before);
+            s.send("q");
+            s.wait_exit();
+        }
+        let all = stored_json(&db);
+        for v in &committed {
+            assert!(
+                all.contains(v.as_str()),
+                "seed {seed} round {round}: lost committed {v:?}"
+            );
+        }
+        if killed && matches!(step, Step::Start | Step::Venue) {
+            // Where the cursor comes back is not the script's business: a new visit next.
+            step = Step::District;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the crash test took too long"
+        );
+    }
+    assert!(
+        committed.len() >= 5,
+        "too few commits were exercised: {committed:?}"
+    );
+}
+
+#[test]
+fn sighup_quits_like_sigterm_keeping_what_was_saved_and_writing_a_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(pantau(&db, &["demo"]).status.success());
+    let mut s = Session::start(&db, 30, 110);
+    s.wait_for("Kabupaten Karo");
+    s.send("e");
+    s.wait_for("Identitas");
+    s.send("\x0e");
+    s.wait_for("Catatan rapat");
+    s.send("ditulis sebelum SIGHUP");
+    s.wait_for("ditulis sebelum SIGHUP");
+    s.commit();
+    s.signal("HUP");
+    s.wait_exit();
+    assert!(
+        s.left_alternate_screen(),
+        "SIGHUP left the alternate screen on"
+    );
+    let all = stored_json(&db);
+    assert!(all.contains("ditulis sebelum SIGHUP"));
+    let backups = backup::list(&db).unwrap();
+    assert!(
+        !backups.is_empty(),
+        "no backup written on start or quit in {}",
+        backup::dir_for(&db).display()
+    );
+    let newest = std::fs::read_to_string(&backups[0].path).unwrap();
+    assert!(
+        newest.contains("ditulis sebelum SIGHUP"),
+        "the quit backup lacks the note"
+    );
+}
+
+#[test]
+fn a_second_instance_is_told_the_database_is_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(pantau(&db, &["demo"]).status.success());
+    let mut s = Session::start(&db, 24, 80);
+    s.wait_for("Kabupaten Karo");
+    for args in [
+        &["list"][..],
+        &["show", "0"][..],
+        &["export", "--format", "json", "-o"][..],
+    ] {
+        let mut args = args.to_vec();
+        let out_file = dir.path().join("out.json");
+        let out_str = out_file.to_string_lossy().into_owned();
+        if args.last() == Some(&"-o") {
+            args.push(&out_str);
+        }
+        let out = pantau(&db, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        let msg = text(&out);
+        assert!(msg.contains("in use by another pantau"), "{args:?}: {msg}");
+        assert!(
+            msg.contains("close the other Pantau first"),
+            "{args:?}: {msg}"
+        );
+    }
+    // A second TUI (and any other command) gets the same clear message, before any screen.
+    for args in [&[][..], &["check"][..], &["demo"][..]] {
+        let out = pantau(&db, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains("in use by another pantau"), "{args:?}");
+    }
+    s.send("q");
+    assert!(s.wait_exit().success());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Damaged databases and backups.
+
+fn demo_db_with_backup(dir: &Path) -> (PathBuf, PathBuf) {
+    let db = dir.join("db");
+    assert!(pantau(&db, &["demo"]).status.success());
+    let store = Store::open(&db).unwrap();
+    let file = backup::write(&store, Reason::Start, Utc::now())
+        .unwrap()
+        .expect("a backup of a database with a visit");
+    (db, file)
+}
+
+#[test]
+fn a_damaged_database_exits_2_untouched_and_names_the_backup_to_restore() {
+    type Damage = fn(&Path);
+    let cases: [(&str, Damage); 4] = [
+        ("truncated", |db| {
+            let b = std::fs::read(db.join("db")).unwrap();
+            std::fs::write(db.join("db"), &b[..1000]).unwrap();
+        }),
+        ("flipped bytes", |db| {
+            let mut b = std::fs::read(db.join("db")).unwrap();
+            let n = b.len();
+            // Every 97th byte: some of them hit live records whatever the layout.
+            for x in b.iter_mut().step_by(97).take(n) {
+                *x ^= 0xa5;
+            }
+            std::fs::write(db.join("db"), &b).unwrap();
+        }),
+        ("db file missing", |db| {
+            std::fs::remove_file(db.join("db")).unwrap()
+        }),
+        ("garbage", |db| {
+            std::fs::write(db.join("db"), common::garbage(4096)).unwrap()
+        }),
+    ];
+    for (name, damage) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, file) = demo_db_with_backup(dir.path());
+        damage(&db);
+        let before = common::snapshot(&db);
+        for args in [&["list"][..], &[][..], &["check"][..]] {
+            let out = pantau(&db, args);
+            let msg = text(&out);
+            assert_eq!(out.status.code(), Some(2), "{name} {args:?}: {msg}");
+            assert!(msg.contains("damaged"), "{name}: {msg}");
+            assert!(msg.contains("pantau restore"), "{name}: {msg}");
+            assert!(
+                msg.contains(&file.display().to_string()),
+                "{name}: the newest backup is not named: {msg}"
+            );
+            assert_eq!(before, common::snapshot(&db), "{name}: files changed");
+        }
+    }
+}
+
+#[test]
+fn restore_brings_a_damaged_database_back_into_a_new_folder_or_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, file) = demo_db_with_backup(dir.path());
+    std::fs::write(db.join("db"), common::garbage(8192)).unwrap();
+    let damaged = common::snapshot(&db);
+
+    let out = pantau(&db, &["backups"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains(&file.display().to_string()),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("1 visits"), "{}", text(&out));
+
+    // Into a new folder: the damaged one stays as it is.
+    let fresh = dir.path().join("fresh");
+    let out = pantau(&db, &["restore", "--to", fresh.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(damaged, common::snapshot(&db));
+    let out = pantau(&fresh, &["list"]);
+    assert!(
+        text(&out).contains("12.06 Kabupaten Karo"),
+        "{}",
+        text(&out)
+    );
+    assert!(pantau(&fresh, &["check"]).status.success());
+    // Not into a folder that holds something.
+    let out = pantau(&db, &["restore", "--to", fresh.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+
+    // In place: a script must say --yes; nothing changes without it.
+    let out = pantau(&db, &["restore"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("--yes"), "{}", text(&out));
+    assert_eq!(damaged, common::snapshot(&db));
+    let out = pantau(&db, &["restore", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("db.before-restore-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the damaged folder was not set aside");
+    assert_eq!(
+        damaged,
+        common::snapshot(&aside[0]),
+        "the damaged files changed"
+    );
+    let out = pantau(&db, &["show", "0", "--json"]);
+    let _ = out;
+    let out = pantau(&db, &["list"]);
+    assert!(
+        text(&out).contains("12.06 Kabupaten Karo"),
+        "{}",
+        text(&out)
+    );
+    let check = pantau(&db, &["check"]);
+    assert!(check.status.success(), "{}", text(&check));
+    let store = Store::open(&db).unwrap();
+    let v = &store.visits().unwrap()[0];
+    assert_eq!(
+        pantau::store::content(v),
+        pantau::store::content(&pantau::demo::karo_visit())
+    );
+}
+
+#[test]
+fn backups_are_owner_only_rotated_to_14_and_not_repeated_on_quit() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = Store::open(&db).unwrap();
+    // An empty database is not backed up.
+    assert_eq!(
+        backup::write(&store, Reason::Start, Utc::now()).unwrap(),
+        None
+    );
+    store
+        .create(&pantau::demo::karo_visit(), &common::fixed_stamp())
+        .unwrap();
+    let t0 = Utc::now() - chrono::Duration::days(30);
+    for day in 0..20 {
+        let at = t0 + chrono::Duration::days(day);
+        assert!(backup::write(&store, Reason::Start, at).unwrap().is_some());
+    }
+    let all = backup::list(&db).unwrap();
+    assert_eq!(all.len(), backup::KEEP);
+    assert_eq!(
+        all[0].at.date_naive(),
+        (t0 + chrono::Duration::days(19)).date_naive()
+    );
+    // Nothing changed since the newest: no quit backup.
+    assert_eq!(
+        backup::write(&store, Reason::Quit, Utc::now()).unwrap(),
+        None
+    );
+    // The newest is from 11 days ago: the start-up backup is due.
+    assert!(backup::due_on_start(&db, Utc::now()));
+    assert!(
+        backup::write(&store, Reason::Start, Utc::now())
+            .unwrap()
+            .is_some()
+    );
+    assert!(!backup::due_on_start(&db, Utc::now()));
+
+    let folder = backup::dir_for(&db);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    for b in backup::list(&db).unwrap() {
+        assert_eq!(mode(&b.path), 0o600, "{}", b.path.display());
+        // Every backup is a valid bundle.
+        pantau::export::read_bundle(&b.path).unwrap();
+    }
+    // Another database in the same parent folder has its own backups.
+    assert!(backup::list(&dir.path().join("other")).unwrap().is_empty());
+}
