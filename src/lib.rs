@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod followup;
 pub mod format;
 pub mod guide;
 pub mod i18n;

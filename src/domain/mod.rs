@@ -6,6 +6,7 @@
 mod answer;
 mod audit;
 mod diff;
+mod facts;
 mod items;
 mod people;
 mod region;
@@ -16,6 +17,10 @@ mod visit;
 pub use answer::{Answer, AnswerValue, YesPartialNo};
 pub use audit::{AuditAction, AuditEvent, Stamp, current_user};
 pub use diff::{FieldChange, apply_changes, diff_values};
+pub use facts::{
+    FOLLOW_UP_COMMITMENTS, FOLLOW_UP_DEADLINE, FOLLOW_UP_PIC, FollowUpFacts, StrategyFacts,
+    VisitFacts,
+};
 pub use items::{
     Figure, Handover, HandoverKind, Note, Obstacle, ObstacleCategory, Scope, Strategy,
     StrategyStatus,
