@@ -20,10 +20,15 @@ pub enum Context {
     Trash,
     Help,
     Confirm,
+    Board,
+    BoardFilter,
+    BoardStatus,
+    BoardNote,
+    Overview,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::List,
         Context::Search,
@@ -32,6 +37,11 @@ impl Context {
         Context::Trash,
         Context::Help,
         Context::Confirm,
+        Context::Board,
+        Context::BoardFilter,
+        Context::BoardStatus,
+        Context::BoardNote,
+        Context::Overview,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,12 +54,20 @@ impl Context {
             Context::Trash => "trash",
             Context::Help => "help",
             Context::Confirm => "confirm",
+            Context::Board => "board",
+            Context::BoardFilter => "board_filter",
+            Context::BoardStatus => "board_status",
+            Context::BoardNote => "board_note",
+            Context::Overview => "overview",
         }
     }
 
     /// Contexts where typing goes into a text box, so global single-letter keys must not fire.
     pub fn is_text_entry(self) -> bool {
-        matches!(self, Context::Search)
+        matches!(
+            self,
+            Context::Search | Context::BoardFilter | Context::BoardNote
+        )
     }
 }
 
@@ -82,6 +100,20 @@ pub enum Action {
     Close,
     Yes,
     No,
+    Board,
+    Overview,
+    SetStatus,
+    AddNote,
+    FilterDue,
+    FilterStatus,
+    FilterStrategy,
+    FilterPlace,
+    ToggleSuperseded,
+    ClearFilters,
+    NextTab,
+    PrevTab,
+    ToggleChart,
+    NextIndicator,
 }
 
 impl Action {
@@ -314,7 +346,7 @@ impl Keymap {
         if let Some(a) = self.lookup.get(&(ctx, combo)) {
             return Some(*a);
         }
-        let overlay = matches!(ctx, Context::Help | Context::Confirm);
+        let overlay = matches!(ctx, Context::Help | Context::Confirm | Context::BoardStatus);
         if overlay || (ctx.is_text_entry() && !combo.mods.contains(KeyModifiers::CONTROL)) {
             return self
                 .lookup

@@ -2,8 +2,10 @@
 //! effects as data; they do no I/O. The runtime (`crate::tui`) performs the effects against the
 //! store and feeds the results back as [`Msg`]s. Rendering (`crate::ui`) only reads the state.
 
+pub mod board;
 pub mod history;
 pub mod list;
+pub mod overview;
 pub mod query;
 
 use std::cell::Cell;
@@ -13,7 +15,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 use uuid::Uuid;
 
-use crate::domain::{Visit, VisitSummary};
+use crate::domain::{Visit, VisitFacts, VisitSummary};
 use crate::i18n::Lang;
 use crate::keymap::{Action, Context, Keymap};
 use crate::search::Hit;
@@ -28,6 +30,8 @@ pub enum Screen {
     Detail,
     History,
     Trash,
+    Board,
+    Overview,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,9 +54,20 @@ pub enum Effect {
     Restore(Uuid),
     LoadTrash,
     LoadHistory(String),
-    Search { generation: u64, text: String },
+    Search {
+        generation: u64,
+        text: String,
+    },
     SaveLang(Lang),
     LoadDemo,
+    /// The follow-up facts of every visit, for the board and the overview.
+    LoadFollowUps,
+    /// An audited change to one follow-up item of a visit.
+    UpdateFollowUp {
+        visit: Uuid,
+        source: crate::followup::Source,
+        change: crate::followup::Change,
+    },
 }
 
 /// Results of effects, back from the runtime.
@@ -62,6 +77,9 @@ pub enum Msg {
     VisitLoaded(Box<Visit>),
     TrashLoaded(Vec<TrashEntry>),
     HistoryLoaded(Option<DistrictHistory>),
+    FollowUpsLoaded(Vec<VisitFacts>),
+    /// A follow-up item's visit was committed; its new facts.
+    FollowUpUpdated(Box<VisitFacts>),
     SearchDone {
         generation: u64,
         hits: Vec<Hit>,
@@ -130,6 +148,15 @@ pub struct App {
     pub trash: TrashView,
     pub status: Status,
     pub quit: bool,
+    /// "Today" for overdue items: set at start-up, fixed in tests; never read from the clock
+    /// while drawing.
+    pub today: chrono::NaiveDate,
+    pub board: board::BoardView,
+    pub overview: overview::OverviewView,
+    /// Cached follow-up items and overview, shared by both screens.
+    pub followups: Option<board::FollowUpData>,
+    /// Where Esc on the detail screen returns to (the list unless set).
+    pub detail_back: Option<Screen>,
 }
 
 impl App {
@@ -148,6 +175,11 @@ impl App {
             trash: TrashView::default(),
             status: Status::None,
             quit: false,
+            today: chrono::Local::now().date_naive(),
+            board: board::BoardView::default(),
+            overview: overview::OverviewView::default(),
+            followups: None,
+            detail_back: None,
         };
         app.list.set(visits);
         app.list.refilter(&Query::default(), None);
@@ -164,6 +196,8 @@ impl App {
             (None, Screen::Detail) => Context::Detail,
             (None, Screen::History) => Context::History,
             (None, Screen::Trash) => Context::Trash,
+            (None, Screen::Board) => self.board.context(),
+            (None, Screen::Overview) => Context::Overview,
         }
     }
 
@@ -178,6 +212,9 @@ impl App {
             None if ctx == Context::Search => {
                 self.search.input.handle_event(&Event::Key(key));
                 self.apply_query()
+            }
+            None if matches!(ctx, Context::BoardFilter | Context::BoardNote) => {
+                self.board_text_key(key)
             }
             None => Vec::new(),
         }
@@ -232,6 +269,14 @@ impl App {
             (Context::Detail, a) => self.detail_action(a),
             (Context::History, a) => self.history_action(a),
             (Context::Trash, a) => self.trash_action(a),
+            (
+                c @ (Context::Board
+                | Context::BoardFilter
+                | Context::BoardStatus
+                | Context::BoardNote),
+                a,
+            ) => self.board_action(c, a),
+            (Context::Overview, a) => self.overview_action(a),
             _ => vec![],
         }
     }
@@ -281,6 +326,8 @@ impl App {
                 return vec![Effect::LoadTrash];
             }
             LoadDemo => return vec![Effect::LoadDemo],
+            Board => return self.open_board(None, Screen::List),
+            Overview => return self.open_overview(Screen::List),
             NewVisit => {
                 self.status = Status::Notice {
                     key: "notice.new_visit_pending",
@@ -301,7 +348,7 @@ impl App {
         let page = d.page.get().max(1);
         let s = d.scroll.get();
         match action {
-            Back => self.screen = Screen::List,
+            Back => self.screen = self.detail_back.take().unwrap_or(Screen::List),
             Up => d.scroll.set(s.saturating_sub(1)),
             Down => d.scroll.set(s + 1),
             PageUp => d.scroll.set(s.saturating_sub(page)),
@@ -311,6 +358,11 @@ impl App {
             History => {
                 if let Some(code) = d.visit.as_ref().map(|v| v.district.code.clone()) {
                     return self.open_history(code, Screen::Detail);
+                }
+            }
+            Board => {
+                if let Some(code) = d.visit.as_ref().map(|v| v.district.code.clone()) {
+                    return self.open_board(Some(code), Screen::Detail);
                 }
             }
             _ => {}
@@ -361,7 +413,7 @@ impl App {
         vec![]
     }
 
-    fn open_visit(&mut self, id: Uuid) -> Vec<Effect> {
+    pub(crate) fn open_visit(&mut self, id: Uuid) -> Vec<Effect> {
         self.screen = Screen::Detail;
         self.detail = Some(Detail {
             id,
@@ -438,6 +490,17 @@ impl App {
                     self.list.refilter(&self.search.query, Some(&hits));
                     self.search.hits = Some(hits);
                 }
+            }
+            Msg::FollowUpsLoaded(facts) => {
+                self.board.loading = false;
+                self.followups = Some(board::FollowUpData::new(facts));
+                self.refilter_board();
+            }
+            Msg::FollowUpUpdated(facts) => {
+                if let Some(d) = self.followups.as_mut() {
+                    d.upsert(*facts);
+                }
+                self.refilter_board();
             }
             Msg::Notice { key, arg } => self.status = Status::Notice { key, arg },
             Msg::Failed(text) => self.status = Status::Error(text),

@@ -33,6 +33,8 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
             None => t(l, "ui.title_history").to_string(),
         },
         Screen::Trash => tf(l, "ui.title_trash", &[&app.trash.entries.len()]),
+        Screen::Board => tf(l, "board.title", &[&crate::format::date_long(l, app.today)]),
+        Screen::Overview => t(l, "overview.title").to_string(),
     };
     let text = truncate(&format!(" Pantau · {what}"), area.width as usize);
     frame.render_widget(Paragraph::new(text).style(theme::title()), area);

@@ -2,10 +2,12 @@
 //! the scroll offsets the list keeps in `Cell`s so the cursor stays in view.
 
 mod bars;
+mod board;
 mod detail;
 mod help;
 mod history;
 mod list;
+mod overview;
 pub mod text;
 pub mod theme;
 mod trash;
@@ -50,6 +52,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Detail => detail::draw(frame, body, app),
         Screen::History => history::draw(frame, body, app),
         Screen::Trash => trash::draw(frame, body, app),
+        Screen::Board => board::draw(frame, body, app),
+        Screen::Overview => overview::draw(frame, body, app),
     }
     bars::keys(frame, keys, app);
     bars::status(frame, status, app);
