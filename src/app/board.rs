@@ -81,6 +81,8 @@ fn cycle<T: PartialEq + Copy>(all: &[T], now: T) -> T {
 
 impl App {
     /// Opens the board, loading the follow-up facts (again: another screen may have written).
+    /// With `place` (from a visit's detail): that district's items from all its visits, so the
+    /// auditor sees what earlier visits left open.
     pub fn open_board(&mut self, place: Option<String>, from: Screen) -> Vec<Effect> {
         self.screen = Screen::Board;
         self.board.back_to = Some(from);
@@ -89,7 +91,6 @@ impl App {
             self.board.filter = Filter {
                 place: p.clone(),
                 include_superseded: true,
-                status: StatusFilter::Open,
                 ..Filter::default()
             };
             self.board.input = Input::new(p);
@@ -164,7 +165,7 @@ impl App {
                 match action {
                     Up => self.board.mode = Mode::Status((i + n - 1) % n),
                     Down => self.board.mode = Mode::Status((i + 1) % n),
-                    Accept => {
+                    SetStatus => {
                         self.board.mode = Mode::List;
                         return self.change_selected(Change::Status(StrategyStatus::ALL[i % n]));
                     }
@@ -242,11 +243,9 @@ impl App {
                 }
                 None => {}
             },
-            AddNote => {
-                if self.selected_item_key().is_some() {
-                    self.board.input.reset();
-                    self.board.mode = Mode::Note;
-                }
+            AddNote if self.selected_item_key().is_some() => {
+                self.board.input.reset();
+                self.board.mode = Mode::Note;
             }
             FilterDue => {
                 self.board.filter.due = cycle(&Due::CYCLE, self.board.filter.due);

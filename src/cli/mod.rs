@@ -1,6 +1,7 @@
 //! Command-line interface: arguments (clap) and the subcommands that do not need the TUI.
 
 mod commands;
+mod followups;
 mod show;
 
 use std::path::PathBuf;
@@ -47,6 +48,27 @@ pub enum Command {
     },
     /// Verify the database: decode every record and replay every visit's history
     Check,
+    /// Every strategy commitment and follow-up of every visit, by target date
+    Followups {
+        /// Only items past their target date and not done
+        #[arg(long)]
+        overdue: bool,
+        /// Also items taken up again at a later visit to the same district
+        #[arg(long)]
+        all: bool,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+        /// The date to judge "overdue" by [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// Visits by status, province and month; obstacles; strategies; coverage
+    Overview {
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Exit codes: 0 fine, 1 the request failed (nothing found, problems reported),
@@ -67,6 +89,20 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::List { json }) => commands::list(&store, lang, json),
         Some(Command::Show { id, json }) => commands::show(&store, lang, &id, json),
         Some(Command::Check) => commands::check(&store, lang),
+        Some(Command::Followups {
+            overdue,
+            all,
+            json,
+            as_of,
+        }) => followups::followups(
+            &store,
+            lang,
+            overdue,
+            all,
+            json,
+            as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        ),
+        Some(Command::Overview { json }) => followups::overview(&store, lang, json),
     };
     match result {
         Ok(code) => code,

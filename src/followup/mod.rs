@@ -46,12 +46,10 @@ pub struct Item {
 }
 
 impl Item {
-    /// Not started or in progress (follow-up answers: not yet superseded).
+    /// Not started or in progress (follow-up answers: always), and not superseded: once a later
+    /// visit took the item up again, its state lives there.
     pub fn is_open(&self) -> bool {
-        match self.status {
-            Some(s) => is_open_status(s),
-            None => !self.superseded,
-        }
+        !self.superseded && self.status.is_none_or(is_open_status)
     }
 
     pub fn is_overdue(&self, today: NaiveDate) -> bool {

@@ -12,6 +12,11 @@ use uuid::Uuid;
 use crate::domain::{ObstacleCategory, StrategyStatus, VisitFacts, VisitStatus};
 use crate::guide::{Guide, LocalText, QuestionType};
 
+/// A value with the moment of the visit it comes from, for ordering.
+type Dated<T> = (chrono::DateTime<chrono::Utc>, T);
+/// A coverage value on a visit day.
+type Point = (NaiveDate, f64);
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Overview {
     pub visits: usize,
@@ -141,10 +146,7 @@ impl Overview {
         let mut by_status = [0usize; 2];
         let mut provinces: BTreeMap<String, (String, usize)> = BTreeMap::new();
         let mut months: BTreeMap<(i32, u32), usize> = BTreeMap::new();
-        let mut obstacles: BTreeMap<
-            ObstacleCategory,
-            (usize, Vec<(chrono::DateTime<chrono::Utc>, Uuid)>),
-        > = BTreeMap::new();
+        let mut obstacles: BTreeMap<ObstacleCategory, (usize, Vec<Dated<Uuid>>)> = BTreeMap::new();
         let mut newest: HashMap<&str, &VisitFacts> = HashMap::new();
         for f in facts {
             by_status[usize::from(f.status == VisitStatus::Final)] += 1;
@@ -254,17 +256,14 @@ fn fill_months(months: &BTreeMap<(i32, u32), usize>) -> Vec<MonthCount> {
 fn coverage(facts: &[VisitFacts], defs: &[IndicatorDef]) -> Vec<Indicator> {
     let mut out = Vec::new();
     for def in defs {
-        let mut by_district: BTreeMap<
-            &str,
-            (String, Vec<(chrono::DateTime<chrono::Utc>, NaiveDate, f64)>),
-        > = BTreeMap::new();
+        let mut by_district: BTreeMap<&str, (String, Vec<Dated<Point>>)> = BTreeMap::new();
         for f in facts {
             if let Some(v) = def.value(f) {
                 by_district
                     .entry(f.district.code.as_str())
                     .or_insert_with(|| (f.district.name.clone(), Vec::new()))
                     .1
-                    .push((f.when(), f.day(), v));
+                    .push((f.when(), (f.day(), v)));
             }
         }
         if by_district.is_empty() {
@@ -273,11 +272,11 @@ fn coverage(facts: &[VisitFacts], defs: &[IndicatorDef]) -> Vec<Indicator> {
         let series = by_district
             .into_iter()
             .map(|(code, (name, mut pts))| {
-                pts.sort_by(|a, b| a.0.cmp(&b.0));
+                pts.sort_by_key(|p| p.0);
                 Series {
                     code: code.to_string(),
                     name,
-                    points: pts.into_iter().map(|(_, d, v)| (d, v)).collect(),
+                    points: pts.into_iter().map(|(_, p)| p).collect(),
                 }
             })
             .collect();

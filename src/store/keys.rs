@@ -7,7 +7,7 @@
 //! - `trash`:     visit id → TrashEntry as JSON (a soft-deleted visit)
 //! - `audit`:     visit id ++ sequence (u64 big-endian) → AuditEvent as JSON
 //! - `facts`:     visit id → VisitFacts as JSON (derived, for the follow-up board and overview;
-//!                rebuilt from the visits when it does not match them)
+//!   rebuilt from the visits when it does not match them)
 //!
 //! Values are JSON because it is self-describing: a field added later reads as its default in
 //! an old record, without a migration.

@@ -185,7 +185,11 @@ fn table(frame: &mut Frame, area: Rect, app: &App, f: &FollowUps) {
     let mut widths = vec![
         Constraint::Length(1),
         Constraint::Length(10),
-        Constraint::Fill(2),
+        if wide {
+            Constraint::Fill(3)
+        } else {
+            Constraint::Fill(2)
+        },
         Constraint::Length(3),
         Constraint::Fill(4),
     ];
