@@ -29,10 +29,15 @@ pub enum Context {
     CheckView,
     Note,
     Reason,
+    Board,
+    BoardFilter,
+    BoardStatus,
+    BoardNote,
+    Overview,
 }
 
 impl Context {
-    pub const ALL: [Context; 17] = [
+    pub const ALL: [Context; 22] = [
         Context::Global,
         Context::List,
         Context::Search,
@@ -50,6 +55,11 @@ impl Context {
         Context::CheckView,
         Context::Note,
         Context::Reason,
+        Context::Board,
+        Context::BoardFilter,
+        Context::BoardStatus,
+        Context::BoardNote,
+        Context::Overview,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +81,11 @@ impl Context {
             Context::CheckView => "check_view",
             Context::Note => "note",
             Context::Reason => "reason",
+            Context::Board => "board",
+            Context::BoardFilter => "board_filter",
+            Context::BoardStatus => "board_status",
+            Context::BoardNote => "board_note",
+            Context::Overview => "overview",
         }
     }
 
@@ -84,6 +99,8 @@ impl Context {
                 | Context::Goto
                 | Context::Note
                 | Context::Reason
+                | Context::BoardFilter
+                | Context::BoardNote
         )
     }
 }
@@ -148,6 +165,20 @@ pub enum Action {
     Commit,
     CommitNext,
     CommitPrev,
+    Board,
+    Overview,
+    SetStatus,
+    AddNote,
+    FilterDue,
+    FilterStatus,
+    FilterStrategy,
+    FilterPlace,
+    ToggleSuperseded,
+    ClearFilters,
+    NextTab,
+    PrevTab,
+    ToggleChart,
+    NextIndicator,
 }
 
 impl Action {
@@ -399,6 +430,8 @@ impl Keymap {
                 | Context::Trash
                 | Context::Audit
                 | Context::Interview
+                | Context::Board
+                | Context::Overview
         );
         if overlay || (ctx.is_text_entry() && !combo.mods.contains(KeyModifiers::CONTROL)) {
             return self

@@ -12,6 +12,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod followup;
 pub mod format;
 pub mod guide;
 pub mod i18n;

@@ -2,9 +2,11 @@
 //! effects as data; they do no I/O. The runtime (`crate::tui`) performs the effects against the
 //! store and feeds the results back as [`Msg`]s. Rendering (`crate::ui`) only reads the state.
 
+pub mod board;
 pub mod history;
 pub mod interview;
 pub mod list;
+pub mod overview;
 pub mod query;
 
 use std::cell::Cell;
@@ -17,7 +19,9 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 use uuid::Uuid;
 
-use crate::domain::{Attendee, AuditAction, AuditEvent, District, Visit, VisitSummary, new_id};
+use crate::domain::{
+    Attendee, AuditAction, AuditEvent, District, Visit, VisitFacts, VisitSummary, new_id,
+};
 use crate::guide::Guide;
 use crate::i18n::Lang;
 use crate::keymap::{Action, Context, Keymap};
@@ -36,6 +40,8 @@ pub enum Screen {
     Trash,
     Interview,
     Audit,
+    Board,
+    Overview,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +87,14 @@ pub enum Effect {
     LoadSuggestions(String),
     LoadAudit(Uuid),
     ReloadList,
+    /// The follow-up facts of every visit, for the board and the overview.
+    LoadFollowUps,
+    /// An audited change to one follow-up item of a visit.
+    UpdateFollowUp {
+        visit: Uuid,
+        source: crate::followup::Source,
+        change: crate::followup::Change,
+    },
 }
 
 /// Results of effects, back from the runtime.
@@ -90,6 +104,9 @@ pub enum Msg {
     VisitLoaded(Box<Visit>),
     TrashLoaded(Vec<TrashEntry>),
     HistoryLoaded(Option<DistrictHistory>),
+    FollowUpsLoaded(Vec<VisitFacts>),
+    /// A follow-up item's visit was committed; its new facts.
+    FollowUpUpdated(Box<VisitFacts>),
     SearchDone {
         generation: u64,
         hits: Vec<Hit>,
@@ -182,6 +199,15 @@ pub struct App {
     pub audit: AuditView,
     pub status: Status,
     pub quit: bool,
+    /// "Today" for overdue items: set at start-up, fixed in tests; never read from the clock
+    /// while drawing.
+    pub today: chrono::NaiveDate,
+    pub board: board::BoardView,
+    pub overview: overview::OverviewView,
+    /// Cached follow-up items and overview, shared by both screens.
+    pub followups: Option<board::FollowUpData>,
+    /// Where Esc on the detail screen returns to (the list unless set).
+    pub detail_back: Option<Screen>,
 }
 
 impl App {
@@ -211,6 +237,11 @@ impl App {
             audit: AuditView::default(),
             status: Status::None,
             quit: false,
+            today: chrono::Local::now().date_naive(),
+            board: board::BoardView::default(),
+            overview: overview::OverviewView::default(),
+            followups: None,
+            detail_back: None,
         };
         app.list.set(visits);
         app.list.refilter(&Query::default(), None);
@@ -227,6 +258,8 @@ impl App {
             (None, Screen::Detail) => Context::Detail,
             (None, Screen::History) => Context::History,
             (None, Screen::Trash) => Context::Trash,
+            (None, Screen::Board) => self.board.context(),
+            (None, Screen::Overview) => Context::Overview,
             (None, Screen::Audit) => Context::Audit,
             (None, Screen::Interview) => match &self.interview {
                 Some(iv) => match (&iv.popup, &iv.editor) {
@@ -305,6 +338,9 @@ impl App {
                 None if ctx == Context::Search => {
                     self.search.input.handle_event(&Event::Key(key));
                     self.apply_query()
+                }
+                None if matches!(ctx, Context::BoardFilter | Context::BoardNote) => {
+                    self.board_text_key(key)
                 }
                 None => Vec::new(),
             },
@@ -395,6 +431,14 @@ impl App {
             (Context::Detail, a) => self.detail_action(a),
             (Context::History, a) => self.history_action(a),
             (Context::Trash, a) => self.trash_action(a),
+            (
+                c @ (Context::Board
+                | Context::BoardFilter
+                | Context::BoardStatus
+                | Context::BoardNote),
+                a,
+            ) => self.board_action(c, a),
+            (Context::Overview, a) => self.overview_action(a),
             _ => vec![],
         }
     }
@@ -444,6 +488,8 @@ impl App {
                 return vec![Effect::LoadTrash];
             }
             LoadDemo => return vec![Effect::LoadDemo],
+            Board => return self.open_board(None, Screen::List),
+            Overview => return self.open_overview(Screen::List),
             NewVisit => return vec![Effect::CreateVisit(Box::new(self.new_visit()))],
             Edit => {
                 if let Some(id) = self.list.selected_summary().map(|s| s.id) {
@@ -464,7 +510,7 @@ impl App {
         let page = d.page.get().max(1);
         let s = d.scroll.get();
         match action {
-            Back => self.screen = Screen::List,
+            Back => self.screen = self.detail_back.take().unwrap_or(Screen::List),
             Up => d.scroll.set(s.saturating_sub(1)),
             Down => d.scroll.set(s + 1),
             PageUp => d.scroll.set(s.saturating_sub(page)),
@@ -474,6 +520,11 @@ impl App {
             History => {
                 if let Some(code) = d.visit.as_ref().map(|v| v.district.code.clone()) {
                     return self.open_history(code, Screen::Detail);
+                }
+            }
+            Board => {
+                if let Some(code) = d.visit.as_ref().map(|v| v.district.code.clone()) {
+                    return self.open_board(Some(code), Screen::Detail);
                 }
             }
             Edit => return vec![Effect::OpenInterview(d.id)],
@@ -668,7 +719,7 @@ impl App {
         self.with_position(effects)
     }
 
-    fn open_visit(&mut self, id: Uuid) -> Vec<Effect> {
+    pub(crate) fn open_visit(&mut self, id: Uuid) -> Vec<Effect> {
         self.screen = Screen::Detail;
         self.detail = Some(Detail {
             id,
@@ -745,6 +796,17 @@ impl App {
                     self.list.refilter(&self.search.query, Some(&hits));
                     self.search.hits = Some(hits);
                 }
+            }
+            Msg::FollowUpsLoaded(facts) => {
+                self.board.loading = false;
+                self.followups = Some(board::FollowUpData::new(facts));
+                self.refilter_board();
+            }
+            Msg::FollowUpUpdated(facts) => {
+                if let Some(d) = self.followups.as_mut() {
+                    d.upsert(*facts);
+                }
+                self.refilter_board();
             }
             Msg::Notice { key, arg } => self.status = Status::Notice { key, arg },
             Msg::Failed(text) => self.status = Status::Error(text),

@@ -3,6 +3,7 @@
 mod backups;
 mod commands;
 mod export;
+mod followups;
 mod guide_cmd;
 mod show;
 
@@ -77,6 +78,27 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Every strategy commitment and follow-up of every visit, by target date
+    Followups {
+        /// Only items past their target date and not done
+        #[arg(long)]
+        overdue: bool,
+        /// Also items taken up again at a later visit to the same district
+        #[arg(long)]
+        all: bool,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+        /// The date to judge "overdue" by [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// Visits by status, province and month; obstacles; strategies; coverage
+    Overview {
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Exit codes: 0 fine, 1 the request failed (nothing found, problems reported),
@@ -141,6 +163,20 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Export(a)) => export::export(&store, lang, a),
         Some(Command::Import(a)) => export::import(&store, lang, a),
         Some(Command::Backups | Command::Restore { .. }) => Ok(ExitCode::SUCCESS), // above
+        Some(Command::Followups {
+            overdue,
+            all,
+            json,
+            as_of,
+        }) => followups::followups(
+            &store,
+            lang,
+            overdue,
+            all,
+            json,
+            as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        ),
+        Some(Command::Overview { json }) => followups::overview(&store, lang, json),
     };
     finish(lang, result)
 }

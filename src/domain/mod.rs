@@ -8,6 +8,7 @@ mod audit;
 mod conflict;
 mod diff;
 mod digest;
+mod facts;
 mod items;
 pub mod merge;
 mod people;
@@ -21,6 +22,10 @@ pub use audit::{AuditAction, AuditEvent, Stamp, current_user};
 pub use conflict::{Candidate, Conflict, derived_id};
 pub use diff::{FieldChange, apply_changes, diff_values};
 pub use digest::{canonical, digest};
+pub use facts::{
+    FOLLOW_UP_COMMITMENTS, FOLLOW_UP_DEADLINE, FOLLOW_UP_PIC, FollowUpFacts, StrategyFacts,
+    VisitFacts,
+};
 pub use items::{
     Figure, Handover, HandoverKind, Note, Obstacle, ObstacleCategory, Scope, Strategy,
     StrategyStatus,

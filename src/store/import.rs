@@ -40,6 +40,7 @@ enum Place {
     Live {
         visit: sled::IVec,
         summary: sled::IVec,
+        facts: sled::IVec,
     },
     Trash(sled::IVec),
 }
@@ -164,7 +165,7 @@ impl Store {
             .filter_map(|(v, k)| Some((v, u64::from_be_bytes(k.get(16..24)?.try_into().ok()?))))
             .max_by_key(|(_, seq)| *seq)
             .unwrap_or_default();
-        self.commit_event(last_visit, last_seq, |visits, summaries, trash, audit| {
+        self.commit_event(last_visit, last_seq, |visits, derived, trash, audit| {
             for p in &planned {
                 for k in &p.old_keys {
                     audit.remove(k.as_ref())?;
@@ -173,14 +174,19 @@ impl Store {
                     audit.insert(k, e.clone())?;
                 }
                 match &p.place {
-                    Place::Live { visit, summary } => {
+                    Place::Live {
+                        visit,
+                        summary,
+                        facts,
+                    } => {
                         trash.remove(&p.key)?;
                         visits.insert(&p.key, visit.clone())?;
-                        summaries.insert(&p.key, summary.clone())?;
+                        derived.summaries.insert(&p.key, summary.clone())?;
+                        derived.facts.insert(&p.key, facts.clone())?;
                     }
                     Place::Trash(entry) => {
                         visits.remove(&p.key)?;
-                        summaries.remove(&p.key)?;
+                        derived.remove(&p.key)?;
                         trash.insert(&p.key, entry.clone())?;
                     }
                 }
@@ -205,6 +211,7 @@ impl Store {
             None => Place::Live {
                 visit: bytes(v)?,
                 summary: bytes(&VisitSummary::from(v))?,
+                facts: bytes(&crate::domain::VisitFacts::from(v))?,
             },
             Some(t) => Place::Trash(bytes(&TrashEntry {
                 deleted_at: t.at,

@@ -6,6 +6,8 @@
 //! - `summaries`: visit id → VisitSummary as JSON (derived; rebuilt by migrations)
 //! - `trash`:     visit id → TrashEntry as JSON (a soft-deleted visit)
 //! - `audit`:     visit id ++ sequence (u64 big-endian) → AuditEvent as JSON
+//! - `facts`:     visit id → VisitFacts as JSON (derived, for the follow-up board and overview;
+//!   rebuilt from the visits when it does not match them)
 //!
 //! Values are JSON because it is self-describing: a field added later reads as its default in
 //! an old record, without a migration.
@@ -17,6 +19,7 @@ pub const VISITS: &str = "visits";
 pub const SUMMARIES: &str = "summaries";
 pub const TRASH: &str = "trash";
 pub const AUDIT: &str = "audit";
+pub const FACTS: &str = "facts";
 
 pub const SCHEMA_VERSION: &[u8] = b"schema_version";
 

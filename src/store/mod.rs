@@ -23,7 +23,8 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use uuid::Uuid;
 
 use crate::domain::{
-    AuditAction, AuditEvent, FieldChange, Stamp, Visit, VisitSummary, diff_values, new_id,
+    AuditAction, AuditEvent, FieldChange, Stamp, Visit, VisitFacts, VisitSummary, diff_values,
+    new_id,
 };
 
 pub use check::{CheckProblem, CheckReport};
@@ -49,6 +50,7 @@ pub struct Store {
     summaries: sled::Tree,
     trash: sled::Tree,
     audit: sled::Tree,
+    facts: sled::Tree,
     path: PathBuf,
     /// Declared last: dropped after every sled handle of the last clone, so its `Drop` sees
     /// the files as sled left them (see [`fingerprint`]).
@@ -291,6 +293,31 @@ impl Store {
         decode_all(&self.visits, keys::VISITS)
     }
 
+    /// The follow-up facts of all live visits, in id order. They are derived data written with
+    /// every visit; when the tree does not hold one per visit (a database from before it existed,
+    /// or a lost write), they are rebuilt from the visits first.
+    pub fn facts(&self) -> Result<Vec<VisitFacts>> {
+        if self.facts.len() != self.visits.len() {
+            self.rebuild_facts()?;
+        }
+        decode_all(&self.facts, keys::FACTS)
+    }
+
+    /// Rewrites the follow-up facts from the visits.
+    pub fn rebuild_facts(&self) -> Result<()> {
+        let write = |e: sled::Error| StoreError::Write(e.to_string());
+        self.facts.clear().map_err(write)?;
+        for v in self.visits()? {
+            let bytes = serde_json::to_vec(&VisitFacts::from(&v))
+                .map_err(|e| StoreError::Write(e.to_string()))?;
+            self.facts
+                .insert(keys::visit_key(v.id), bytes)
+                .map_err(write)?;
+        }
+        self.db.flush().map_err(write)?;
+        Ok(())
+    }
+
     /// The trash, most recently deleted first.
     pub fn trash(&self) -> Result<Vec<TrashEntry>> {
         let mut out: Vec<TrashEntry> = decode_all(&self.trash, keys::TRASH)?;
@@ -332,7 +359,8 @@ impl Store {
     /// Rebuilds the list summaries from the visits (they are derived data), e.g. after
     /// `pantau check` reported them out of date.
     pub fn rebuild_summaries(&self) -> Result<()> {
-        schema::rebuild_summaries(self)
+        schema::rebuild_summaries(self)?;
+        self.rebuild_facts()
     }
 
     /// Writes anything not yet on disk (commits already flush; this covers the interview position).
@@ -382,12 +410,7 @@ impl Store {
         &self,
         visit: Uuid,
         seq: u64,
-        f: impl Fn(
-            &TransactionalTree,
-            &TransactionalTree,
-            &TransactionalTree,
-            &TransactionalTree,
-        ) -> TxResult<T>,
+        f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
     ) -> Result<T> {
         let out = self.commit(f)?;
         if self
@@ -404,16 +427,27 @@ impl Store {
     /// `f` may run more than once (sled retries on conflict), so it must have no side effects.
     fn commit<T>(
         &self,
-        f: impl Fn(
-            &TransactionalTree,
-            &TransactionalTree,
-            &TransactionalTree,
-            &TransactionalTree,
-        ) -> TxResult<T>,
+        f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
     ) -> Result<T> {
         self.check_writable()?;
-        let out = (&self.visits, &self.summaries, &self.trash, &self.audit)
-            .transaction(|(v, s, t, a)| f(v, s, t, a))
+        let out = (
+            &self.visits,
+            &self.summaries,
+            &self.trash,
+            &self.audit,
+            &self.facts,
+        )
+            .transaction(|(v, s, t, a, x)| {
+                f(
+                    v,
+                    &Derived {
+                        summaries: s,
+                        facts: x,
+                    },
+                    t,
+                    a,
+                )
+            })
             .map_err(|e| match e {
                 TransactionError::Abort(e) => e,
                 TransactionError::Storage(e) => StoreError::Write(e.to_string()),
@@ -438,10 +472,27 @@ fn encode<T: Serialize>(value: &T) -> TxResult<Vec<u8>> {
     serde_json::to_vec(value).or_else(|e| abort(StoreError::Write(e.to_string())))
 }
 
-fn put_visit(visits: &TransactionalTree, summaries: &TransactionalTree, v: &Visit) -> TxResult<()> {
+/// The trees derived from a visit, written in the same transaction as the visit.
+struct Derived<'a> {
+    summaries: &'a TransactionalTree,
+    facts: &'a TransactionalTree,
+}
+
+impl Derived<'_> {
+    fn remove(&self, key: &[u8; 16]) -> TxResult<()> {
+        self.summaries.remove(key)?;
+        self.facts.remove(key)?;
+        Ok(())
+    }
+}
+
+fn put_visit(visits: &TransactionalTree, derived: &Derived, v: &Visit) -> TxResult<()> {
     let key = keys::visit_key(v.id);
     visits.insert(&key, encode(v)?)?;
-    summaries.insert(&key, encode(&VisitSummary::from(v))?)?;
+    derived
+        .summaries
+        .insert(&key, encode(&VisitSummary::from(v))?)?;
+    derived.facts.insert(&key, encode(&VisitFacts::from(v))?)?;
     Ok(())
 }
 

@@ -33,6 +33,7 @@ pub(super) fn open(path: &Path) -> Result<Store> {
         summaries: db.open_tree(keys::SUMMARIES).map_err(damaged)?,
         trash: db.open_tree(keys::TRASH).map_err(damaged)?,
         audit: db.open_tree(keys::AUDIT).map_err(damaged)?,
+        facts: db.open_tree(keys::FACTS).map_err(damaged)?,
         db,
         path: path.to_path_buf(),
         shared: std::sync::Arc::new(super::Shared::new(path, fast)),

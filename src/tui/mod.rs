@@ -2,6 +2,7 @@
 //! the effects, and redraws only when something changed. The terminal is restored on quit, on
 //! error, on panic (ratatui's hook, after color-eyre's) and on SIGTERM/SIGHUP.
 
+mod board;
 pub mod runner;
 pub mod worker;
 

@@ -41,11 +41,11 @@ impl Runner {
         })
     }
 
-    fn stamp(&self) -> Stamp {
+    pub(super) fn stamp(&self) -> Stamp {
         self.stamp.clone().unwrap_or_else(Stamp::now)
     }
 
-    fn index(&mut self, job: Job) {
+    pub(super) fn index(&mut self, job: Job) {
         match &mut self.search {
             SearchBackend::Inline(idx) => {
                 job.apply(idx);
@@ -202,6 +202,12 @@ impl Runner {
                 }
                 Err(e) => failed(e),
             },
+            Effect::LoadFollowUps => self.load_followups(lang),
+            Effect::UpdateFollowUp {
+                visit,
+                source,
+                change,
+            } => self.update_followup(visit, source, &change, lang),
         }
     }
 

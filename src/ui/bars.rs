@@ -38,6 +38,8 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
             None => t(l, "ui.loading").to_string(),
         },
         Screen::Audit => t(l, "ui.title_audit").to_string(),
+        Screen::Board => tf(l, "board.title", &[&crate::format::date_long(l, app.today)]),
+        Screen::Overview => t(l, "overview.title").to_string(),
     };
     let text = truncate(&format!(" Pantau · {what}"), area.width as usize);
     frame.render_widget(Paragraph::new(text).style(theme::title()), area);

@@ -3,12 +3,14 @@
 
 mod audit;
 mod bars;
+mod board;
 mod detail;
 mod help;
 mod history;
 mod interview;
 mod interview_popups;
 mod list;
+mod overview;
 pub mod text;
 pub mod theme;
 mod trash;
@@ -55,6 +57,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Trash => trash::draw(frame, body, app),
         Screen::Interview => interview::draw(frame, body, app),
         Screen::Audit => audit::draw(frame, body, app),
+        Screen::Board => board::draw(frame, body, app),
+        Screen::Overview => overview::draw(frame, body, app),
     }
     bars::keys(frame, keys, app);
     bars::status(frame, status, app);
