@@ -34,10 +34,11 @@ pub enum Context {
     BoardStatus,
     BoardNote,
     Overview,
+    Conflicts,
 }
 
 impl Context {
-    pub const ALL: [Context; 22] = [
+    pub const ALL: [Context; 23] = [
         Context::Global,
         Context::List,
         Context::Search,
@@ -60,6 +61,7 @@ impl Context {
         Context::BoardStatus,
         Context::BoardNote,
         Context::Overview,
+        Context::Conflicts,
     ];
 
     pub fn name(self) -> &'static str {
@@ -86,6 +88,7 @@ impl Context {
             Context::BoardStatus => "board_status",
             Context::BoardNote => "board_note",
             Context::Overview => "overview",
+            Context::Conflicts => "conflicts",
         }
     }
 
@@ -136,6 +139,8 @@ pub enum Action {
     No,
     Edit,
     AuditLog,
+    ExportReport,
+    ShowConflicts,
     PrevField,
     NextField,
     Left,

@@ -48,6 +48,10 @@ pub enum Screen {
 pub enum Overlay {
     Help,
     Confirm(Confirm),
+    /// Choosing between the values two laptops gave a field; the cursor runs over candidates.
+    Conflicts {
+        cursor: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +91,13 @@ pub enum Effect {
     LoadSuggestions(String),
     LoadAudit(Uuid),
     ReloadList,
+    /// Write the visit's printable report (HTML) to the documents folder.
+    ExportReport(Uuid),
+    ResolveConflict {
+        visit: Uuid,
+        conflict: Uuid,
+        choice: usize,
+    },
     /// The follow-up facts of every visit, for the board and the overview.
     LoadFollowUps,
     /// An audited change to one follow-up item of a visit.
@@ -253,6 +264,7 @@ impl App {
         match (&self.overlay, self.screen) {
             (Some(Overlay::Help), _) => Context::Help,
             (Some(Overlay::Confirm(_)), _) => Context::Confirm,
+            (Some(Overlay::Conflicts { .. }), _) => Context::Conflicts,
             (None, Screen::List) if self.search.active => Context::Search,
             (None, Screen::List) => Context::List,
             (None, Screen::Detail) => Context::Detail,
@@ -363,6 +375,7 @@ impl App {
                 self.lang = self.lang.toggled();
                 vec![Effect::SaveLang(self.lang)]
             }
+            (Context::Conflicts, a) => self.conflicts_action(a),
             (Context::Help, Close) => {
                 self.overlay = None;
                 vec![]
@@ -528,6 +541,17 @@ impl App {
                 }
             }
             Edit => return vec![Effect::OpenInterview(d.id)],
+            ExportReport => return vec![Effect::ExportReport(d.id)],
+            ShowConflicts => {
+                if d.visit.as_ref().is_some_and(|v| !v.conflicts.is_empty()) {
+                    self.overlay = Some(Overlay::Conflicts { cursor: 0 });
+                } else {
+                    self.status = Status::Notice {
+                        key: "notice.no_conflicts",
+                        arg: String::new(),
+                    };
+                }
+            }
             AuditLog => {
                 let id = d.id;
                 self.audit = AuditView::default();
@@ -577,6 +601,42 @@ impl App {
                     return vec![Effect::Restore(e.visit.id)];
                 }
             }
+            _ => {}
+        }
+        vec![]
+    }
+
+    /// The (conflict, candidate) pairs of the visit in the detail, in display order.
+    pub fn conflict_choices(&self) -> Vec<(Uuid, usize)> {
+        let Some(v) = self.detail.as_ref().and_then(|d| d.visit.as_ref()) else {
+            return vec![];
+        };
+        v.conflicts
+            .iter()
+            .flat_map(|c| (0..c.candidates.len()).map(move |i| (c.id, i)))
+            .collect()
+    }
+
+    fn conflicts_action(&mut self, action: Action) -> Vec<Effect> {
+        let choices = self.conflict_choices();
+        let Some(Overlay::Conflicts { cursor }) = self.overlay.as_mut() else {
+            return vec![];
+        };
+        match action {
+            Action::Up => *cursor = cursor.saturating_sub(1),
+            Action::Down => *cursor = (*cursor + 1).min(choices.len().saturating_sub(1)),
+            Action::Open => {
+                let pick = choices.get(*cursor).copied();
+                self.overlay = None;
+                if let (Some((conflict, choice)), Some(d)) = (pick, &self.detail) {
+                    return vec![Effect::ResolveConflict {
+                        visit: d.id,
+                        conflict,
+                        choice,
+                    }];
+                }
+            }
+            Action::Close => self.overlay = None,
             _ => {}
         }
         vec![]

@@ -178,6 +178,46 @@ impl Runner {
                 Err(e) => failed(e),
             },
             Effect::ReloadList => self.reload_list(lang),
+            Effect::ExportReport(id) => {
+                let dir = crate::export::default_report_dir();
+                match crate::export::write_report(
+                    &self.store,
+                    id,
+                    crate::export::ReportFormat::Html,
+                    lang,
+                    &dir,
+                ) {
+                    Ok(path) => vec![Msg::Notice {
+                        key: "notice.exported",
+                        arg: path.display().to_string(),
+                    }],
+                    Err(e) => vec![Msg::Failed(e.message(lang))],
+                }
+            }
+            Effect::ResolveConflict {
+                visit,
+                conflict,
+                choice,
+            } => {
+                match self
+                    .store
+                    .resolve_conflict(visit, conflict, choice, &self.stamp(), "")
+                {
+                    Ok(v) => {
+                        self.index(Job::Upsert(Box::new(v.clone())));
+                        let mut out = vec![
+                            Msg::VisitLoaded(Box::new(v)),
+                            Msg::Notice {
+                                key: "notice.conflict_settled",
+                                arg: String::new(),
+                            },
+                        ];
+                        out.extend(self.reload_list(lang));
+                        out
+                    }
+                    Err(e) => failed(e),
+                }
+            }
             Effect::LoadDemo => match demo::load(&self.store, &self.stamp()) {
                 Ok(DemoOutcome::Loaded(v)) => {
                     self.index(Job::Upsert(Box::new(v)));

@@ -88,3 +88,54 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, c: &Confirm) {
         rect,
     );
 }
+
+/// The fields two laptops changed differently, each with the values to choose from.
+pub fn conflicts(frame: &mut Frame, area: Rect, app: &App, cursor: usize) {
+    let l = app.lang;
+    let Some(v) = app.detail.as_ref().and_then(|d| d.visit.as_ref()) else {
+        return;
+    };
+    let rect = popup(frame, area, 76, area.height);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", t(l, "ui.conflicts_title")));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let w = inner.width as usize;
+    let mut lines = Vec::new();
+    let mut selected_line = 0;
+    let mut i = 0;
+    for c in &v.conflicts {
+        lines.push(Line::styled(
+            crate::ui::text::truncate(&c.path, w),
+            theme::section(),
+        ));
+        for cand in &c.candidates {
+            let value = match &cand.value {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => t(l, "ui.conflict_removed").to_string(),
+            };
+            let text = crate::ui::text::truncate(
+                &format!(
+                    "  {} — {}, {}",
+                    inert(&value),
+                    inert(&cand.actor),
+                    cand.at.format("%Y-%m-%d %H:%M UTC")
+                ),
+                w,
+            );
+            if i == cursor {
+                selected_line = lines.len();
+                lines.push(Line::styled(text, theme::selected()));
+            } else {
+                lines.push(Line::raw(text));
+            }
+            i += 1;
+        }
+    }
+    let h = inner.height as usize;
+    let skip = selected_line.saturating_sub(h.saturating_sub(1));
+    let visible: Vec<Line> = lines.into_iter().skip(skip).take(h).collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+}

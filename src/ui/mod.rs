@@ -65,6 +65,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.overlay {
         Some(Overlay::Help) => help::draw(frame, body, app),
         Some(Overlay::Confirm(c)) => help::confirm(frame, body, app, c),
+        Some(Overlay::Conflicts { cursor }) => help::conflicts(frame, body, app, *cursor),
         None => {}
     }
 }
