@@ -437,3 +437,24 @@ fn answers_show_by_section_in_the_detail_and_edits_in_the_history() {
     h.keys("<esc>");
     assert_eq!(h.app.screen, Screen::Detail);
 }
+
+#[test]
+fn a_later_visit_shows_what_earlier_visits_left_open() {
+    let mut h = Harness::with_demo(Lang::Id);
+    h.app
+        .tick(chrono::DateTime::parse_from_rfc3339("2023-03-20T10:00:00+07:00").unwrap());
+    h.keys("n<enter>12.06 Kabupaten Karo<esc>8");
+    let screen = h.screen(120, 50);
+    assert!(
+        screen.contains("Masih terbuka dari kunjungan sebelumnya (4)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("17 Maret 2022: 4. Mendaftarkan seluruh pekerja honorer"),
+        "{screen}"
+    );
+    // Another district's visit shows none of them.
+    let mut h = Harness::with_demo(Lang::Id);
+    h.keys("n<enter>12.11 Kabupaten Dairi<esc>8");
+    assert!(!h.screen(120, 50).contains("Masih terbuka"));
+}

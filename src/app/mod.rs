@@ -89,6 +89,11 @@ pub enum Effect {
         row: usize,
     },
     LoadSuggestions(String),
+    /// Commitments still open from earlier visits to this district, to ask about now.
+    LoadOpenItems {
+        code: String,
+        before: chrono::DateTime<chrono::Utc>,
+    },
     LoadAudit(Uuid),
     ReloadList,
     /// Write the visit's printable report (HTML) to the documents folder.
@@ -137,6 +142,7 @@ pub enum Msg {
     VisitSaved(Box<Visit>),
     SaveFailed(String),
     Suggestions(Vec<Attendee>),
+    OpenItems(Vec<interview::OpenItem>),
     AuditLoaded(Vec<AuditEvent>),
 }
 
@@ -642,6 +648,20 @@ impl App {
         vec![]
     }
 
+    /// What the interview loads once it knows the district: people met there before, and the
+    /// commitments earlier visits left open.
+    fn district_effects(&self, code: String) -> Vec<Effect> {
+        let before = self
+            .interview
+            .as_ref()
+            .and_then(|iv| iv.visit.start.map(|s| s.to_utc()))
+            .unwrap_or_else(chrono::Utc::now);
+        vec![
+            Effect::LoadSuggestions(code.clone()),
+            Effect::LoadOpenItems { code, before },
+        ]
+    }
+
     /// A fresh draft for the interview: the guide's standard strategies, the meeting starting now.
     fn new_visit(&self) -> Visit {
         let now = self
@@ -882,7 +902,7 @@ impl App {
                 self.interview = Some(iv);
                 self.screen = Screen::Interview;
                 if !code.is_empty() {
-                    return vec![Effect::LoadSuggestions(code)];
+                    return self.district_effects(code);
                 }
             }
             Msg::VisitSaved(v) => {
@@ -897,7 +917,7 @@ impl App {
                     let code = iv.visit.district.code.clone();
                     if !code.is_empty() && code != iv.suggestions_for {
                         iv.suggestions_for = code.clone();
-                        return vec![Effect::LoadSuggestions(code)];
+                        return self.district_effects(code);
                     }
                 }
             }
@@ -906,6 +926,11 @@ impl App {
                     iv.unsaved = true;
                 }
                 self.status = Status::Error(text);
+            }
+            Msg::OpenItems(items) => {
+                if let Some(iv) = self.interview.as_mut() {
+                    iv.open_items = items;
+                }
             }
             Msg::Suggestions(people) => {
                 if let Some(iv) = self.interview.as_mut() {

@@ -173,6 +173,33 @@ impl Runner {
                 }
                 Err(e) => failed(e),
             },
+            Effect::LoadOpenItems { code, before } => match self.store.facts() {
+                Ok(facts) => {
+                    let fu = crate::followup::FollowUps::build(facts);
+                    let items = fu
+                        .open_before(&code, before)
+                        .into_iter()
+                        .map(|i| {
+                            let item = &fu.items[i];
+                            let f = &fu.facts[item.visit];
+                            crate::app::interview::OpenItem {
+                                visit_date: f.start.map(|s| s.date_naive()),
+                                strategy: item
+                                    .strategy
+                                    .and_then(|s| f.strategies[s].standard)
+                                    .map(|n| n.to_string())
+                                    .unwrap_or_default(),
+                                text: fu.text(item).to_string(),
+                                status: item.status,
+                                person_in_charge: fu.person_in_charge(item).to_string(),
+                                target: item.target,
+                            }
+                        })
+                        .collect();
+                    vec![Msg::OpenItems(items)]
+                }
+                Err(e) => failed(e),
+            },
             Effect::LoadAudit(id) => match self.store.audit(id) {
                 Ok(events) => vec![Msg::AuditLoaded(events)],
                 Err(e) => failed(e),

@@ -279,6 +279,44 @@ fn list_rows(
     } else {
         Line::styled(add, theme::muted())
     });
+    if kind == SectionKind::Strategies && !iv.open_items.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            truncate(
+                &tf(lang, "interview.open_items", &[&iv.open_items.len()]),
+                w,
+            ),
+            theme::section(),
+        ));
+        for o in &iv.open_items {
+            let date = o
+                .visit_date
+                .map(|d| crate::format::date_long(lang, d))
+                .unwrap_or_default();
+            let status = o
+                .status
+                .map(|s| format!(" [{}]", t(lang, s.key())))
+                .unwrap_or_default();
+            let number = if o.strategy.is_empty() {
+                String::new()
+            } else {
+                format!("{}. ", o.strategy)
+            };
+            let mut text = format!("  • {date}: {number}{}{status}", inert(&o.text));
+            if !o.person_in_charge.is_empty() {
+                text.push_str(&format!(" — {}", inert(&o.person_in_charge)));
+            }
+            if let Some(target) = o.target {
+                text.push_str(&format!(" ({})", crate::format::date_long(lang, target)));
+            }
+            for l in textwrap::wrap(
+                &text,
+                textwrap::Options::new(w.max(20)).subsequent_indent("    "),
+            ) {
+                lines.push(Line::raw(l.into_owned()));
+            }
+        }
+    }
     if !iv.undo.is_empty() {
         lines.push(Line::styled(
             format!("  {}", t(lang, "interview.undo_hint")),

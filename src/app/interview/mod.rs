@@ -23,6 +23,18 @@ use crate::i18n::{Lang, t};
 use crate::keymap::Action;
 use fields::{FieldKind, FieldSpec};
 
+/// A commitment from an earlier visit that is not done yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenItem {
+    pub visit_date: Option<chrono::NaiveDate>,
+    /// "1"–"4" for a standard strategy, empty for the follow-up answers.
+    pub strategy: String,
+    pub text: String,
+    pub status: Option<crate::domain::StrategyStatus>,
+    pub person_in_charge: String,
+    pub target: Option<chrono::NaiveDate>,
+}
+
 /// A row of the section body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowRef {
@@ -104,6 +116,8 @@ pub struct Interview {
     pub suggestions: Vec<Attendee>,
     /// The district the suggestions were loaded for.
     pub suggestions_for: String,
+    /// Commitments earlier visits to the district left open, shown in the strategies section.
+    pub open_items: Vec<OpenItem>,
     pub scroll: Cell<usize>,
     /// The current time, set by the runtime on each key, for stamping notes.
     pub now: Option<DateTime<FixedOffset>>,
@@ -125,6 +139,7 @@ impl Interview {
             unsaved: false,
             suggestions: Vec::new(),
             suggestions_for: String::new(),
+            open_items: Vec::new(),
             scroll: Cell::new(0),
             now: None,
         }
