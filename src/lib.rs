@@ -17,5 +17,6 @@ pub mod keymap;
 pub mod paths;
 pub mod search;
 pub mod store;
+pub mod synth;
 pub mod tui;
 pub mod ui;
