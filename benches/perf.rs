@@ -20,7 +20,10 @@ use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use common::{Stats, code, database, for_visits, key, measure, ms, report, sizes, stamp, wanted};
+use common::{
+    Stats, Timer, code, database, for_visits, key, measure, ms, process_cpu, report, sizes, stamp,
+    stats, wanted,
+};
 use pantau::app::{App, Effect, Msg};
 use pantau::config::Config;
 use pantau::domain::{AuditAction, Visit, VisitSummary};
@@ -91,11 +94,16 @@ fn startup() {
     println!("\n## start-up to first frame (120x40; the search worker starts before the frame)");
     for n in sizes(&[1_000, 10_000]) {
         let path = database(n);
-        let runs = if n >= 100_000 { 3 } else { 9 };
+        let runs = std::env::var("PANTAU_BENCH_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(if n >= 100_000 { 3 } else { 9 });
         let (mut first, mut open, mut app_t, mut ready) = (vec![], vec![], vec![], vec![]);
+        let mut first_cpu = vec![];
         for _ in 0..runs + 1 {
             wait_unlocked(&path);
             let t = Instant::now();
+            let c = process_cpu();
             let store = Store::open(&path).unwrap();
             let t_open = t.elapsed();
             let g = pantau::guide::load_default().unwrap();
@@ -107,6 +115,7 @@ fn startup() {
             let mut tm = term(120, 40);
             draw(&mut tm, &app);
             let t_first = t.elapsed();
+            first_cpu.push(process_cpu() - c);
             assert_eq!(app.list.all.len(), n);
             // The worker answers once its index is built.
             jobs.send(pantau::tui::worker::Job::Search {
@@ -131,7 +140,8 @@ fn startup() {
             v.remove(0);
             Stats::new(v)
         };
-        let first = st(first);
+        first_cpu.remove(0);
+        let first = Stats::with_cpu(st(first).samples, first_cpu);
         report(
             &format!("start-up to first frame, {n} visits"),
             &first,
@@ -161,6 +171,30 @@ fn startup() {
             &sled_only,
             None,
         );
+        // The parts, one thread, store already open.
+        wait_unlocked(&path);
+        let store = Store::open(&path).unwrap();
+        let s = measure(1, 3, || {
+            std::hint::black_box(store.summaries().unwrap());
+        });
+        report(&format!("  store.summaries() (list), {n}"), &s, None);
+        let s = measure(0, 1, || {
+            std::hint::black_box(pantau::guide::load_default().unwrap());
+        });
+        report("  guide::load_default()", &s, None);
+        let mut visits = Vec::new();
+        let s = measure(0, 2, || visits = store.visits().unwrap());
+        report(
+            &format!("  store.visits() (worker, decode all), {n}"),
+            &s,
+            None,
+        );
+        let s = measure(0, 2, || {
+            std::hint::black_box(SearchIndex::build(&visits));
+        });
+        report(&format!("  SearchIndex::build (worker), {n}"), &s, None);
+        drop(visits);
+        drop(store);
         let size: u64 = std::fs::read_dir(&path)
             .unwrap()
             .flatten()
@@ -282,16 +316,17 @@ fn search_at(n: usize, index: &SearchIndex, mut app: App) {
     app.handle_key(key('/'));
     draw(&mut tm, &app);
     let queries = ["karo", "sitepu", "anggaran apbd", "bpjs", "zzqx"];
+    let mut msg_only = vec![];
     let (mut keys, mut results, mut arrive, mut nav, mut clear) =
         (vec![], vec![], vec![], vec![], vec![]);
     let mut hits_total = Vec::new();
     for round in 0..4 {
         for q in queries {
             for c in q.chars() {
-                let t = Instant::now();
+                let t = Timer::start();
                 let effects = app.handle_key(key(c));
                 draw(&mut tm, &app);
-                let d = t.elapsed();
+                let d = t.stop();
                 let Some((generation, text)) = effects.into_iter().find_map(|e| match e {
                     Effect::Search { generation, text } => Some((generation, text)),
                     _ => None,
@@ -301,63 +336,70 @@ fn search_at(n: usize, index: &SearchIndex, mut app: App) {
                 if round > 0 {
                     keys.push(d);
                 }
-                let t = Instant::now();
+                let t = Timer::start();
                 let hits = index.search(&text);
-                let d_search = t.elapsed();
+                let d_search = t.stop();
                 let count = hits.len();
-                let t = Instant::now();
+                let t = Timer::start();
                 app.on_msg(Msg::SearchDone { generation, hits });
+                let d_msg = t.stop();
                 draw(&mut tm, &app);
-                let d_arrive = t.elapsed();
+                let d_arrive = t.stop();
                 if round > 0 {
                     results.push(d_search);
                     arrive.push(d_arrive);
+                    msg_only.push(d_msg);
                     if text == q {
-                        hits_total.push((q, count, d_search));
+                        hits_total.push((q, count, d_search.0));
                     }
                 }
             }
             // Enter leaves the box; move through the results; `/`, clear and start again.
             app.handle_key(code(KeyCode::Enter));
             for _ in 0..20 {
-                let t = Instant::now();
+                let t = Timer::start();
                 app.handle_key(key('j'));
                 draw(&mut tm, &app);
                 if round > 0 {
-                    nav.push(t.elapsed());
+                    nav.push(t.stop());
                 }
             }
             app.handle_key(key('/'));
-            let t = Instant::now();
+            let t = Timer::start();
             let e = app.handle_key(code(KeyCode::Esc));
             assert!(e.is_empty());
             draw(&mut tm, &app);
             if round > 0 {
-                clear.push(t.elapsed());
+                clear.push(t.stop());
             }
             app.handle_key(key('/'));
         }
     }
     let two = Duration::from_millis(2);
-    let keys = Stats::new(keys);
+    let keys = stats(keys);
     report(
         &format!("search: key in the box + frame, {n}"),
         &keys,
         Some(("p99 < 2 ms", keys.p99() < two)),
     );
-    let arrive = Stats::new(arrive);
+    let arrive = stats(arrive);
     report(
         &format!("search: results shown (on_msg + frame), {n}"),
         &arrive,
         Some(("p99 < 2 ms", arrive.p99() < two)),
     );
-    let nav = Stats::new(nav);
+    report(
+        &format!("  of which on_msg (refilter by the hits), {n}"),
+        &stats(msg_only),
+        None,
+    );
+    let nav = stats(nav);
     report(
         &format!("search: down in the results + frame, {n}"),
         &nav,
         Some(("p99 < 2 ms", nav.p99() < two)),
     );
-    let clear = Stats::new(clear);
+    let clear = stats(clear);
     report(
         &format!("search: esc clears, whole list + frame, {n}"),
         &clear,
@@ -365,7 +407,7 @@ fn search_at(n: usize, index: &SearchIndex, mut app: App) {
     );
     report(
         &format!("search: time to results (worker), {n}"),
-        &Stats::new(results),
+        &stats(results),
         None,
     );
     for (q, count, d) in hits_total.iter().take(queries.len()) {
@@ -476,7 +518,7 @@ fn typing() {
         draw(&mut tm, &s.app);
         let mut i = 0usize;
         let st = measure(20, 600, || {
-            let k = if (i / 59) % 2 == 0 {
+            let k = if (i / 59).is_multiple_of(2) {
                 key('j')
             } else {
                 key('k')
@@ -584,15 +626,15 @@ fn commit() {
         // Open the field, type a character, commit with Enter (timed), back up to the field.
         s.press(code(KeyCode::Enter));
         s.press(key(char::from(b'a' + (i % 26) as u8)));
-        let t = Instant::now();
+        let t = Timer::start();
         s.press(code(KeyCode::Enter));
         draw(&mut tm, &s.app);
         if i >= 10 {
-            samples.push(t.elapsed());
+            samples.push(t.stop());
         }
         s.press(key('k'));
     }
-    let st = Stats::new(samples);
+    let st = stats(samples);
     report(
         "app: Enter commits the field (save + index + frame)",
         &st,

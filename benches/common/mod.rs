@@ -11,15 +11,37 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pantau::domain::{Stamp, Visit};
 use pantau::store::Store;
 
-/// Samples of one measured operation.
+/// Samples of one measured operation: wall-clock time, and (when taken with [`measure`] or
+/// [`Timer`]) the CPU time of the measuring thread, which other processes on a shared machine
+/// inflate much less.
 pub struct Stats {
     pub samples: Vec<Duration>,
+    pub cpu: Vec<Duration>,
 }
 
 impl Stats {
     pub fn new(mut samples: Vec<Duration>) -> Stats {
         samples.sort();
-        Stats { samples }
+        Stats {
+            samples,
+            cpu: Vec::new(),
+        }
+    }
+
+    pub fn with_cpu(samples: Vec<Duration>, mut cpu: Vec<Duration>) -> Stats {
+        cpu.sort();
+        Stats {
+            cpu,
+            ..Stats::new(samples)
+        }
+    }
+
+    /// Percentile of the CPU times, if they were taken.
+    pub fn cpu_pct(&self, p: f64) -> Option<Duration> {
+        let i = ((self.cpu.len() as f64 - 1.0) * p).round() as usize;
+        self.cpu
+            .get(i.min(self.cpu.len().saturating_sub(1)))
+            .copied()
     }
 
     pub fn pct(&self, p: f64) -> Duration {
@@ -49,12 +71,57 @@ pub fn measure(warmup: usize, n: usize, mut f: impl FnMut()) -> Stats {
         f();
     }
     let mut samples = Vec::with_capacity(n);
+    let mut cpu = Vec::with_capacity(n);
     for _ in 0..n {
-        let t = Instant::now();
+        let t = Timer::start();
         f();
-        samples.push(t.elapsed());
+        let (w, c) = t.stop();
+        samples.push(w);
+        cpu.push(c);
     }
-    Stats::new(samples)
+    Stats::with_cpu(samples, cpu)
+}
+
+/// Stats of (wall, cpu) pairs taken with [`Timer`].
+pub fn stats(pairs: Vec<(Duration, Duration)>) -> Stats {
+    let (wall, cpu) = pairs.into_iter().unzip();
+    Stats::with_cpu(wall, cpu)
+}
+
+/// Wall-clock and thread CPU time of one operation.
+pub struct Timer(Instant, Duration);
+
+impl Timer {
+    pub fn start() -> Timer {
+        Timer(Instant::now(), thread_cpu())
+    }
+
+    pub fn stop(&self) -> (Duration, Duration) {
+        let cpu = thread_cpu().saturating_sub(self.1);
+        (self.0.elapsed(), cpu)
+    }
+}
+
+/// CPU time used by the calling thread so far.
+pub fn thread_cpu() -> Duration {
+    cpu_clock(libc::CLOCK_THREAD_CPUTIME_ID)
+}
+
+/// CPU time used by the whole process (all threads) so far.
+pub fn process_cpu() -> Duration {
+    cpu_clock(libc::CLOCK_PROCESS_CPUTIME_ID)
+}
+
+fn cpu_clock(clock: libc::clockid_t) -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock ids are constants Linux knows.
+    if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 pub fn ms(d: Duration) -> String {
@@ -68,8 +135,12 @@ pub fn report(name: &str, s: &Stats, target: Option<(&str, bool)>) {
         Some((t, false)) => format!("  target {t}: MISSED"),
         None => String::new(),
     };
+    let cpu = match (s.cpu_pct(0.5), s.cpu_pct(0.99)) {
+        (Some(m), Some(p)) => format!("  (cpu median {}, p99 {})", ms(m), ms(p)),
+        _ => String::new(),
+    };
     println!(
-        "{name:<52} n={:<5} median {:>10}  p99 {:>10}  max {:>10}{verdict}",
+        "{name:<52} n={:<5} median {:>10}  p99 {:>10}  max {:>10}{verdict}{cpu}",
         s.samples.len(),
         ms(s.median()),
         ms(s.p99()),
