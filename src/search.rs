@@ -2,6 +2,9 @@
 //! strategies and notes. Short fields match fuzzily (typos, missing letters); long texts need
 //! every word of the query, so a short query does not match half the minutes by accident.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
 use uuid::Uuid;
@@ -43,7 +46,8 @@ const FUZZY_MAX_CHARS: usize = 80;
 
 struct Entry {
     field: Field,
-    text: String,
+    /// Shared with the hits, so a search that finds every visit copies no text.
+    text: Arc<str>,
     fuzzy: Option<Utf32String>,
     lower: String,
 }
@@ -59,12 +63,15 @@ pub struct Hit {
     pub id: Uuid,
     pub score: u32,
     pub field: Field,
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 #[derive(Default)]
 pub struct SearchIndex {
     docs: Vec<Doc>,
+    /// Where each visit's doc is in `docs`, so that upsert and remove cost the same at any size
+    /// (the order of `docs` does not matter: hits are sorted by score, then id).
+    pos: HashMap<Uuid, usize>,
 }
 
 impl SearchIndex {
@@ -86,46 +93,27 @@ impl SearchIndex {
 
     /// Adds or replaces the entry for `v`.
     pub fn upsert(&mut self, v: &Visit) {
-        self.remove(v.id);
-        let mut entries = Vec::new();
-        let mut push = |field, text: &str| {
-            let text = text.trim();
-            if text.is_empty() {
-                return;
-            }
-            let fuzzy = (text.chars().count() <= FUZZY_MAX_CHARS).then(|| Utf32String::from(text));
-            entries.push(Entry {
-                field,
-                text: text.to_string(),
-                fuzzy,
-                lower: fold(text),
-            });
+        let doc = Doc {
+            id: v.id,
+            entries: entries(v),
         };
-        push(
-            Field::District,
-            &format!("{} {}", v.district.code, v.district.name),
-        );
-        push(Field::Province, &v.district.province);
-        push(Field::Venue, &v.venue);
-        push(Field::Purpose, &v.purpose);
-        for a in &v.attendees {
-            push(Field::Attendee, &a.full_name());
-            push(Field::Post, &format!("{} {}", a.post, a.organisation));
+        match self.pos.get(&v.id) {
+            Some(&i) => self.docs[i] = doc,
+            None => {
+                self.pos.insert(v.id, self.docs.len());
+                self.docs.push(doc);
+            }
         }
-        for o in &v.obstacles {
-            push(Field::Obstacle, &o.description);
-        }
-        for s in &v.strategies {
-            push(Field::Strategy, &s.commitment);
-        }
-        for n in &v.notes {
-            push(Field::Note, &n.text);
-        }
-        self.docs.push(Doc { id: v.id, entries });
     }
 
     pub fn remove(&mut self, id: Uuid) {
-        self.docs.retain(|d| d.id != id);
+        let Some(i) = self.pos.remove(&id) else {
+            return;
+        };
+        self.docs.swap_remove(i);
+        if let Some(moved) = self.docs.get(i) {
+            self.pos.insert(moved.id, i);
+        }
     }
 
     /// Visits matching `query`, best first. An empty query matches nothing (the caller shows all).
@@ -156,13 +144,52 @@ impl SearchIndex {
                     id: doc.id,
                     score,
                     field: e.field,
-                    text: e.text.clone(),
+                    text: Arc::clone(&e.text),
                 });
             }
         }
         hits.sort_by(|a, b| b.score.cmp(&a.score).then(b.id.cmp(&a.id)));
         hits
     }
+}
+
+/// The searchable texts of a visit.
+fn entries(v: &Visit) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    let mut push = |field, text: &str| {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        let fuzzy = (text.chars().count() <= FUZZY_MAX_CHARS).then(|| Utf32String::from(text));
+        entries.push(Entry {
+            field,
+            text: Arc::from(text),
+            fuzzy,
+            lower: fold(text),
+        });
+    };
+    push(
+        Field::District,
+        &format!("{} {}", v.district.code, v.district.name),
+    );
+    push(Field::Province, &v.district.province);
+    push(Field::Venue, &v.venue);
+    push(Field::Purpose, &v.purpose);
+    for a in &v.attendees {
+        push(Field::Attendee, &a.full_name());
+        push(Field::Post, &format!("{} {}", a.post, a.organisation));
+    }
+    for o in &v.obstacles {
+        push(Field::Obstacle, &o.description);
+    }
+    for s in &v.strategies {
+        push(Field::Strategy, &s.commitment);
+    }
+    for n in &v.notes {
+        push(Field::Note, &n.text);
+    }
+    entries
 }
 
 /// Lower case without diacritics, for word matching ("Théo" finds "theo").
@@ -244,5 +271,26 @@ mod tests {
         assert_eq!(idx.search("aula")[0].field, Field::Venue);
         idx.remove(v.id);
         assert!(idx.is_empty());
+    }
+
+    #[test]
+    fn remove_in_the_middle_keeps_the_others_findable_and_replaceable() {
+        let a = visit("12.06", "Kabupaten Karo", "Ani", "");
+        let b = visit("12.11", "Kabupaten Dairi", "Budi", "");
+        let mut c = visit("12.12", "Kabupaten Pakpak Bharat", "Citra", "");
+        let mut idx = SearchIndex::build([&a, &b, &c]);
+        idx.remove(a.id);
+        idx.remove(a.id);
+        assert_eq!(idx.len(), 2);
+        c.venue = "Gedung Serbaguna".into();
+        idx.upsert(&c);
+        assert_eq!(idx.len(), 2);
+        assert_eq!(idx.search("serbaguna")[0].id, c.id);
+        assert_eq!(idx.search("dairi")[0].id, b.id);
+        assert!(idx.search("karo").is_empty());
+        idx.remove(c.id);
+        idx.upsert(&a);
+        assert_eq!(idx.search("karo")[0].id, a.id);
+        assert_eq!(idx.len(), 2);
     }
 }

@@ -13,8 +13,9 @@ use crate::search::{Field, Hit};
 pub struct Row {
     /// Index into `VisitList::all`.
     pub idx: usize,
-    /// Why the row is shown, when a text search is active.
-    pub hit: Option<(Field, String)>,
+    /// Why the row is shown, when a text search is active: the index of its hit in the hits the
+    /// rows were last filtered by (kept in `App::search.hits`; see [`VisitList::hit`]).
+    pub hit: Option<usize>,
 }
 
 #[derive(Debug, Default)]
@@ -58,27 +59,36 @@ impl VisitList {
     }
 
     /// Recomputes the rows from the filters and, if a text search ran, its hits (best first).
+    /// Called with every search result, so it touches a summary only when a filter needs it
+    /// (at 10,000 hits, reading each summary costs more than everything else here).
     pub fn refilter(&mut self, query: &Query, hits: Option<&[Hit]>) {
-        let keep = self.selected_summary().map(|s| s.id);
+        let keep = self.rows.get(self.selected).map(|r| r.idx);
+        let filtered = query.has_filters();
+        let all = &self.all;
+        let admits = |idx: usize| !filtered || query.admits(&all[idx]);
         self.rows = match hits {
             Some(hits) => hits
                 .iter()
-                .filter_map(|h| {
+                .enumerate()
+                .filter_map(|(i, h)| {
                     let idx = *self.by_id.get(&h.id)?;
-                    query.admits(&self.all[idx]).then(|| Row {
-                        idx,
-                        hit: Some((h.field, h.text.clone())),
-                    })
+                    admits(idx).then_some(Row { idx, hit: Some(i) })
                 })
                 .collect(),
-            None => (0..self.all.len())
-                .filter(|i| query.admits(&self.all[*i]))
+            None => (0..all.len())
+                .filter(|i| admits(*i))
                 .map(|idx| Row { idx, hit: None })
                 .collect(),
         };
         self.selected = keep
-            .and_then(|id| self.rows.iter().position(|r| self.all[r.idx].id == id))
+            .and_then(|idx| self.rows.iter().position(|r| r.idx == idx))
             .unwrap_or(0);
+    }
+
+    /// The hit that put `row` in the list, out of the hits it was filtered by.
+    pub fn hit<'h>(row: &Row, hits: Option<&'h [Hit]>) -> Option<(Field, &'h str)> {
+        let h = hits?.get(row.hit?)?;
+        Some((h.field, &h.text))
     }
 
     pub fn move_by(&mut self, delta: isize) {

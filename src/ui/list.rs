@@ -9,6 +9,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 use super::text::truncate;
 use super::theme;
 use crate::app::App;
+use crate::app::list::VisitList;
 use crate::domain::VisitStatus;
 use crate::format;
 use crate::i18n::{t, tf};
@@ -161,7 +162,7 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
                     s.district.code, s.district.name
                 ))),
             ];
-            if let Some((field, text)) = &r.hit {
+            if let Some((field, text)) = VisitList::hit(r, app.search.hits.as_deref()) {
                 cells.push(Cell::from(Line::from(vec![
                     Span::styled(format!("{}: ", t(l, field.key())), theme::muted()),
                     Span::raw(super::text::inert(text)),

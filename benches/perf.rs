@@ -1,0 +1,643 @@
+//! Pantau's performance targets (issues 3, 4 and 6), measured on the real code paths.
+//!
+//!     cargo bench --bench perf                 # everything
+//!     cargo bench --bench perf -- list search  # only some sections
+//!     PANTAU_BENCH_SIZES=1000,10000 cargo bench --bench perf -- list
+//!
+//! Sections: `startup`, `list`, `search`, `typing`, `commit`. Each line gives the median, p99 and
+//! max of N samples after a warm-up, and the target where the issues set one. Frames are drawn
+//! with `ui::draw` on ratatui's `TestBackend` through a `Terminal` (so the buffer diff is
+//! included, the terminal write is not). Databases with N synthetic visits are built once with
+//! `Store::create` and cached under `target/pantau-bench/`.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use common::{
+    Stats, Timer, code, database, for_visits, key, measure, ms, process_cpu, report, sizes, stamp,
+    stats, wanted,
+};
+use pantau::app::{App, Effect, Msg};
+use pantau::config::Config;
+use pantau::domain::{AuditAction, Visit, VisitSummary};
+use pantau::i18n::Lang;
+use pantau::search::SearchIndex;
+use pantau::store::Store;
+use pantau::tui::runner::Runner;
+
+type Term = Terminal<TestBackend>;
+
+fn term(w: u16, h: u16) -> Term {
+    Terminal::new(TestBackend::new(w, h)).unwrap()
+}
+
+fn draw(t: &mut Term, app: &App) {
+    t.draw(|f| pantau::ui::draw(f, app)).unwrap();
+}
+
+fn guide() -> Arc<pantau::guide::Guide> {
+    Arc::new(pantau::guide::load_default().unwrap())
+}
+
+fn main() {
+    println!(
+        "pantau benchmarks — {} (build: {})",
+        machine(),
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    );
+    if wanted("startup") {
+        startup();
+    }
+    if wanted("list") || wanted("search") {
+        list_and_search();
+    }
+    if wanted("typing") {
+        typing();
+    }
+    if wanted("commit") {
+        commit();
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cpu}, {cores} cores")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start-up
+
+/// Start-up to the first frame, as `tui::run` does it: open the store, load the guide, build the
+/// app (list summaries), start the search worker (it decodes every visit on its own thread),
+/// draw. Then, separately, how long until the worker answers the first search.
+fn startup() {
+    println!("\n## start-up to first frame (120x40; the search worker starts before the frame)");
+    for n in sizes(&[1_000, 10_000]) {
+        let path = database(n);
+        let runs = std::env::var("PANTAU_BENCH_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(if n >= 100_000 { 3 } else { 9 });
+        let (mut first, mut open, mut app_t, mut ready) = (vec![], vec![], vec![], vec![]);
+        let mut first_cpu = vec![];
+        for _ in 0..runs + 1 {
+            wait_unlocked(&path);
+            let t = Instant::now();
+            let c = process_cpu();
+            let store = Store::open(&path).unwrap();
+            let t_open = t.elapsed();
+            let g = pantau::guide::load_default().unwrap();
+            let app =
+                pantau::tui::build_app(&store, Lang::Id, &Config::default(), Arc::new(g)).unwrap();
+            let t_app = t.elapsed();
+            let (msg_tx, msg_rx) = mpsc::channel();
+            let jobs = pantau::tui::worker::spawn(store.clone(), msg_tx);
+            let mut tm = term(120, 40);
+            draw(&mut tm, &app);
+            let t_first = t.elapsed();
+            first_cpu.push(process_cpu() - c);
+            assert_eq!(app.list.all.len(), n);
+            // The worker answers once its index is built.
+            jobs.send(pantau::tui::worker::Job::Search {
+                generation: 1,
+                text: "karo".into(),
+            })
+            .unwrap();
+            let _ = msg_rx.recv().unwrap();
+            let t_ready = t.elapsed();
+            // Wait for the worker to let go of the database before the next open.
+            drop(jobs);
+            while msg_rx.recv().is_ok() {}
+            drop(app);
+            drop(store);
+            open.push(t_open);
+            app_t.push(t_app - t_open);
+            first.push(t_first);
+            ready.push(t_ready);
+        }
+        // The first run pays for a cold page cache; it is the warm-up.
+        let st = |mut v: Vec<Duration>| {
+            v.remove(0);
+            Stats::new(v)
+        };
+        first_cpu.remove(0);
+        let first = Stats::with_cpu(st(first).samples, first_cpu);
+        report(
+            &format!("start-up to first frame, {n} visits"),
+            &first,
+            Some(("< 100 ms", first.median() < Duration::from_millis(100))),
+        );
+        report(&format!("  of which Store::open, {n}"), &st(open), None);
+        report(
+            &format!("  of which guide + build_app, {n}"),
+            &st(app_t),
+            None,
+        );
+        report(
+            &format!("search ready (worker index built), {n}"),
+            &st(ready),
+            None,
+        );
+        // What the open costs without the copy check: sled alone on the same files.
+        wait_unlocked(&path);
+        let sled_only = measure(1, runs, || {
+            let db = sled::Config::new().path(&path).open().unwrap();
+            for t in ["meta", "visits", "summaries", "trash", "audit"] {
+                db.open_tree(t).unwrap();
+            }
+        });
+        report(
+            &format!("  sled::open alone (no copy check), {n}"),
+            &sled_only,
+            None,
+        );
+        // The parts, one thread, store already open.
+        wait_unlocked(&path);
+        let store = Store::open(&path).unwrap();
+        let s = measure(1, 3, || {
+            std::hint::black_box(store.summaries().unwrap());
+        });
+        report(&format!("  store.summaries() (list), {n}"), &s, None);
+        let s = measure(0, 1, || {
+            std::hint::black_box(pantau::guide::load_default().unwrap());
+        });
+        report("  guide::load_default()", &s, None);
+        let mut visits = Vec::new();
+        let s = measure(0, 2, || visits = store.visits().unwrap());
+        report(
+            &format!("  store.visits() (worker, decode all), {n}"),
+            &s,
+            None,
+        );
+        let s = measure(0, 2, || {
+            std::hint::black_box(SearchIndex::build(&visits));
+        });
+        report(&format!("  SearchIndex::build (worker), {n}"), &s, None);
+        drop(visits);
+        drop(store);
+        let size: u64 = std::fs::read_dir(&path)
+            .unwrap()
+            .flatten()
+            .filter_map(|e| e.metadata().ok())
+            .map(|m| m.len())
+            .sum();
+        println!("  database on disk: {:.1} MB", size as f64 / 1e6);
+    }
+}
+
+/// Waits until no one holds sled's lock on the database (the last run's worker thread lets go
+/// of its store a moment after it stops answering).
+fn wait_unlocked(path: &std::path::Path) {
+    let file = std::fs::File::open(path.join("db")).unwrap();
+    for _ in 0..1000 {
+        if file.try_lock().is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    panic!("the database stayed locked");
+}
+
+// ---------------------------------------------------------------------------------------------
+// List and search
+
+/// The list and search screens at 1k/10k/100k visits. No store is needed: the app is built from
+/// the summaries and the index from the visits, exactly as `build_app` and the worker do.
+/// Search effects are handled as with the worker: the key only queues the query; the results
+/// come back later as `Msg::SearchDone`.
+fn list_and_search() {
+    for n in sizes(&[1_000, 10_000, 100_000]) {
+        let t = Instant::now();
+        let mut summaries: Vec<VisitSummary> = Vec::with_capacity(n);
+        let mut index = SearchIndex::default();
+        let mut index_time = Duration::ZERO;
+        for_visits(n, |chunk| {
+            summaries.extend(chunk.iter().map(VisitSummary::from));
+            let ti = Instant::now();
+            for v in &chunk {
+                index.upsert(v);
+            }
+            index_time += ti.elapsed();
+        });
+        summaries.sort_by_key(|s| std::cmp::Reverse(s.sort_key()));
+        eprintln!("(generated {n} visits in {:.1?})", t.elapsed());
+        let guide = guide();
+        let new_app = || {
+            App::new(
+                Lang::Id,
+                pantau::keymap::Keymap::shipped(),
+                "/data/pantau/db".into(),
+                summaries.clone(),
+                Arc::clone(&guide),
+            )
+        };
+        if wanted("list") {
+            println!("\n## list, {n} visits (handle one key + draw one frame)");
+            let t = Instant::now();
+            let app = new_app();
+            println!(
+                "  App::new (sort + filter of {n} summaries): {}",
+                ms(t.elapsed())
+            );
+            drop(app);
+            for (w, h) in [(80, 24), (120, 40)] {
+                let mut app = new_app();
+                let mut tm = term(w, h);
+                draw(&mut tm, &app);
+                let mut i = 0usize;
+                let s = measure(50, 2000, || {
+                    // Down through the list, back to the top now and then.
+                    let k = if i % 500 == 499 {
+                        code(KeyCode::Home)
+                    } else {
+                        key('j')
+                    };
+                    i += 1;
+                    let e = app.handle_key(k);
+                    debug_assert!(e.is_empty());
+                    draw(&mut tm, &app);
+                });
+                report(
+                    &format!("list down/home, {n} visits, {w}x{h}"),
+                    &s,
+                    Some(("p99 < 2 ms", s.p99() < Duration::from_millis(2))),
+                );
+                let mut i = 0usize;
+                let s = measure(10, 500, || {
+                    let k = match i % 3 {
+                        0 => code(KeyCode::PageDown),
+                        1 => code(KeyCode::End),
+                        _ => code(KeyCode::PageUp),
+                    };
+                    i += 1;
+                    app.handle_key(k);
+                    draw(&mut tm, &app);
+                });
+                report(
+                    &format!("list pgdn/end/pgup, {n} visits, {w}x{h}"),
+                    &s,
+                    Some(("p99 < 2 ms", s.p99() < Duration::from_millis(2))),
+                );
+            }
+        }
+        if wanted("search") {
+            println!("\n## search, {n} visits");
+            println!("  index build (worker, at start-up): {}", ms(index_time));
+            search_at(n, &index, new_app());
+        }
+    }
+}
+
+/// Types queries into the search box. Per key: handle + draw (the query goes to the worker);
+/// per result: `SearchIndex::search` (the worker's time to results) and `on_msg` + draw.
+fn search_at(n: usize, index: &SearchIndex, mut app: App) {
+    let mut tm = term(120, 40);
+    draw(&mut tm, &app);
+    app.handle_key(key('/'));
+    draw(&mut tm, &app);
+    let queries = ["karo", "sitepu", "anggaran apbd", "bpjs", "zzqx"];
+    let mut msg_only = vec![];
+    let (mut keys, mut results, mut arrive, mut nav, mut clear) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    let mut hits_total = Vec::new();
+    for round in 0..4 {
+        for q in queries {
+            for c in q.chars() {
+                let t = Timer::start();
+                let effects = app.handle_key(key(c));
+                draw(&mut tm, &app);
+                let d = t.stop();
+                let Some((generation, text)) = effects.into_iter().find_map(|e| match e {
+                    Effect::Search { generation, text } => Some((generation, text)),
+                    _ => None,
+                }) else {
+                    continue;
+                };
+                if round > 0 {
+                    keys.push(d);
+                }
+                let t = Timer::start();
+                let hits = index.search(&text);
+                let d_search = t.stop();
+                let count = hits.len();
+                let t = Timer::start();
+                app.on_msg(Msg::SearchDone { generation, hits });
+                let d_msg = t.stop();
+                draw(&mut tm, &app);
+                let d_arrive = t.stop();
+                if round > 0 {
+                    results.push(d_search);
+                    arrive.push(d_arrive);
+                    msg_only.push(d_msg);
+                    if text == q {
+                        hits_total.push((q, count, d_search.0));
+                    }
+                }
+            }
+            // Enter leaves the box; move through the results; `/`, clear and start again.
+            app.handle_key(code(KeyCode::Enter));
+            for _ in 0..20 {
+                let t = Timer::start();
+                app.handle_key(key('j'));
+                draw(&mut tm, &app);
+                if round > 0 {
+                    nav.push(t.stop());
+                }
+            }
+            app.handle_key(key('/'));
+            let t = Timer::start();
+            let e = app.handle_key(code(KeyCode::Esc));
+            assert!(e.is_empty());
+            draw(&mut tm, &app);
+            if round > 0 {
+                clear.push(t.stop());
+            }
+            app.handle_key(key('/'));
+        }
+    }
+    let two = Duration::from_millis(2);
+    let keys = stats(keys);
+    report(
+        &format!("search: key in the box + frame, {n}"),
+        &keys,
+        Some(("p99 < 2 ms", keys.p99() < two)),
+    );
+    let arrive = stats(arrive);
+    report(
+        &format!("search: results shown (on_msg + frame), {n}"),
+        &arrive,
+        Some(("p99 < 2 ms", arrive.p99() < two)),
+    );
+    report(
+        &format!("  of which on_msg (refilter by the hits), {n}"),
+        &stats(msg_only),
+        None,
+    );
+    let nav = stats(nav);
+    report(
+        &format!("search: down in the results + frame, {n}"),
+        &nav,
+        Some(("p99 < 2 ms", nav.p99() < two)),
+    );
+    let clear = stats(clear);
+    report(
+        &format!("search: esc clears, whole list + frame, {n}"),
+        &clear,
+        Some(("p99 < 2 ms", clear.p99() < two)),
+    );
+    report(
+        &format!("search: time to results (worker), {n}"),
+        &stats(results),
+        None,
+    );
+    for (q, count, d) in hits_total.iter().take(queries.len()) {
+        println!("    {q:<14} {count:>7} hits  {}", ms(*d));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The interview
+
+/// A visit with 60 attendees and 200 notes (issue 4), from the synthetic generator.
+fn big_visit() -> Visit {
+    let mut v = pantau::synth::visits(1, 7).remove(0);
+    let donors = pantau::synth::visits(20, 8);
+    let mut attendees = donors.iter().flat_map(|d| d.attendees.clone()).cycle();
+    let mut notes = donors.iter().flat_map(|d| d.notes.clone()).cycle();
+    while v.attendees.len() < 60 {
+        let mut a = attendees.next().unwrap();
+        a.id = pantau::domain::new_id();
+        v.attendees.push(a);
+    }
+    v.attendees.truncate(60);
+    while v.notes.len() < 200 {
+        let mut n = notes.next().unwrap();
+        n.id = pantau::domain::new_id();
+        v.notes.push(n);
+    }
+    v.notes.truncate(200);
+    v
+}
+
+struct Session {
+    _dir: tempfile::TempDir,
+    app: App,
+    runner: Runner,
+}
+
+fn session() -> Session {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    store.create(&big_visit(), &stamp()).unwrap();
+    let app = pantau::tui::build_app(&store, Lang::Id, &Config::default(), guide()).unwrap();
+    let runner = Runner::inline(store, None).unwrap();
+    let mut s = Session {
+        _dir: dir,
+        app,
+        runner,
+    };
+    s.press(key('e'));
+    assert!(s.app.interview.is_some());
+    s
+}
+
+impl Session {
+    fn press(&mut self, k: crossterm::event::KeyEvent) {
+        let effects = self.app.handle_key(k);
+        pantau::tui::drain(&mut self.app, &mut self.runner, effects);
+    }
+}
+
+/// Per key while typing in a field (handle + effects + draw), 60 attendees and 200 notes.
+fn typing() {
+    println!("\n## interview: typing in a field, visit with 60 attendees and 200 notes");
+    let one = Duration::from_millis(1);
+    for (w, h) in [(80, 24), (120, 40)] {
+        // 1. Identity section, "venue" (one-line field).
+        let mut s = session();
+        s.press(key('j'));
+        s.press(key('j'));
+        s.press(code(KeyCode::Enter));
+        assert!(s.app.interview.as_ref().unwrap().editor.is_some());
+        let mut tm = term(w, h);
+        let st = type_keys(&mut s, &mut tm);
+        report(
+            &format!("type in a one-line field (venue), {w}x{h}"),
+            &st,
+            Some(("p99 < 1 ms", st.p99() < one)),
+        );
+        // 2. Multi-line field (purpose).
+        s.press(code(KeyCode::Esc));
+        s.press(key('j'));
+        s.press(key('j'));
+        s.press(code(KeyCode::Enter));
+        let st = type_keys(&mut s, &mut tm);
+        report(
+            &format!("type in a multi-line field (purpose), {w}x{h}"),
+            &st,
+            Some(("p99 < 1 ms", st.p99() < one)),
+        );
+        // 3. Attendees section: the name of the 30th of 60 attendees, in its form.
+        let mut s = session();
+        s.press(key('2'));
+        for _ in 0..30 {
+            s.press(key('j'));
+        }
+        s.press(code(KeyCode::Enter));
+        s.press(code(KeyCode::Enter));
+        assert!(s.app.interview.as_ref().unwrap().editor.is_some());
+        let st = type_keys(&mut s, &mut tm);
+        report(
+            &format!("type an attendee's name (60 attendees), {w}x{h}"),
+            &st,
+            Some(("p99 < 1 ms", st.p99() < one)),
+        );
+        // 4. Moving through the 60 attendees in the list.
+        let mut s = session();
+        s.press(key('2'));
+        draw(&mut tm, &s.app);
+        let mut i = 0usize;
+        let st = measure(20, 600, || {
+            let k = if (i / 59).is_multiple_of(2) {
+                key('j')
+            } else {
+                key('k')
+            };
+            i += 1;
+            s.press(k);
+            draw(&mut tm, &s.app);
+        });
+        report(
+            &format!("move in the attendee list (60), {w}x{h}"),
+            &st,
+            Some(("p99 < 1 ms", st.p99() < one)),
+        );
+    }
+}
+
+/// Types letters and now and then a backspace (so the text stays short), timing each key.
+fn type_keys(s: &mut Session, tm: &mut Term) -> Stats {
+    draw(tm, &s.app);
+    let text = "Aula Kantor Bupati Karo, Kabanjahe ";
+    let mut chars = text.chars().cycle();
+    let mut i = 0usize;
+    measure(50, 2000, || {
+        let k = if i % 40 >= 35 {
+            code(KeyCode::Backspace)
+        } else {
+            key(chars.next().unwrap())
+        };
+        i += 1;
+        s.press(k);
+        draw(tm, &s.app);
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Committing a field
+
+/// One committed field of the big visit: `Store::update` (decode the stored revision, diff,
+/// transaction over visit + summary + audit event, flush, commit mark) against a bare
+/// `sled::Tree::insert` + `flush` of the same visit bytes, interleaved in the same run.
+fn commit() {
+    println!("\n## committed field, visit with 60 attendees and 200 notes");
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    let mut visit = store.create(&big_visit(), &stamp()).unwrap();
+    let raw_db = sled::open(dir.path().join("raw")).unwrap();
+    let raw = raw_db.open_tree("visits").unwrap();
+    let bytes = serde_json::to_vec(&visit).unwrap();
+    println!("  visit JSON: {:.1} KB", bytes.len() as f64 / 1e3);
+    let raw_key = visit.id.as_bytes().to_vec();
+    let (mut pantau_t, mut bare_t) = (vec![], vec![]);
+    let st = stamp();
+    for i in 0..330 {
+        visit.venue = format!("Aula Kantor Bupati Karo, ruang {i}");
+        let t = Instant::now();
+        visit = store
+            .update(&visit, &st, AuditAction::Edit, "")
+            .unwrap()
+            .unwrap();
+        let d = t.elapsed();
+        let mut b = bytes.clone();
+        b[10] = b'0' + (i % 10) as u8;
+        let t = Instant::now();
+        raw.insert(&raw_key, b).unwrap();
+        raw_db.flush().unwrap();
+        let d_raw = t.elapsed();
+        if i >= 30 {
+            pantau_t.push(d);
+            bare_t.push(d_raw);
+        }
+    }
+    let p = Stats::new(pantau_t);
+    let b = Stats::new(bare_t);
+    let ratio = p.median().as_secs_f64() / b.median().as_secs_f64();
+    report(
+        "Store::update (one field, commit + flush)",
+        &p,
+        Some(("median < 5 ms", p.median() < Duration::from_millis(5))),
+    );
+    report("bare sled insert + flush, same bytes", &b, None);
+    println!(
+        "  ratio of medians: {ratio:.2}x  target <= 2x: {}",
+        if ratio <= 2.0 { "ok" } else { "MISSED" }
+    );
+    // Where the time of an update goes, without I/O.
+    let cpu = measure(5, 100, || {
+        let old: Visit = serde_json::from_slice(&bytes).unwrap();
+        let changes = pantau::domain::diff_values(
+            &pantau::store::content(&old),
+            &pantau::store::content(&visit),
+        );
+        std::hint::black_box((serde_json::to_vec(&visit).unwrap(), changes));
+    });
+    report("  CPU part: decode + diff + encode", &cpu, None);
+
+    // The same through the app: Enter commits the field; the runner saves it (position, update,
+    // search index) before the next key.
+    let mut s = session();
+    s.press(key('j'));
+    s.press(key('j'));
+    let mut tm = term(120, 40);
+    draw(&mut tm, &s.app);
+    let mut samples = Vec::new();
+    for i in 0..210 {
+        // Open the field, type a character, commit with Enter (timed), back up to the field.
+        s.press(code(KeyCode::Enter));
+        s.press(key(char::from(b'a' + (i % 26) as u8)));
+        let t = Timer::start();
+        s.press(code(KeyCode::Enter));
+        draw(&mut tm, &s.app);
+        if i >= 10 {
+            samples.push(t.stop());
+        }
+        s.press(key('k'));
+    }
+    let st = stats(samples);
+    report(
+        "app: Enter commits the field (save + index + frame)",
+        &st,
+        Some(("median < 5 ms", st.median() < Duration::from_millis(5))),
+    );
+}
