@@ -14,7 +14,7 @@ use crate::format;
 use crate::i18n::{Lang, t};
 
 /// One glyph per status, so the timeline reads without colour.
-fn glyph(s: StrategyStatus) -> &'static str {
+pub(super) fn glyph(s: StrategyStatus) -> &'static str {
     match s {
         StrategyStatus::NotStarted => "○",
         StrategyStatus::InProgress => "◐",

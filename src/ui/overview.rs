@@ -305,15 +305,7 @@ fn obstacles(frame: &mut Frame, area: Rect, app: &App, o: &Overview, chart: bool
     }
 }
 
-/// One glyph per status, as in the district history.
-fn glyph(s: StrategyStatus) -> &'static str {
-    match s {
-        StrategyStatus::NotStarted => "○",
-        StrategyStatus::InProgress => "◐",
-        StrategyStatus::Done => "●",
-        StrategyStatus::NotApplicable => "–",
-    }
-}
+use super::history::glyph;
 
 fn strategies(frame: &mut Frame, area: Rect, l: Lang, o: &Overview, chart: bool) {
     let [head, table_area, chart_area] = Layout::vertical([
