@@ -281,13 +281,10 @@ fn list_rows(
     });
     if kind == SectionKind::Strategies && !iv.open_items.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            truncate(
-                &tf(lang, "interview.open_items", &[&iv.open_items.len()]),
-                w,
-            ),
-            theme::section(),
-        ));
+        let heading = tf(lang, "interview.open_items", &[&iv.open_items.len()]);
+        for l in textwrap::wrap(&heading, w.max(20)) {
+            lines.push(Line::styled(l.into_owned(), theme::section()));
+        }
         for o in &iv.open_items {
             let date = o
                 .visit_date
