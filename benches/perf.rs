@@ -68,6 +68,72 @@ fn main() {
     if wanted("commit") {
         commit();
     }
+    if wanted("board") {
+        board_and_overview();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Follow-up board and overview (issue 7): first draw, then keys.
+
+fn board_and_overview() {
+    for n in sizes(&[10_000]) {
+        let db = common::database(n);
+        let store = Store::open(&db).unwrap();
+        // Inline search is not needed here; an empty index keeps set-up short.
+        let mut runner = Runner {
+            store: store.clone(),
+            config_path: None,
+            search: pantau::tui::runner::SearchBackend::Inline(SearchIndex::default()),
+            stamp: None,
+        };
+        for (screen, open, keys) in [
+            ("board", 'b', &['j', 'j', 'k', 'f'][..]),
+            ("overview", 'o', &['\t', '\t', 't', '\t'][..]),
+        ] {
+            println!("\n## {screen}, {n} visits (120x40)");
+            let mut first = Vec::new();
+            let mut app = None;
+            for _ in 0..5 {
+                let mut a =
+                    pantau::tui::build_app(&store, Lang::Id, &Config::default(), guide()).unwrap();
+                let mut tm = term(120, 40);
+                draw(&mut tm, &a);
+                let t = common::Timer::start();
+                let effects = a.handle_key(key(open));
+                pantau::tui::drain(&mut a, &mut runner, effects);
+                draw(&mut tm, &a);
+                first.push(t.stop());
+                app = Some(a);
+            }
+            let s = common::stats(first);
+            report(
+                &format!("{screen}: key + load + first draw"),
+                &s,
+                Some(("< 50 ms", s.median() < Duration::from_millis(50))),
+            );
+            let mut app = app.unwrap();
+            let mut tm = term(120, 40);
+            let mut i = 0usize;
+            let s = measure(20, 1000, || {
+                let c = keys[i % keys.len()];
+                i += 1;
+                let k = if c == '\t' {
+                    code(KeyCode::Tab)
+                } else {
+                    key(c)
+                };
+                let effects = app.handle_key(k);
+                pantau::tui::drain(&mut app, &mut runner, effects);
+                draw(&mut tm, &app);
+            });
+            report(
+                &format!("{screen}: key + draw"),
+                &s,
+                Some(("p99 < 2 ms", s.p99() < Duration::from_millis(2))),
+            );
+        }
+    }
 }
 
 fn machine() -> String {
