@@ -458,3 +458,28 @@ fn a_later_visit_shows_what_earlier_visits_left_open() {
     h.keys("n<enter>12.11 Kabupaten Dairi<esc>8");
     assert!(!h.screen(120, 50).contains("Masih terbuka"));
 }
+
+#[test]
+fn the_board_shows_a_status_changed_in_the_interview() {
+    let mut h = Harness::with_demo(Lang::Id);
+    h.keys("b");
+    assert!(h.app.followups.is_some());
+    assert!(!h.screen(100, 30).contains("proses"));
+    // Change strategy 1's status in the interview, then come back to the board.
+    h.keys("<esc>e8<enter>j<enter>j<enter><esc><esc><esc>");
+    assert_eq!(h.app.screen, Screen::List);
+    let v = h
+        .store()
+        .get(pantau::demo::karo_visit().id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(v.strategies[0].status, StrategyStatus::InProgress);
+    assert!(
+        !h.app.followups_dirty.is_empty(),
+        "the board's facts are refreshed lazily"
+    );
+    h.keys("b");
+    assert!(h.app.followups_dirty.is_empty());
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("proses"), "{screen}");
+}

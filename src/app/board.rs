@@ -80,7 +80,7 @@ fn cycle<T: PartialEq + Copy>(all: &[T], now: T) -> T {
 }
 
 impl App {
-    /// Opens the board, loading the follow-up facts (again: another screen may have written).
+    /// Opens the board.
     /// With `place` (from a visit's detail): that district's items from all its visits, so the
     /// auditor sees what earlier visits left open.
     pub fn open_board(&mut self, place: Option<String>, from: Screen) -> Vec<Effect> {
@@ -95,13 +95,30 @@ impl App {
             };
             self.board.input = Input::new(p);
         }
-        self.board.loading = true;
-        vec![Effect::LoadFollowUps]
+        self.load_or_refilter()
     }
 
     pub fn open_overview(&mut self, from: Screen) -> Vec<Effect> {
         self.screen = Screen::Overview;
         self.overview.back_to = Some(from);
+        self.load_or_refilter()
+    }
+
+    /// The facts are loaded once (in the background at start-up, or on first use) and kept up to
+    /// date as visits are saved; only deletes, restores and similar whole-visit changes drop them.
+    fn load_or_refilter(&mut self) -> Vec<Effect> {
+        if self.followups.is_some() {
+            self.board.loading = false;
+            self.refilter_board();
+            if self.followups_dirty.is_empty() {
+                return vec![];
+            }
+            return vec![Effect::RefreshFacts(
+                std::mem::take(&mut self.followups_dirty)
+                    .into_iter()
+                    .collect(),
+            )];
+        }
         self.board.loading = true;
         vec![Effect::LoadFollowUps]
     }

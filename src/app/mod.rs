@@ -96,6 +96,8 @@ pub enum Effect {
     },
     LoadAudit(Uuid),
     ReloadList,
+    /// Re-read the follow-up facts of these visits (saved since the board last loaded).
+    RefreshFacts(Vec<Uuid>),
     /// Write the visit's printable report (HTML) to the documents folder.
     ExportReport(Uuid),
     ResolveConflict {
@@ -223,6 +225,8 @@ pub struct App {
     pub overview: overview::OverviewView,
     /// Cached follow-up items and overview, shared by both screens.
     pub followups: Option<board::FollowUpData>,
+    /// Visits saved since the follow-up facts were loaded.
+    pub followups_dirty: std::collections::BTreeSet<Uuid>,
     /// Where Esc on the detail screen returns to (the list unless set).
     pub detail_back: Option<Screen>,
 }
@@ -258,6 +262,7 @@ impl App {
             board: board::BoardView::default(),
             overview: overview::OverviewView::default(),
             followups: None,
+            followups_dirty: Default::default(),
             detail_back: None,
         };
         app.list.set(visits);
@@ -878,6 +883,7 @@ impl App {
                 }
             }
             Msg::FollowUpsLoaded(facts) => {
+                self.followups_dirty.clear();
                 self.board.loading = false;
                 self.followups = Some(board::FollowUpData::new(facts));
                 self.refilter_board();
@@ -888,7 +894,19 @@ impl App {
                 }
                 self.refilter_board();
             }
-            Msg::Notice { key, arg } => self.status = Status::Notice { key, arg },
+            Msg::Notice { key, arg } => {
+                // Whole visits came or went: the cached follow-up facts are reloaded next time.
+                if matches!(
+                    key,
+                    "notice.deleted"
+                        | "notice.restored"
+                        | "notice.demo_loaded"
+                        | "notice.conflict_settled"
+                ) {
+                    self.followups = None;
+                }
+                self.status = Status::Notice { key, arg };
+            }
             Msg::Failed(text) => self.status = Status::Error(text),
             Msg::InterviewLoaded {
                 visit,
@@ -896,6 +914,7 @@ impl App {
                 row,
             } => {
                 let code = visit.district.code.clone();
+                self.followups_dirty.insert(visit.id);
                 let mut iv = Interview::new(*visit, section, row);
                 iv.now = self.now;
                 iv.suggestions_for = code.clone();
@@ -906,6 +925,8 @@ impl App {
                 }
             }
             Msg::VisitSaved(v) => {
+                // Refreshed when the board or overview is next opened, not on every field.
+                self.followups_dirty.insert(v.id);
                 self.status = Status::Notice {
                     key: "notice.saved",
                     arg: String::new(),

@@ -76,6 +76,16 @@ pub fn run(store: &Store, lang: Lang, guide: Guide) -> Result<ExitCode, String> 
         .unwrap_or_default();
     let mut app = build_app(store, lang, &config, Arc::new(guide))?;
     let (msg_tx, msg_rx) = mpsc::channel();
+    // The board and overview need every visit's follow-up facts; load them off the UI thread
+    // now so that opening those screens later is instant.
+    {
+        let (store, tx) = (store.clone(), msg_tx.clone());
+        std::thread::spawn(move || {
+            if let Ok(facts) = store.facts() {
+                let _ = tx.send(Msg::FollowUpsLoaded(facts));
+            }
+        });
+    }
     let jobs = worker::spawn(store.clone(), msg_tx);
     let mut runner = Runner {
         store: store.clone(),

@@ -270,6 +270,19 @@ impl Runner {
                 Err(e) => failed(e),
             },
             Effect::LoadFollowUps => self.load_followups(lang),
+            Effect::RefreshFacts(ids) => {
+                let mut out = Vec::new();
+                for id in ids {
+                    match self.store.get(id) {
+                        Ok(Some(v)) => out.push(Msg::FollowUpUpdated(Box::new(
+                            crate::domain::VisitFacts::from(&v),
+                        ))),
+                        Ok(None) => {}
+                        Err(e) => out.push(Msg::Failed(e.message(lang))),
+                    }
+                }
+                out
+            }
             Effect::UpdateFollowUp {
                 visit,
                 source,
