@@ -17,12 +17,30 @@ use pantau::store::Store;
 // ---------------------------------------------------------------------------------------------
 // Opening: the copy check is skipped only for files exactly as Pantau closed them.
 
+/// Opens a database this process closed a moment ago. sled's background thread releases the
+/// file lock shortly after the last handle is dropped, so an immediate reopen can still find it
+/// held; retry that (bounded) rather than fail.
+fn open_again(path: &Path) -> Store {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match Store::open(path) {
+            Ok(s) => return s,
+            Err(pantau::store::StoreError::InUse { .. })
+                if std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("reopen failed: {e:?}"),
+        }
+    }
+}
+
 /// Opens and closes until the clean-close fingerprint was kept: it is not kept when the close
 /// fell in the same file-system clock tick as sled's last write (see store::fingerprint), which
 /// a test that reopens at once can hit. Bounded.
 fn open_fast(path: &Path) -> Store {
     for _ in 0..200 {
-        let s = Store::open(path).unwrap();
+        let s = open_again(path);
         if s.opened_fast() {
             return s;
         }
@@ -35,7 +53,7 @@ fn an_untouched_database_opens_fast_and_a_touched_one_is_checked() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     {
-        let s = Store::open(&db).unwrap();
+        let s = open_again(&db);
         assert!(!s.opened_fast(), "a new database has nothing to trust");
         s.create(&pantau::demo::karo_visit(), &fixed_stamp())
             .unwrap();
@@ -54,7 +72,7 @@ fn an_untouched_database_opens_fast_and_a_touched_one_is_checked() {
     f.set_modified(std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1))
         .unwrap();
     drop(f);
-    let s = Store::open(&db).unwrap();
+    let s = open_again(&db);
     assert!(!s.opened_fast(), "a modified file must take the copy check");
     assert!(s.check().is_clean());
     drop(s);
@@ -63,7 +81,7 @@ fn an_untouched_database_opens_fast_and_a_touched_one_is_checked() {
     let s = open_fast(&db);
     assert!(!db.join("pantau-clean-close").exists());
     drop(s);
-    assert!(db.join("pantau-clean-close").exists() || !Store::open(&db).unwrap().opened_fast());
+    assert!(db.join("pantau-clean-close").exists() || !open_again(&db).opened_fast());
 }
 
 #[test]
@@ -73,7 +91,7 @@ fn changed_files_right_after_a_clean_close_are_never_trusted() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("db");
         drop(open_fast(&{
-            let s = Store::open(&db).unwrap();
+            let s = open_again(&db);
             s.create(&pantau::demo::karo_visit(), &fixed_stamp())
                 .unwrap();
             drop(s);

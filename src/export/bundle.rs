@@ -301,7 +301,7 @@ fn check_visit(h: &VisitHistory) -> Result<(), BundleError> {
     }
     let (state, revision) = merge::replay(&h.history)
         .map_err(|detail| BundleError::BadHistory { visit: id, detail })?;
-    if revision != h.visit.revision || state != content {
+    if revision != h.visit.revision || !crate::domain::same_content(&state, &content) {
         return Err(BundleError::BadHistory {
             visit: id,
             detail: format!(

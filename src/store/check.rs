@@ -139,7 +139,7 @@ fn replay(v: &Visit, events: &[AuditEvent]) -> Result<(), String> {
             v.revision
         ));
     }
-    if state != content(v) {
+    if !crate::domain::same_content(&state, &content(v)) {
         return Err("replayed content differs from the stored visit".into());
     }
     Ok(())

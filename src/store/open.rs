@@ -206,10 +206,10 @@ fn check_copy(path: &Path, copy: &Path) -> Result<()> {
 /// sled has been seen to panic on some damaged files (spacejam/sled#1410); a panic there must
 /// become a message, not a crash, and must not print a backtrace at the user.
 fn open_sled(path: &Path) -> Result<sled::Db> {
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
+    quiet_panics_while_opening();
+    OPENING.with(|o| o.set(true));
     let result = panic::catch_unwind(AssertUnwindSafe(|| sled::Config::new().path(path).open()));
-    panic::set_hook(previous);
+    OPENING.with(|o| o.set(false));
     match result {
         Ok(Ok(db)) => Ok(db),
         Ok(Err(e)) => Err(map_open_error(path, e)),
@@ -225,6 +225,26 @@ fn open_sled(path: &Path) -> Result<sled::Db> {
             })
         }
     }
+}
+
+thread_local! {
+    /// Set while this thread is inside `sled::open`, whose panics become messages.
+    static OPENING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs, once, a panic hook that stays silent for panics inside `sled::open` on the opening
+/// thread and hands every other panic to the hook that was there before. (Swapping the global
+/// hook around each open raced between threads and could leave panics silent for good.)
+fn quiet_panics_while_opening() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !OPENING.with(|o| o.get()) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// sled reports a held lock only as an I/O error with this text (see CRATES.md).
