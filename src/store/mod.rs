@@ -88,8 +88,20 @@ type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreErro
 
 impl Store {
     /// Opens (or creates) the database at `path`. See [`open`] for the errors it maps.
+    ///
+    /// sled lets go of its file lock from a background thread shortly after a database is
+    /// closed, so a lock held right now may be this process's own database being closed (a
+    /// restore, a quick reopen). Only a lock still held after a short wait is "in use".
     pub fn open(path: &Path) -> Result<Store> {
-        open::open(path)
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+        loop {
+            match open::open(path) {
+                Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                other => return other,
+            }
+        }
     }
 
     pub fn path(&self) -> &Path {
