@@ -4,14 +4,11 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 use pantau::backup::{self, Reason};
 use pantau::store::Store;
@@ -39,135 +36,7 @@ fn text(o: &Output) -> String {
 }
 
 /// The real binary in a pseudo-terminal (as in tests/pty.rs, on a database the test owns).
-struct Session {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
-
-impl Session {
-    fn start(db: &Path, rows: u16, cols: u16) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.arg("--db");
-        cmd.arg(db);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("PANTAU_LANG", "id");
-        cmd.env("PANTAU_CONFIG", db.with_extension("config.toml"));
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            rows.try_into().unwrap(),
-            cols.try_into().unwrap(),
-            0,
-        )));
-        let p = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        std::mem::forget(pty.master);
-        Session {
-            parser,
-            writer,
-            child,
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            assert!(Instant::now() < deadline, "never saw {what}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(text, |s| s.contains(text))
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    /// Sends Enter on a field or note and waits until a frame drawn after it shows "saved":
-    /// the runtime performs the save (transaction + flush) before it draws the next frame, so
-    /// from then on the value is committed.
-    fn commit(&mut self) {
-        let before = self.screen();
-        self.send("\r");
-        let after = self.wait_until("the save", |s| {
-            // A refused value keeps the editor open with its error (✗) instead.
-            s != before
-                && s.contains("tersimpan")
-                && !s.contains("BELUM TERSIMPAN")
-                && !s.contains('✗')
-        });
-        if std::env::var_os("PANTAU_CRASH_DEBUG").is_some() {
-            eprintln!("---- after commit:\n{after}");
-        }
-    }
-
-    fn signal(&mut self, sig: &str) {
-        let pid = self.child.process_id().unwrap();
-        let ok = Command::new("kill")
-            .arg(format!("-{sig}"))
-            .arg(pid.to_string())
-            .status()
-            .unwrap();
-        assert!(ok.success());
-    }
-
-    fn kill9(&mut self) {
-        self.signal("KILL");
-        self.wait_exit();
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "pantau did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn left_alternate_screen(&self) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if !self.parser.lock().unwrap().screen().alternate_screen() {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
-    }
-}
+use common::pty::Session;
 
 /// All stored visits as JSON text, and whether `pantau check` passes.
 fn stored_json(db: &Path) -> String {

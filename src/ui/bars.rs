@@ -66,7 +66,11 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App) {
     let right = format!("{} · {} ", app.db_label, app.lang.code().to_uppercase());
     let width = area.width as usize;
     // A message (often a file path the auditor needs) gets the room; the database path yields.
-    let right_room = if matches!(app.status, Status::None) { width / 2 } else { width / 4 };
+    let right_room = if matches!(app.status, Status::None) {
+        width / 2
+    } else {
+        width / 4
+    };
     let right = truncate_left(&right, right_room);
     let room = width.saturating_sub(right.width() + 1);
     let (text, style) = match &app.status {

@@ -2,6 +2,9 @@
 //! uses (search inline), driven by key strings and drawn on ratatui's TestBackend.
 #![allow(dead_code)]
 
+#[cfg(unix)]
+pub mod pty;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
