@@ -192,24 +192,19 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
             ]
         })
         .collect();
-    sections.push(Section {
-        title: l("report.sec_peserta"),
-        blocks: vec![if rows.is_empty() {
-            none()
-        } else {
-            Block::Table {
-                head: vec![
-                    l("report.no"),
-                    l("report.name"),
-                    l("report.post"),
-                    l("report.organisation"),
-                    l("report.side"),
-                    l("report.presence"),
-                ],
-                rows,
-            }
-        }],
-    });
+    sections.push(table_section(
+        l("report.sec_peserta"),
+        vec![
+            l("report.no"),
+            l("report.name"),
+            l("report.post"),
+            l("report.organisation"),
+            l("report.side"),
+            l("report.presence"),
+        ],
+        rows,
+        none(),
+    ));
 
     // Answers by section, then the figures quoted
     let mut blocks = Vec::new();
@@ -299,25 +294,20 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
             ]
         })
         .collect();
-    sections.push(Section {
-        title: l("report.sec_kendala"),
-        blocks: vec![if rows.is_empty() {
-            none()
-        } else {
-            Block::Table {
-                head: vec![
-                    l("report.no"),
-                    l("report.obstacle"),
-                    l("report.category"),
-                    l("show.severity"),
-                    l("show.raised_by"),
-                    l("report.strategy_no"),
-                    l("report.note"),
-                ],
-                rows,
-            }
-        }],
-    });
+    sections.push(table_section(
+        l("report.sec_kendala"),
+        vec![
+            l("report.no"),
+            l("report.obstacle"),
+            l("report.category"),
+            l("show.severity"),
+            l("show.raised_by"),
+            l("report.strategy_no"),
+            l("report.note"),
+        ],
+        rows,
+        none(),
+    ));
 
     // Strategies
     let rows: Vec<Vec<String>> = v
@@ -342,25 +332,20 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
             ]
         })
         .collect();
-    sections.push(Section {
-        title: l("report.sec_strategi"),
-        blocks: vec![if rows.is_empty() {
-            none()
-        } else {
-            Block::Table {
-                head: vec![
-                    l("report.no"),
-                    l("report.strategy"),
-                    l("show.status"),
-                    l("show.commitment"),
-                    l("show.person_in_charge"),
-                    l("show.target_date"),
-                    l("report.note"),
-                ],
-                rows,
-            }
-        }],
-    });
+    sections.push(table_section(
+        l("report.sec_strategi"),
+        vec![
+            l("report.no"),
+            l("report.strategy"),
+            l("show.status"),
+            l("show.commitment"),
+            l("show.person_in_charge"),
+            l("show.target_date"),
+            l("report.note"),
+        ],
+        rows,
+        none(),
+    ));
 
     // Handovers
     let rows: Vec<Vec<String>> = v
@@ -380,25 +365,20 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
             ]
         })
         .collect();
-    sections.push(Section {
-        title: l("report.sec_serah_terima"),
-        blocks: vec![if rows.is_empty() {
-            none()
-        } else {
-            Block::Table {
-                head: vec![
-                    l("report.no"),
-                    l("report.kind"),
-                    l("show.recipient"),
-                    l("show.subject"),
-                    l("show.employer"),
-                    l("show.amount"),
-                    l("show.handed_by"),
-                ],
-                rows,
-            }
-        }],
-    });
+    sections.push(table_section(
+        l("report.sec_serah_terima"),
+        vec![
+            l("report.no"),
+            l("report.kind"),
+            l("show.recipient"),
+            l("show.subject"),
+            l("show.employer"),
+            l("show.amount"),
+            l("show.handed_by"),
+        ],
+        rows,
+        none(),
+    ));
 
     // Follow-up: open commitments and the notes taken under follow-up
     let mut items = Vec::new();
@@ -464,17 +444,12 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
             ]
         })
         .collect();
-    sections.push(Section {
-        title: l("show.notes"),
-        blocks: vec![if rows.is_empty() {
-            none()
-        } else {
-            Block::Table {
-                head: vec![l("report.time"), l("report.section"), l("report.note")],
-                rows,
-            }
-        }],
-    });
+    sections.push(table_section(
+        l("show.notes"),
+        vec![l("report.time"), l("report.section"), l("report.note")],
+        rows,
+        none(),
+    ));
 
     // Conflicts left by an import
     if v.in_conflict() {
@@ -583,6 +558,19 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
             "report.footer",
             &[&generated.format("%Y-%m-%d %H:%M UTC"), &v.revision, &v.id],
         ),
+    }
+}
+
+/// A section holding one table, or the "none" remark when it has no rows.
+fn table_section(title: String, head: Vec<String>, rows: Vec<Vec<String>>, none: Block) -> Section {
+    let block = if rows.is_empty() {
+        none
+    } else {
+        Block::Table { head, rows }
+    };
+    Section {
+        title,
+        blocks: vec![block],
     }
 }
 
