@@ -24,3 +24,8 @@ pub mod store;
 pub mod synth;
 pub mod tui;
 pub mod ui;
+
+/// Imports, exports and the search index allocate and free millions of small values; glibc's
+/// allocator spent a third of an import in page clearing and chunk consolidation.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -252,6 +252,47 @@ fn an_update_without_change_writes_nothing() {
 }
 
 #[test]
+fn every_edit_is_diffed_against_what_is_stored_even_after_other_writes() {
+    // `update` encodes from the revision it wrote last; a restore (or an import, or a
+    // conflict settled) writes the visit another way in between.
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let mut v = store.create(&karo_visit(), &stamp(0, "a")).unwrap();
+    v.venue = "Aula A".into();
+    v = store
+        .update(&v, &stamp(1, "a"), AuditAction::Edit, "")
+        .unwrap()
+        .unwrap();
+    store.delete(v.id, &stamp(2, "a")).unwrap();
+    let restored = store.restore(v.id, &stamp(3, "a")).unwrap();
+    let mut edit = restored.clone();
+    edit.purpose = "Monitoring Inpres 2/2021".into();
+    edit.notes.clear();
+    let saved = store
+        .update(&edit, &stamp(4, "a"), AuditAction::Edit, "")
+        .unwrap()
+        .unwrap();
+    let last = store.audit(v.id).unwrap().pop().unwrap();
+    let paths: Vec<&str> = last.changes.iter().map(|c| c.path.as_str()).collect();
+    assert!(paths.contains(&"purpose"), "{paths:?}");
+    assert!(
+        paths
+            .iter()
+            .all(|p| *p == "purpose" || p.starts_with("notes/"))
+    );
+    assert_eq!(saved.revision, restored.revision + 1);
+    assert_eq!(store.get(v.id).unwrap().unwrap(), saved);
+    // The same edit again changes nothing and writes nothing.
+    assert_eq!(
+        store
+            .update(&saved, &stamp(5, "a"), AuditAction::Edit, "")
+            .unwrap(),
+        None
+    );
+    assert!(store.check().is_clean());
+}
+
+#[test]
 fn an_edit_based_on_a_stale_revision_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());

@@ -5,6 +5,7 @@
 //! change survives a killed process.
 
 mod check;
+mod encode;
 mod error;
 mod fingerprint;
 mod import;
@@ -26,6 +27,8 @@ use crate::domain::{
     AuditAction, AuditEvent, FieldChange, Stamp, Visit, VisitFacts, VisitSummary, diff_values,
     new_id,
 };
+
+use encode::Encoded;
 
 pub use check::{CheckProblem, CheckReport};
 pub use error::{Result, StoreError};
@@ -64,6 +67,9 @@ struct Shared {
     fast_open: bool,
     /// Test switch: every write fails as on a full disk (see [`Store::inject_write_failure`]).
     fail_writes: std::sync::atomic::AtomicBool,
+    mark: open::CommitMark,
+    /// The last revision [`Store::update`] wrote, to encode the next one from.
+    last: std::sync::Mutex<Option<Encoded>>,
 }
 
 impl Shared {
@@ -72,6 +78,8 @@ impl Shared {
             path: path.to_path_buf(),
             fast_open,
             fail_writes: std::sync::atomic::AtomicBool::new(false),
+            mark: open::CommitMark::new(path),
+            last: std::sync::Mutex::new(None),
         }
     }
 }
@@ -163,6 +171,10 @@ impl Store {
     /// Commits `visit` as the next revision of the stored one, with an audit event of the fields
     /// that changed. Returns `None` (and writes nothing) when nothing changed. Fails with
     /// [`StoreError::Stale`] when `visit` was not based on the stored revision.
+    ///
+    /// This runs for every committed field of an interview, so it avoids decoding the stored
+    /// visit: the new revision is encoded once, and the audit diff compares the stored bytes with
+    /// the new ones member by member (see [`crate::domain::diff_encoded`]).
     pub fn update(
         &self,
         visit: &Visit,
@@ -170,35 +182,59 @@ impl Store {
         action: AuditAction,
         reason: &str,
     ) -> Result<Option<Visit>> {
+        let mut new = visit.clone();
+        new.revision = visit.revision + 1;
+        new.updated = stamp.at;
         let seq = self.next_seq()?;
         let key = keys::visit_key(visit.id);
-        self.commit_event(visit.id, seq, |visits, summaries, _trash, audit| {
+        // Held through the commit: the cached revision must be the one the commit replaces.
+        let mut last = self
+            .shared
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let prev = last.as_ref().filter(|e| e.visit.id == visit.id);
+        let written = self.commit_event(visit.id, seq, |visits, derived, _trash, audit| {
             let Some(raw) = visits.get(key)? else {
                 return abort(StoreError::NotFound(visit.id.to_string()));
             };
-            let old: Visit = decode_tx(keys::VISITS, &key, &raw)?;
-            if old.revision != visit.revision {
-                return abort(StoreError::Stale {
+            let stale = |stored| {
+                abort(StoreError::Stale {
                     id: visit.id,
-                    stored: old.revision,
+                    stored,
                     based_on: visit.revision,
-                });
-            }
-            let changes = diff_values(&content(&old), &content(visit));
+                })
+            };
+            let (next, changes) = match prev.filter(|p| p.bytes == raw) {
+                Some(p) if p.visit.revision != visit.revision => return stale(p.visit.revision),
+                Some(p) => p.next(new.clone()).or_else(|e| abort(write_error(e)))?,
+                None => {
+                    let stored = stored_revision(&key, &raw)?;
+                    if stored != visit.revision {
+                        return stale(stored);
+                    }
+                    let next = Encoded::new(new.clone()).or_else(|e| abort(write_error(e)))?;
+                    let changes = changes_between(&key, &raw, &next.bytes)?;
+                    (next, changes)
+                }
+            };
             if changes.is_empty() {
                 return Ok(None);
             }
-            let mut new = visit.clone();
-            new.revision = old.revision + 1;
-            new.updated = stamp.at;
-            put_visit(visits, summaries, &new)?;
+            visits.insert(&key, next.bytes.clone())?;
+            put_derived(derived, &next.visit)?;
             put_event(
                 audit,
                 seq,
-                &self.event(&new, stamp, action, reason, changes),
+                &self.event(&next.visit, stamp, action, reason, changes),
             )?;
-            Ok(Some(new))
-        })
+            Ok(Some(next))
+        })?;
+        Ok(written.map(|next| {
+            let v = next.visit.clone();
+            *last = Some(next);
+            v
+        }))
     }
 
     /// Moves a visit to the trash. Nothing is lost: [`Store::restore`] brings it back.
@@ -416,7 +452,7 @@ impl Store {
     }
 
     /// Runs `f` as one transaction over the visit trees, then flushes. When `f` wrote the audit
-    /// event `seq` of `visit`, records `seq` as the last commit (see [`open::record_commit`]).
+    /// event `seq` of `visit`, records `seq` as the last commit (see [`open::CommitMark`]).
     /// `f` may run more than once (sled retries on conflict), so it must have no side effects.
     fn commit_event<T>(
         &self,
@@ -430,7 +466,7 @@ impl Store {
             .contains_key(keys::audit_key(visit, seq))
             .unwrap_or(false)
         {
-            open::record_commit(&self.path, seq);
+            self.shared.mark.record(seq);
         }
         Ok(out)
     }
@@ -499,13 +535,39 @@ impl Derived<'_> {
 }
 
 fn put_visit(visits: &TransactionalTree, derived: &Derived, v: &Visit) -> TxResult<()> {
+    visits.insert(&keys::visit_key(v.id), encode(v)?)?;
+    put_derived(derived, v)
+}
+
+fn put_derived(derived: &Derived, v: &Visit) -> TxResult<()> {
     let key = keys::visit_key(v.id);
-    visits.insert(&key, encode(v)?)?;
     derived
         .summaries
         .insert(&key, encode(&VisitSummary::from(v))?)?;
     derived.facts.insert(&key, encode(&VisitFacts::from(v))?)?;
     Ok(())
+}
+
+/// The revision of a stored visit, read without decoding the rest of it.
+fn stored_revision(key: &[u8], raw: &[u8]) -> TxResult<u64> {
+    #[derive(Deserialize)]
+    struct Revision {
+        #[serde(default)]
+        revision: u64,
+    }
+    let r: Revision = decode_tx(keys::VISITS, key, raw)?;
+    Ok(r.revision)
+}
+
+/// The audit changes from the stored visit `old` to the encoded new revision: what
+/// `diff_values(content(old), content(new))` gives, without decoding either whole.
+fn changes_between(key: &[u8], old: &[u8], new: &[u8]) -> TxResult<Vec<FieldChange>> {
+    if let Ok(changes) = encode::changes(old, new) {
+        return Ok(changes);
+    }
+    let old: Visit = decode_tx(keys::VISITS, key, old)?;
+    let new: Visit = decode_tx(keys::VISITS, key, new)?;
+    Ok(diff_values(&content(&old), &content(&new)))
 }
 
 fn put_event(audit: &TransactionalTree, seq: u64, e: &AuditEvent) -> TxResult<()> {
@@ -531,6 +593,10 @@ fn decode_all<T: DeserializeOwned>(tree: &sled::Tree, name: &str) -> Result<Vec<
             decode(name, &k, &v)
         })
         .collect()
+}
+
+fn write_error(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Write(e.to_string())
 }
 
 fn read_error(e: sled::Error) -> StoreError {

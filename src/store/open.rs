@@ -49,23 +49,74 @@ const TRIAL_DIR: &str = ".pantau-open-check";
 /// A file beside sled's, holding the sequence number of the last committed audit event.
 const COMMIT_MARK: &str = "pantau-last-commit";
 
-/// Notes `seq` as the last committed (and flushed) audit event, so that a later open can tell
-/// when sled comes back with less than was committed (see [`trial_open`]). Written to a
-/// temporary file and renamed, so the mark is never half written. Best effort: the commit has
-/// already happened, and a mark that is missing or behind only weakens that later check.
-pub(super) fn record_commit(path: &Path, seq: u64) {
-    let tmp = path.join(format!("{COMMIT_MARK}.tmp"));
-    if std::fs::write(&tmp, format!("{seq}\n")).is_ok() {
-        let _ = std::fs::rename(&tmp, path.join(COMMIT_MARK));
+/// The [`COMMIT_MARK`] file, noting the sequence number of the last committed (and flushed)
+/// audit event, so that a later open can tell when sled comes back with less than was committed
+/// (see [`trial_open`]). The file stays open and each commit rewrites its one line in place:
+/// creating a new file and renaming it over the old one cost more than sled's whole commit.
+/// The number is written twice, so that a torn write reads as no mark rather than a wrong one.
+/// Best effort: the commit has already happened, and a mark that is missing or behind only
+/// weakens that later check.
+pub(super) struct CommitMark {
+    path: std::path::PathBuf,
+    file: std::sync::Mutex<Option<std::fs::File>>,
+}
+
+impl CommitMark {
+    pub(super) fn new(dir: &Path) -> CommitMark {
+        CommitMark {
+            path: dir.join(COMMIT_MARK),
+            file: std::sync::Mutex::new(None),
+        }
+    }
+
+    pub(super) fn record(&self, seq: u64) {
+        use std::io::{Seek, SeekFrom, Write};
+        let Ok(mut slot) = self.file.lock() else {
+            return;
+        };
+        if slot.is_none() {
+            *slot = open_mark(&self.path).ok();
+        }
+        let Some(file) = slot.as_mut() else {
+            return;
+        };
+        let line = mark_line(seq);
+        if file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| file.write_all(line.as_bytes()))
+            .is_err()
+        {
+            // Opened again at the next commit (the folder may have been unwritable for a while).
+            *slot = None;
+        }
     }
 }
 
+fn mark_line(seq: u64) -> String {
+    format!("{seq:020} {seq:020}\n")
+}
+
+fn open_mark(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    // A mark of an older version may be shorter or longer; every line written is this long.
+    file.set_len(mark_line(0).len() as u64)?;
+    Ok(file)
+}
+
 fn read_commit_mark(path: &Path) -> Option<u64> {
-    std::fs::read_to_string(path.join(COMMIT_MARK))
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
+    let text = std::fs::read_to_string(path.join(COMMIT_MARK)).ok()?;
+    let mut numbers = text.split_whitespace().map(|n| n.parse::<u64>().ok());
+    let first = numbers.next()??;
+    // Older versions wrote the number once; a line with two that differ was torn.
+    match numbers.next() {
+        None => Some(first),
+        Some(second) if second == Some(first) && numbers.next().is_none() => Some(first),
+        Some(_) => None,
+    }
 }
 
 /// Whether `path` already holds a database (as opposed to a new or empty folder).
@@ -304,3 +355,51 @@ fn restrict_files(path: &Path) {
 
 #[cfg(not(unix))]
 fn restrict_files(_path: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark_after(write: impl FnOnce(&Path)) -> Option<u64> {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path());
+        read_commit_mark(dir.path())
+    }
+
+    #[test]
+    fn the_commit_mark_is_rewritten_in_place() {
+        let got = mark_after(|dir| {
+            let mark = CommitMark::new(dir);
+            mark.record(1_000);
+            mark.record(7);
+        });
+        assert_eq!(got, Some(7));
+    }
+
+    #[test]
+    fn a_mark_of_an_older_version_or_a_torn_one_is_read_for_what_it_is() {
+        let file = |text: &'static str| {
+            move |dir: &Path| std::fs::write(dir.join(COMMIT_MARK), text).unwrap()
+        };
+        assert_eq!(mark_after(file("42\n")), Some(42));
+        assert_eq!(
+            mark_after(file("00000000000000000042 00000000000000000042\n")),
+            Some(42)
+        );
+        assert_eq!(
+            mark_after(file("00000000000000001999 00000000000000001000\n")),
+            None
+        );
+        assert_eq!(mark_after(file("garbage")), None);
+        // An older, longer mark is cut to the new line's length.
+        let got = mark_after(|dir| {
+            std::fs::write(
+                dir.join(COMMIT_MARK),
+                "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19\n",
+            )
+            .unwrap();
+            CommitMark::new(dir).record(3);
+        });
+        assert_eq!(got, Some(3));
+    }
+}

@@ -1,0 +1,266 @@
+//! Encoding a visit one revision after another.
+//!
+//! Every committed field of an interview writes the whole visit again, and a visit of a long
+//! meeting (60 attendees, 200 notes) is some 50 KB of JSON: encoding it and diffing it whole cost
+//! more than sled's commit itself. So the store keeps the last revision it wrote with the byte
+//! range of each member, and the next revision re-encodes only the members that differ from it
+//! (compared as typed values) and diffs only those for the audit log. The bytes are the same
+//! as `serde_json::to_vec` gives (a test holds them to it); a revision not in the cache is
+//! encoded whole.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::domain::{FieldChange, Visit, diff_encoded, diff_values};
+
+/// A revision as written: the visit, its bytes, and where each member's value sits in them.
+#[derive(Clone)]
+pub(super) struct Encoded {
+    pub visit: Visit,
+    pub bytes: sled::IVec,
+    members: Vec<(&'static str, Range<usize>)>,
+}
+
+/// Members the store sets itself; the audit log leaves them out (see [`super::content`]).
+const BOOKKEEPING: [&str; 2] = ["revision", "updated"];
+
+impl Encoded {
+    /// `visit` encoded whole.
+    pub fn new(visit: Visit) -> serde_json::Result<Encoded> {
+        encode(None, visit)
+    }
+
+    /// `next` encoded, reusing this revision's bytes for every member that did not change, with
+    /// the audit changes from this revision to `next`.
+    pub fn next(&self, next: Visit) -> serde_json::Result<(Encoded, Vec<FieldChange>)> {
+        let new = encode(Some(self), next)?;
+        let mut names: Vec<&str> = self
+            .members
+            .iter()
+            .chain(&new.members)
+            .map(|(name, _)| *name)
+            .filter(|name| !BOOKKEEPING.contains(name))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut changes = Vec::new();
+        for name in names {
+            let (a, b) = (self.member(name), new.member(name));
+            if a == b {
+                continue;
+            }
+            let parse = |raw: Option<&[u8]>| raw.map(serde_json::from_slice).transpose();
+            let (a, b): (Option<serde_json::Value>, Option<serde_json::Value>) =
+                (parse(a)?, parse(b)?);
+            match (a, b) {
+                (Some(a), Some(b)) => {
+                    let mut one = serde_json::Map::new();
+                    one.insert(name.to_string(), a);
+                    let mut other = serde_json::Map::new();
+                    other.insert(name.to_string(), b);
+                    changes.extend(diff_values(&one.into(), &other.into()));
+                }
+                (a, b) => changes.push(FieldChange {
+                    path: name.to_string(),
+                    old: a,
+                    new: b,
+                }),
+            }
+        }
+        Ok((new, changes))
+    }
+
+    fn member(&self, name: &str) -> Option<&[u8]> {
+        let (_, range) = self.members.iter().find(|(n, _)| *n == name)?;
+        self.bytes.get(range.clone())
+    }
+}
+
+/// The audit changes between two encoded visits, when no cached revision is at hand.
+pub(super) fn changes(old: &[u8], new: &[u8]) -> serde_json::Result<Vec<FieldChange>> {
+    diff_encoded(old, new, &BOOKKEEPING)
+}
+
+/// Encodes `visit` member by member, in the order serde's derive writes them, copying the bytes
+/// of members equal to those of `prev`.
+fn encode(prev: Option<&Encoded>, visit: Visit) -> serde_json::Result<Encoded> {
+    let mut out = Writer {
+        prev,
+        bytes: Vec::with_capacity(prev.map_or(4096, |p| p.bytes.len() + 256)),
+        members: Vec::with_capacity(24),
+    };
+    out.bytes.push(b'{');
+    {
+        // Exhaustive on purpose: a field added to `Visit` must be added here, or this fails to
+        // compile (and the test against serde_json catches a wrong order or attribute).
+        let Visit {
+            id,
+            guide,
+            district,
+            start,
+            venue,
+            kind,
+            purpose,
+            instruction,
+            team,
+            status,
+            created,
+            updated,
+            revision,
+            attendees,
+            obstacles,
+            strategies,
+            handovers,
+            answers,
+            notes,
+            figures,
+            source,
+            finalisation,
+            amendments,
+            conflicts,
+        } = &visit;
+        let old = prev.map(|p| &p.visit);
+        macro_rules! member {
+            ($name:ident) => {
+                out.member(
+                    stringify!($name),
+                    $name,
+                    old.is_some_and(|o| &o.$name == $name),
+                )?
+            };
+        }
+        member!(id);
+        member!(guide);
+        member!(district);
+        member!(start);
+        member!(venue);
+        member!(kind);
+        member!(purpose);
+        member!(instruction);
+        member!(team);
+        member!(status);
+        member!(created);
+        member!(updated);
+        member!(revision);
+        member!(attendees);
+        member!(obstacles);
+        member!(strategies);
+        member!(handovers);
+        member!(answers);
+        member!(notes);
+        member!(figures);
+        member!(source);
+        member!(finalisation);
+        member!(amendments);
+        // `skip_serializing_if = "Vec::is_empty"` in the model.
+        if !conflicts.is_empty() {
+            member!(conflicts);
+        }
+    }
+    out.bytes.push(b'}');
+    Ok(Encoded {
+        visit,
+        bytes: out.bytes.into(),
+        members: out.members,
+    })
+}
+
+struct Writer<'a> {
+    prev: Option<&'a Encoded>,
+    bytes: Vec<u8>,
+    members: Vec<(&'static str, Range<usize>)>,
+}
+
+impl Writer<'_> {
+    fn member<T: Serialize>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        unchanged: bool,
+    ) -> serde_json::Result<()> {
+        if self.members.is_empty() {
+            self.bytes.push(b'"');
+        } else {
+            self.bytes.extend_from_slice(b",\"");
+        }
+        // Member names are plain identifiers: nothing to escape.
+        self.bytes.extend_from_slice(name.as_bytes());
+        self.bytes.extend_from_slice(b"\":");
+        let start = self.bytes.len();
+        match self.prev.and_then(|p| p.member(name)).filter(|_| unchanged) {
+            Some(old) => self.bytes.extend_from_slice(old),
+            None => serde_json::to_writer(&mut self.bytes, value)?,
+        }
+        self.members.push((name, start..self.bytes.len()));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::merge::content;
+
+    fn visits() -> Vec<Visit> {
+        let mut all = crate::synth::visits(20, 3);
+        all.push(crate::demo::karo_visit());
+        all
+    }
+
+    #[test]
+    fn bytes_are_those_of_serde_json() {
+        for v in visits() {
+            let e = Encoded::new(v.clone()).unwrap();
+            assert_eq!(&e.bytes[..], &serde_json::to_vec(&v).unwrap()[..]);
+        }
+    }
+
+    #[test]
+    fn next_revision_matches_a_whole_encoding_and_a_whole_diff() {
+        for v in visits() {
+            let first = Encoded::new(v.clone()).unwrap();
+            let mut edits: Vec<Visit> = Vec::new();
+            let mut e = v.clone();
+            e.venue.push_str(" (ruang 2)");
+            e.revision += 1;
+            edits.push(e.clone());
+            e.attendees.reverse();
+            edits.push(e.clone());
+            if let Some(n) = e.notes.first_mut() {
+                n.text = "Catatan 🙂 baru\u{1b}[31m".into();
+            }
+            e.conflicts.clear();
+            e.amendments += 1;
+            edits.push(e.clone());
+            e.notes.clear();
+            e.start = None;
+            edits.push(e);
+            for edit in edits {
+                let (next, changes) = first.next(edit.clone()).unwrap();
+                assert_eq!(&next.bytes[..], &serde_json::to_vec(&edit).unwrap()[..]);
+                assert_eq!(changes, diff_values(&content(&v), &content(&edit)));
+                let decoded: Visit = serde_json::from_slice(&next.bytes).unwrap();
+                assert_eq!(decoded, edit);
+            }
+        }
+    }
+
+    #[test]
+    fn a_conflict_appearing_or_going_is_a_change_of_the_member() {
+        let v = crate::demo::karo_visit();
+        let mut with = v.clone();
+        with.conflicts.push(crate::domain::Conflict {
+            id: crate::domain::new_id(),
+            path: "venue".into(),
+            base: None,
+            candidates: Vec::new(),
+        });
+        let plain = Encoded::new(v.clone()).unwrap();
+        let (conflicted, added) = plain.next(with.clone()).unwrap();
+        assert_eq!(added, diff_values(&content(&v), &content(&with)));
+        let (_, removed) = conflicted.next(v.clone()).unwrap();
+        assert_eq!(removed, diff_values(&content(&with), &content(&v)));
+        assert_eq!(removed.len(), 1);
+    }
+}
