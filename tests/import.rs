@@ -320,9 +320,22 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
     wrong["visits"][0]["visit"]["revision"] = "satu".into();
     let pretty = serde_json::to_string_pretty(&wrong).unwrap();
     let e = refused(&db, dir.path(), "type.json", pretty.as_bytes());
+    // Visits are parsed one by one (on all cores); the place named is still the place in the
+    // file, as parsing the whole file at once names it.
+    let whole = serde_json::from_str::<export::Bundle>(&pretty).unwrap_err();
+    let expected = pretty.lines().position(|l| l.contains("\"satu\"")).unwrap() + 1;
+    assert_eq!(whole.line(), expected);
     assert!(
-        matches!(e, BundleError::Invalid { line, .. } if line > 1),
-        "{e:?}"
+        matches!(e, BundleError::Invalid { line, column, .. }
+            if (line, column) == (whole.line(), whole.column())),
+        "{e:?} vs {whole:?}"
+    );
+    let compact = wrong.to_string();
+    let e = refused(&db, dir.path(), "type1.json", compact.as_bytes());
+    let whole = serde_json::from_str::<export::Bundle>(&compact).unwrap_err();
+    assert!(
+        matches!(e, BundleError::Invalid { line: 1, column, .. } if column == whole.column()),
+        "{e:?} vs {whole:?}"
     );
 
     // A good bundle after a bad one in the same import: nothing at all is imported.

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use crate::domain::merge::{self, VisitHistory};
@@ -172,32 +173,94 @@ struct Header {
     version: Option<Value>,
 }
 
+/// The bundle with its visits still unparsed: the envelope is read (and the whole text checked
+/// for well-formed JSON) in one pass, then the visits are parsed and checked on all cores.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    format: String,
+    version: u32,
+    exported_at: DateTime<Utc>,
+    #[serde(default)]
+    exported_by: String,
+    #[serde(default)]
+    includes_trash: bool,
+    #[serde(borrow)]
+    visits: Vec<&'a RawValue>,
+}
+
 /// Parses and validates a bundle; on error nothing has been changed anywhere.
 pub fn parse(bytes: &[u8]) -> Result<Bundle, BundleError> {
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let (line, column) = position(bytes, e.valid_up_to());
-        return Err(BundleError::NotUtf8 { line, column });
-    }
-    let bundle: Bundle = match serde_json::from_slice(bytes) {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let (line, column) = position(bytes, e.valid_up_to());
+            return Err(BundleError::NotUtf8 { line, column });
+        }
+    };
+    let envelope: Envelope = match serde_json::from_str(text) {
         Ok(b) => b,
         Err(e) => {
             // Look at the envelope alone, so that a newer version is named as such rather than
             // as whatever field it changed.
-            let header: Header = serde_json::from_slice(bytes).map_err(syntax_error)?;
+            let header: Header = serde_json::from_str(text).map_err(syntax_error)?;
             check_header(&header)?;
-            return Err(BundleError::Invalid {
-                line: e.line(),
-                column: e.column(),
-                detail: strip_position(&e.to_string()),
-            });
+            return Err(invalid(&e, e.line(), e.column()));
         }
     };
     check_header(&Header {
-        format: Some(Value::from(bundle.format.clone())),
-        version: Some(Value::from(bundle.version)),
+        format: Some(Value::from(envelope.format.clone())),
+        version: Some(Value::from(envelope.version)),
     })?;
-    validate(&bundle)?;
+    let visits = crate::par::map(&envelope.visits, |raw| {
+        let h: VisitHistory = serde_json::from_str(raw.get()).map_err(|e| {
+            let (line, column) = position_within(text, raw.get(), e.line(), e.column());
+            invalid(&e, line, column)
+        })?;
+        check_visit(&h)?;
+        Ok(h)
+    })
+    .into_iter()
+    .collect::<Result<Vec<VisitHistory>, BundleError>>()?;
+    let bundle = Bundle {
+        format: envelope.format,
+        version: envelope.version,
+        exported_at: envelope.exported_at,
+        exported_by: envelope.exported_by,
+        includes_trash: envelope.includes_trash,
+        visits,
+    };
+    check_identities(&bundle)?;
     Ok(bundle)
+}
+
+fn invalid(e: &serde_json::Error, line: usize, column: usize) -> BundleError {
+    BundleError::Invalid {
+        line,
+        column,
+        detail: strip_position(&e.to_string()),
+    }
+}
+
+/// serde_json's line and column (columns counted in bytes) of a spot in `part`, a slice of
+/// `whole`, as a line and column in `whole`.
+fn position_within(whole: &str, part: &str, line: usize, column: usize) -> (usize, usize) {
+    let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
+    let line_start = part
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .nth(line.saturating_sub(2))
+        .map_or(0, |(i, _)| i + 1);
+    let line_start = if line <= 1 { 0 } else { line_start };
+    let at = (start + line_start + column).min(whole.len());
+    let before = &whole.as_bytes()[..at];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = at
+        - before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |p| p + 1);
+    (line, column)
 }
 
 fn check_header(header: &Header) -> Result<(), BundleError> {
@@ -248,6 +311,16 @@ fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
 
 /// Checks what JSON parsing cannot: identities, histories, sizes.
 pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
+    check_identities(bundle)?;
+    // The expensive checks, visit by visit, on all cores.
+    crate::par::map(&bundle.visits, check_visit)
+        .into_iter()
+        .collect::<Result<Vec<()>, BundleError>>()?;
+    Ok(())
+}
+
+/// Every visit once, every event once and under its own visit, every log from a creation.
+fn check_identities(bundle: &Bundle) -> Result<(), BundleError> {
     let mut visits = HashSet::new();
     let mut events = HashSet::new();
     for h in &bundle.visits {
@@ -275,10 +348,6 @@ pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
             }
         }
     }
-    // The expensive checks, visit by visit, on all cores.
-    crate::par::map(&bundle.visits, check_visit)
-        .into_iter()
-        .collect::<Result<Vec<()>, BundleError>>()?;
     Ok(())
 }
 
