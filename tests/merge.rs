@@ -326,6 +326,35 @@ fn a_final_visit_keeps_its_values_and_the_other_side_becomes_a_conflict() {
 }
 
 #[test]
+fn settling_a_conflict_of_a_final_visit_is_a_counted_amendment() {
+    let start = base();
+    let l = apply(&start, &[Op::Finalise], 1);
+    let r = apply(&start, &[Op::Venue(2)], 5);
+    let m = result(&l, &r);
+    let dir = tempfile::tempdir().unwrap();
+    let store = pantau::store::Store::open(&dir.path().join("db")).unwrap();
+    store.import_histories(std::slice::from_ref(&m)).unwrap();
+    let before = store.get(m.visit.id).unwrap().unwrap();
+    let conflict = before.conflicts[0].id;
+    let stamp = pantau::domain::Stamp {
+        at: t0() + Duration::hours(9),
+        actor: "ani".into(),
+    };
+    let settled = store
+        .resolve_conflict(m.visit.id, conflict, 1, &stamp, "nilai lapangan")
+        .unwrap();
+    assert_eq!(settled.venue, "Aula 2");
+    assert!(settled.is_final() && settled.conflicts.is_empty());
+    assert_eq!(settled.amendments, before.amendments + 1);
+    let last = store.audit(m.visit.id).unwrap().pop().unwrap();
+    assert_eq!(
+        (last.action, last.reason.as_str()),
+        (AuditAction::Amend, "nilai lapangan")
+    );
+    assert!(store.check().is_clean(), "{:?}", store.check().problems);
+}
+
+#[test]
 fn a_final_visit_is_not_replaced_by_plain_edits_made_after_it() {
     let start = base();
     let fin = apply(&start, &[Op::Finalise], 1);

@@ -16,7 +16,7 @@ pub fn esc(s: &str) -> String {
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&#39;"),
             '\n' => o.push_str("<br>"),
-            c => o.push(c),
+            c => o.push(super::inert_char(c)),
         }
     }
     o
@@ -129,5 +129,10 @@ mod tests {
             esc("<script>alert('x')</script> & \"y\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
+    }
+
+    #[test]
+    fn escape_sequences_are_made_inert() {
+        assert_eq!(esc("a\u{1b}[2Jb\u{7}c\td"), "a·[2Jb·c\td");
     }
 }

@@ -4,12 +4,23 @@ use std::fmt::Write;
 
 use super::report::{Block, Report};
 
-/// Table cells and inline text: pipes escaped, line breaks kept as `<br>`.
+/// Table cells and inline text, shown as typed: the characters Markdown would take for
+/// formatting or raw HTML are escaped, control characters made inert, line breaks kept as `<br>`.
 fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace("\r\n", "<br>")
-        .replace('\n', "<br>")
+    let mut o = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | '|' | '<' | '>' | '*' | '_' | '`' | '[' | ']' => {
+                o.push('\\');
+                o.push(c);
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => o.push_str("<br>"),
+            c => o.push(super::inert_char(c)),
+        }
+    }
+    o
 }
 
 pub fn render(r: &Report) -> String {
@@ -62,4 +73,21 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(o, "---\n\n_{}_", cell(&r.footer));
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_show_text_as_typed_and_nothing_else() {
+        assert_eq!(
+            cell("a|b\r\nc\rd\u{1b}[31m<script>*x*_y_`z`[l](u)\\"),
+            "a\\|b<br>c<br>d·\\[31m\\<script\\>\\*x\\*\\_y\\_\\`z\\`\\[l\\](u)\\\\"
+        );
+        assert_eq!(
+            cell("Kabupaten Karo 🙂\tKabanjahe"),
+            "Kabupaten Karo 🙂\tKabanjahe"
+        );
+    }
 }

@@ -274,7 +274,10 @@ impl Store {
         let mut settled =
             merge::from_content(value, visit.revision, visit.updated).map_err(fail)?;
         settled.conflicts.retain(|c| c.id != conflict);
+        // Settling a conflict of a final visit changes final content: an amendment, counted as
+        // one like any other.
         let action = if settled.is_final() {
+            settled.amendments += 1;
             AuditAction::Amend
         } else {
             AuditAction::Edit
