@@ -25,7 +25,8 @@ pub fn open_failed(lang: Lang, db: &Path, e: &StoreError, command: Option<&Comma
         {
             eprintln!("{}", t(lang, "backup.in_use_readonly"));
         }
-        StoreError::Damaged { .. } | StoreError::Io { .. } | StoreError::TooNew { .. } => {
+        // A folder that cannot be written or a full disk is no reason to restore anything.
+        StoreError::Damaged { .. } | StoreError::TooNew { .. } => {
             match backup::list(db).ok().and_then(|b| b.into_iter().next()) {
                 Some(newest) => eprintln!(
                     "{}",

@@ -60,10 +60,20 @@ impl Store {
     /// Reads the whole database and reports what is wrong; never changes anything.
     pub fn check(&self) -> CheckReport {
         let mut r = CheckReport::default();
-        let visits: HashMap<Uuid, Visit> = read_tree(&self.visits, keys::VISITS, &mut r.problems);
-        let trash: HashMap<Uuid, TrashEntry> = read_tree(&self.trash, keys::TRASH, &mut r.problems);
+        let h = match self.h() {
+            Ok(h) => h,
+            Err(e) => {
+                r.problems.push(CheckProblem::Unreadable {
+                    key: String::new(),
+                    detail: e.to_string(),
+                });
+                return r;
+            }
+        };
+        let visits: HashMap<Uuid, Visit> = read_tree(&h.visits, keys::VISITS, &mut r.problems);
+        let trash: HashMap<Uuid, TrashEntry> = read_tree(&h.trash, keys::TRASH, &mut r.problems);
         let summaries: HashMap<Uuid, VisitSummary> =
-            read_tree(&self.summaries, keys::SUMMARIES, &mut r.problems);
+            read_tree(&h.summaries, keys::SUMMARIES, &mut r.problems);
         r.visits = visits.len();
         r.trashed = trash.len();
 
@@ -112,7 +122,10 @@ impl Store {
 
     fn read_events(&self, problems: &mut Vec<CheckProblem>) -> BTreeMap<Uuid, Vec<AuditEvent>> {
         let mut out: BTreeMap<Uuid, Vec<AuditEvent>> = BTreeMap::new();
-        for kv in self.audit.iter() {
+        let Ok(h) = self.h() else {
+            return out;
+        };
+        for kv in h.audit.iter() {
             match kv.map_err(|e| e.to_string()).and_then(|(k, v)| {
                 let e: AuditEvent = serde_json::from_slice(&v)
                     .map_err(|e| format!("{}: {e}", keys::describe(keys::AUDIT, &k)))?;
@@ -216,6 +229,8 @@ mod tests {
 
     fn audit_keys(store: &Store, id: Uuid) -> Vec<sled::IVec> {
         store
+            .h()
+            .unwrap()
             .audit
             .scan_prefix(keys::visit_key(id))
             .keys()
@@ -228,7 +243,7 @@ mod tests {
         let (_dir, store, v) = store();
         let mut stray = VisitSummary::from(&v);
         stray.id = crate::domain::new_id();
-        put(&store.summaries, stray.id, &stray);
+        put(&store.h().unwrap().summaries, stray.id, &stray);
         assert_eq!(
             store.check().problems,
             [CheckProblem::OrphanSummary(stray.id)]
@@ -240,9 +255,14 @@ mod tests {
         let (_dir, store, v) = store();
         let mut s = VisitSummary::from(&v);
         s.venue = "elsewhere".into();
-        put(&store.summaries, v.id, &s);
+        put(&store.h().unwrap().summaries, v.id, &s);
         assert_eq!(store.check().problems, [CheckProblem::StaleSummary(v.id)]);
-        store.summaries.remove(keys::visit_key(v.id)).unwrap();
+        store
+            .h()
+            .unwrap()
+            .summaries
+            .remove(keys::visit_key(v.id))
+            .unwrap();
         assert_eq!(store.check().problems, [CheckProblem::MissingSummary(v.id)]);
         store.rebuild_summaries().unwrap();
         assert!(store.check().is_clean());
@@ -252,8 +272,8 @@ mod tests {
     fn a_visit_edited_behind_the_log_is_a_history_mismatch() {
         let (_dir, store, mut v) = store();
         v.venue = "changed without an audit event".into();
-        put(&store.visits, v.id, &v);
-        put(&store.summaries, v.id, &VisitSummary::from(&v));
+        put(&store.h().unwrap().visits, v.id, &v);
+        put(&store.h().unwrap().summaries, v.id, &VisitSummary::from(&v));
         match store.check().problems.as_slice() {
             [CheckProblem::HistoryMismatch { id, detail }] => {
                 assert_eq!(*id, v.id);
@@ -268,14 +288,14 @@ mod tests {
         let (_dir, store, v) = store();
         let keys = audit_keys(&store, v.id);
         assert_eq!(keys.len(), 3);
-        store.audit.remove(&keys[1]).unwrap();
+        store.h().unwrap().audit.remove(&keys[1]).unwrap();
         match store.check().problems.as_slice() {
             [CheckProblem::HistoryMismatch { detail, .. }] => {
                 assert_eq!(detail, "revision 3 follows 1");
             }
             other => panic!("expected one HistoryMismatch, got {other:?}"),
         }
-        store.audit.remove(&keys[2]).unwrap();
+        store.h().unwrap().audit.remove(&keys[2]).unwrap();
         match store.check().problems.as_slice() {
             [CheckProblem::HistoryMismatch { detail, .. }] => {
                 assert_eq!(detail, "log ends at revision 1, visit is at 3");
@@ -289,17 +309,32 @@ mod tests {
         let (_dir, store, v) = store();
         let events: Vec<_> = audit_keys(&store, v.id)
             .into_iter()
-            .map(|k| (k.clone(), store.audit.get(&k).unwrap().unwrap()))
+            .map(|k| {
+                (
+                    k.clone(),
+                    store.h().unwrap().audit.get(&k).unwrap().unwrap(),
+                )
+            })
             .collect();
         for (k, _) in &events {
-            store.audit.remove(k).unwrap();
+            store.h().unwrap().audit.remove(k).unwrap();
         }
         assert_eq!(store.check().problems, [CheckProblem::NoHistory(v.id)]);
         for (k, e) in events {
-            store.audit.insert(k, e).unwrap();
+            store.h().unwrap().audit.insert(k, e).unwrap();
         }
-        store.visits.remove(keys::visit_key(v.id)).unwrap();
-        store.summaries.remove(keys::visit_key(v.id)).unwrap();
+        store
+            .h()
+            .unwrap()
+            .visits
+            .remove(keys::visit_key(v.id))
+            .unwrap();
+        store
+            .h()
+            .unwrap()
+            .summaries
+            .remove(keys::visit_key(v.id))
+            .unwrap();
         assert_eq!(store.check().problems, [CheckProblem::OrphanEvents(v.id)]);
     }
 
@@ -311,7 +346,7 @@ mod tests {
             deleted_by: "t".into(),
             visit: v.clone(),
         };
-        put(&store.trash, v.id, &entry);
+        put(&store.h().unwrap().trash, v.id, &entry);
         assert_eq!(store.check().problems, [CheckProblem::LiveAndTrashed(v.id)]);
     }
 
@@ -320,10 +355,14 @@ mod tests {
         let (_dir, store, v) = store();
         let other = crate::domain::new_id();
         store
+            .h()
+            .unwrap()
             .visits
             .insert(keys::visit_key(other), &b"{not json"[..])
             .unwrap();
         store
+            .h()
+            .unwrap()
             .audit
             .insert(keys::audit_key(v.id, 999), &b"\xff"[..])
             .unwrap();

@@ -22,6 +22,12 @@ pub enum StoreError {
     Io { path: PathBuf, detail: String },
     #[error("write failed: {0}")]
     Write(String),
+    #[error("write failed: the disk is full")]
+    DiskFull,
+    #[error("write failed: {path} cannot be written")]
+    ReadOnly { path: PathBuf },
+    #[error("the database could not be reopened after a failed write: {0}")]
+    NotReopened(String),
     #[error("record {key} cannot be read: {detail}")]
     Decode { key: String, detail: String },
     #[error("no visit matches {0}")]
@@ -60,6 +66,9 @@ impl StoreError {
             } => tf(lang, "store.too_new", &[&path.display(), found, supported]),
             StoreError::Io { path, detail } => tf(lang, "store.io", &[&path.display(), detail]),
             StoreError::Write(detail) => tf(lang, "store.write", &[detail]),
+            StoreError::DiskFull => tf(lang, "store.disk_full", &[]),
+            StoreError::ReadOnly { path } => tf(lang, "store.read_only", &[&path.display()]),
+            StoreError::NotReopened(detail) => tf(lang, "store.not_reopened", &[detail]),
             StoreError::Decode { key, detail } => tf(lang, "store.decode", &[key, detail]),
             StoreError::NotFound(what) => tf(lang, "store.not_found", &[what]),
             StoreError::Ambiguous { prefix, count } => {
@@ -81,6 +90,37 @@ impl StoreError {
                 | StoreError::TooNew { .. }
                 | StoreError::Io { .. }
         )
+    }
+}
+
+impl StoreError {
+    /// A write that sled (or the file system under it) refused, with a full disk and a folder
+    /// that cannot be written named as such: those are the ones a user can fix.
+    pub(super) fn from_write(e: &sled::Error, path: &std::path::Path) -> StoreError {
+        use std::io::ErrorKind;
+        if let sled::Error::Io(io) = e {
+            // 28: ENOSPC on Unix; 39 and 112: ERROR_HANDLE_DISK_FULL and ERROR_DISK_FULL on
+            // Windows.
+            let full = match io.raw_os_error() {
+                #[cfg(windows)]
+                Some(39 | 112) => true,
+                #[cfg(not(windows))]
+                Some(28) => true,
+                _ => false,
+            };
+            if full || matches!(io.kind(), ErrorKind::StorageFull | ErrorKind::QuotaExceeded) {
+                return StoreError::DiskFull;
+            }
+            if matches!(
+                io.kind(),
+                ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+            ) {
+                return StoreError::ReadOnly {
+                    path: path.to_path_buf(),
+                };
+            }
+        }
+        StoreError::Write(e.to_string())
     }
 }
 

@@ -57,7 +57,7 @@ impl Store {
         let key = keys::visit_key(id);
         let (visit, trashed) = if let Some(v) = self.get(id)? {
             (v, None)
-        } else if let Some(raw) = self.trash.get(key).map_err(super::read_error)? {
+        } else if let Some(raw) = self.h()?.trash.get(key).map_err(super::read_error)? {
             let e: TrashEntry = decode(keys::TRASH, &key, &raw)?;
             let t = Trashed {
                 at: e.deleted_at,
@@ -200,7 +200,7 @@ impl Store {
         let v = &h.visit;
         let key = keys::visit_key(v.id);
         let mut old_keys = Vec::new();
-        for k in self.audit.scan_prefix(key).keys() {
+        for k in self.h()?.audit.scan_prefix(key).keys() {
             old_keys.push(k.map_err(super::read_error)?);
         }
         let mut events = Vec::with_capacity(h.history.len());

@@ -14,6 +14,8 @@ mod open;
 mod schema;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -43,10 +45,20 @@ pub struct TrashEntry {
     pub visit: Visit,
 }
 
-/// Cheap to clone: sled's handles are reference-counted, so a clone shares the one open database
-/// (the search worker reads through one).
+/// Cheap to clone: every clone shares the one open database (the search worker reads through
+/// one), and a [`Store::reopen`] through any clone serves them all.
 #[derive(Clone)]
 pub struct Store {
+    /// sled's handles; `None` only while they are being reopened (or failed to reopen).
+    live: Arc<RwLock<Option<Arc<Handles>>>>,
+    path: PathBuf,
+    /// Declared last: dropped after every sled handle of the last clone, so its `Drop` sees
+    /// the files as sled left them (see [`fingerprint`]).
+    shared: Arc<Shared>,
+}
+
+/// The open database and its trees.
+pub(crate) struct Handles {
     db: sled::Db,
     meta: sled::Tree,
     visits: sled::Tree,
@@ -54,10 +66,6 @@ pub struct Store {
     trash: sled::Tree,
     audit: sled::Tree,
     facts: sled::Tree,
-    path: PathBuf,
-    /// Declared last: dropped after every sled handle of the last clone, so its `Drop` sees
-    /// the files as sled left them (see [`fingerprint`]).
-    shared: std::sync::Arc<Shared>,
 }
 
 /// State shared by all clones of one open store.
@@ -70,6 +78,8 @@ struct Shared {
     mark: open::CommitMark,
     /// The last revision [`Store::update`] wrote, to encode the next one from.
     last: std::sync::Mutex<Option<Encoded>>,
+    /// A write failed in sled and the handles could not be reopened yet (see [`Store::reopen`]).
+    failed: AtomicBool,
 }
 
 impl Shared {
@@ -80,6 +90,7 @@ impl Shared {
             fail_writes: std::sync::atomic::AtomicBool::new(false),
             mark: open::CommitMark::new(path),
             last: std::sync::Mutex::new(None),
+            failed: AtomicBool::new(false),
         }
     }
 }
@@ -95,6 +106,85 @@ impl Drop for Shared {
 type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
 
 impl Store {
+    fn new(handles: Handles, path: &Path, fast_open: bool) -> Store {
+        Store {
+            live: Arc::new(RwLock::new(Some(Arc::new(handles)))),
+            path: path.to_path_buf(),
+            shared: Arc::new(Shared::new(path, fast_open)),
+        }
+    }
+
+    /// The open handles (kept only for the length of one operation, so that a reopen can
+    /// close them).
+    fn h(&self) -> Result<Arc<Handles>> {
+        let current = || {
+            self.live
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone()
+        };
+        if let Some(h) = current() {
+            return Ok(h);
+        }
+        // Closed by a reopen that failed (the disk was still full): try again.
+        self.reopen()?;
+        current().ok_or_else(|| StoreError::NotReopened(String::new()))
+    }
+
+    /// Closes the database files and opens them again. After sled failed to write (a full
+    /// disk), its memory holds the change the disk does not, and sled 0.34 refuses every later
+    /// write, even once space is back. Reopening drops that state and takes the files as they
+    /// are: everything committed before is there, the failed change is not (the app still has
+    /// it on screen, to save again). Done by [`Store::commit`] itself after a failed write, and
+    /// tried again before the next write until it succeeds.
+    pub fn reopen(&self) -> Result<()> {
+        let mut slot = self.live.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(mut current) = slot.take() {
+            // Another thread may be reading through the handles this very moment.
+            let mut tries = 0;
+            loop {
+                match Arc::try_unwrap(current) {
+                    Ok(handles) => {
+                        drop(handles);
+                        break;
+                    }
+                    Err(busy) if tries < 50 => {
+                        current = busy;
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                    }
+                    Err(busy) => {
+                        *slot = Some(busy);
+                        return Err(StoreError::NotReopened("busy".into()));
+                    }
+                }
+            }
+        }
+        let handles =
+            Self::open_again(&self.path).map_err(|e| StoreError::NotReopened(e.to_string()))?;
+        *slot = Some(Arc::new(handles));
+        self.shared.failed.store(false, Ordering::SeqCst);
+        *self
+            .shared
+            .last
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+        Ok(())
+    }
+
+    /// sled lets go of its lock from a background thread after a close: wait for it, briefly.
+    fn open_again(path: &Path) -> Result<Handles> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+        loop {
+            match open::handles(path) {
+                Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Opens (or creates) the database at `path`. See [`open`] for the errors it maps.
     ///
     /// sled lets go of its file lock from a background thread shortly after a database is
@@ -133,14 +223,15 @@ impl Store {
     }
 
     fn check_writable(&self) -> Result<()> {
+        if self.shared.failed.load(Ordering::SeqCst) {
+            self.reopen()?;
+        }
         if self
             .shared
             .fail_writes
             .load(std::sync::atomic::Ordering::SeqCst)
         {
-            return Err(StoreError::Write(
-                "No space left on device (os error 28)".into(),
-            ));
+            return Err(StoreError::DiskFull);
         }
         Ok(())
     }
@@ -289,15 +380,15 @@ impl Store {
 
     pub fn get(&self, id: Uuid) -> Result<Option<Visit>> {
         let key = keys::visit_key(id);
-        let raw = self.visits.get(key).map_err(read_error)?;
+        let raw = self.h()?.visits.get(key).map_err(read_error)?;
         raw.map(|r| decode(keys::VISITS, &key, &r)).transpose()
     }
 
     /// Whether `id` is stored, live or in the trash.
     pub fn contains(&self, id: Uuid) -> Result<bool> {
         let key = keys::visit_key(id);
-        Ok(self.visits.contains_key(key).map_err(read_error)?
-            || self.trash.contains_key(key).map_err(read_error)?)
+        Ok(self.h()?.visits.contains_key(key).map_err(read_error)?
+            || self.h()?.trash.contains_key(key).map_err(read_error)?)
     }
 
     /// The live visit whose id starts with `prefix` (hyphens optional, any case).
@@ -311,7 +402,7 @@ impl Store {
             return Err(StoreError::NotFound(prefix.to_string()));
         }
         let mut found = Vec::new();
-        for key in self.visits.iter().keys() {
+        for key in self.h()?.visits.iter().keys() {
             let key = key.map_err(read_error)?;
             if let Some(id) = keys::id_from_key(&key)
                 && id.simple().to_string().starts_with(&want)
@@ -331,44 +422,45 @@ impl Store {
 
     /// Summaries of all live visits, newest first.
     pub fn summaries(&self) -> Result<Vec<VisitSummary>> {
-        let mut out = decode_all(&self.summaries, keys::SUMMARIES)?;
+        let mut out = decode_all(&self.h()?.summaries, keys::SUMMARIES)?;
         out.sort_by_key(|s: &VisitSummary| std::cmp::Reverse(s.sort_key()));
         Ok(out)
     }
 
     /// All live visits, in id order.
     pub fn visits(&self) -> Result<Vec<Visit>> {
-        decode_all(&self.visits, keys::VISITS)
+        decode_all(&self.h()?.visits, keys::VISITS)
     }
 
     /// The follow-up facts of all live visits, in id order. They are derived data written with
     /// every visit; when the tree does not hold one per visit (a database from before it existed,
     /// or a lost write), they are rebuilt from the visits first.
     pub fn facts(&self) -> Result<Vec<VisitFacts>> {
-        if self.facts.len() != self.visits.len() {
+        if self.h()?.facts.len() != self.h()?.visits.len() {
             self.rebuild_facts()?;
         }
-        decode_all(&self.facts, keys::FACTS)
+        decode_all(&self.h()?.facts, keys::FACTS)
     }
 
     /// Rewrites the follow-up facts from the visits.
     pub fn rebuild_facts(&self) -> Result<()> {
         let write = |e: sled::Error| StoreError::Write(e.to_string());
-        self.facts.clear().map_err(write)?;
+        self.h()?.facts.clear().map_err(write)?;
         for v in self.visits()? {
             let bytes = serde_json::to_vec(&VisitFacts::from(&v))
                 .map_err(|e| StoreError::Write(e.to_string()))?;
-            self.facts
+            self.h()?
+                .facts
                 .insert(keys::visit_key(v.id), bytes)
                 .map_err(write)?;
         }
-        self.db.flush().map_err(write)?;
+        self.h()?.db.flush().map_err(write)?;
         Ok(())
     }
 
     /// The trash, most recently deleted first.
     pub fn trash(&self) -> Result<Vec<TrashEntry>> {
-        let mut out: Vec<TrashEntry> = decode_all(&self.trash, keys::TRASH)?;
+        let mut out: Vec<TrashEntry> = decode_all(&self.h()?.trash, keys::TRASH)?;
         out.sort_by_key(|e| std::cmp::Reverse(e.deleted_at));
         Ok(out)
     }
@@ -376,7 +468,7 @@ impl Store {
     /// The audit events of one visit, oldest first.
     pub fn audit(&self, id: Uuid) -> Result<Vec<AuditEvent>> {
         let mut out = Vec::new();
-        for kv in self.audit.scan_prefix(keys::visit_key(id)) {
+        for kv in self.h()?.audit.scan_prefix(keys::visit_key(id)) {
             let (k, v) = kv.map_err(read_error)?;
             out.push(decode(keys::AUDIT, &k, &v)?);
         }
@@ -390,7 +482,8 @@ impl Store {
         let mut v = [0u8; 8];
         v[..4].copy_from_slice(&u32::try_from(section).unwrap_or(u32::MAX).to_be_bytes());
         v[4..].copy_from_slice(&u32::try_from(row).unwrap_or(u32::MAX).to_be_bytes());
-        self.meta
+        self.h()?
+            .meta
             .insert(keys::position_slot(id), &v)
             .map(|_| ())
             .map_err(|e| StoreError::Write(e.to_string()))
@@ -398,7 +491,7 @@ impl Store {
 
     /// Where the auditor last was in a visit's interview.
     pub fn position(&self, id: Uuid) -> Option<(usize, usize)> {
-        let raw = self.meta.get(keys::position_slot(id)).ok()??;
+        let raw = self.h().ok()?.meta.get(keys::position_slot(id)).ok()??;
         let section = u32::from_be_bytes(raw.get(..4)?.try_into().ok()?);
         let row = u32::from_be_bytes(raw.get(4..8)?.try_into().ok()?);
         Some((section as usize, row as usize))
@@ -413,15 +506,18 @@ impl Store {
 
     /// Writes anything not yet on disk (commits already flush; this covers the interview position).
     pub fn flush(&self) -> Result<()> {
-        self.db
-            .flush()
-            .map(|_| ())
-            .map_err(|e| StoreError::Write(e.to_string()))
+        let h = self.h()?;
+        let flushed = h.db.flush();
+        drop(h);
+        match flushed {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.write_failed(e)),
+        }
     }
 
     /// How much space the database takes on disk, in bytes.
     pub fn size_on_disk(&self) -> u64 {
-        self.db.size_on_disk().unwrap_or(0)
+        self.h().map_or(0, |h| h.db.size_on_disk().unwrap_or(0))
     }
 
     fn event(
@@ -446,9 +542,12 @@ impl Store {
     }
 
     fn next_seq(&self) -> Result<u64> {
-        self.db
-            .generate_id()
-            .map_err(|e| StoreError::Write(e.to_string()))
+        self.check_writable()?;
+        let h = self.h()?;
+        // sled persists its id counter now and then, so this can be the write that fails.
+        let id = h.db.generate_id();
+        drop(h);
+        id.map_err(|e| self.write_failed(e))
     }
 
     /// Runs `f` as one transaction over the visit trees, then flushes. When `f` wrote the audit
@@ -462,6 +561,7 @@ impl Store {
     ) -> Result<T> {
         let out = self.commit(f)?;
         if self
+            .h()?
             .audit
             .contains_key(keys::audit_key(visit, seq))
             .unwrap_or(false)
@@ -478,14 +578,9 @@ impl Store {
         f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
     ) -> Result<T> {
         self.check_writable()?;
-        let out = (
-            &self.visits,
-            &self.summaries,
-            &self.trash,
-            &self.audit,
-            &self.facts,
-        )
-            .transaction(|(v, s, t, a, x)| {
+        let h = self.h()?;
+        let out = match (&h.visits, &h.summaries, &h.trash, &h.audit, &h.facts).transaction(
+            |(v, s, t, a, x)| {
                 f(
                     v,
                     &Derived {
@@ -495,15 +590,28 @@ impl Store {
                     t,
                     a,
                 )
-            })
-            .map_err(|e| match e {
-                TransactionError::Abort(e) => e,
-                TransactionError::Storage(e) => StoreError::Write(e.to_string()),
-            })?;
-        self.db
-            .flush()
-            .map_err(|e| StoreError::Write(e.to_string()))?;
+            },
+        ) {
+            Ok(out) => out,
+            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Storage(e)) => {
+                drop(h);
+                return Err(self.write_failed(e));
+            }
+        };
+        if let Err(e) = h.db.flush() {
+            drop(h);
+            return Err(self.write_failed(e));
+        }
         Ok(out)
+    }
+
+    /// A write sled could not do. Its memory may now hold what the disk does not, so the handles
+    /// are reopened (see [`Store::reopen`]); if that fails too, the next write tries again.
+    fn write_failed(&self, e: sled::Error) -> StoreError {
+        self.shared.failed.store(true, Ordering::SeqCst);
+        let _ = self.reopen();
+        StoreError::from_write(&e, &self.path)
     }
 }
 

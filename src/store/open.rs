@@ -4,7 +4,7 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
-use super::{Result, Store, StoreError, keys, schema};
+use super::{Handles, Result, Store, StoreError, keys, schema};
 
 pub(super) fn open(path: &Path) -> Result<Store> {
     let io = |e: std::io::Error| StoreError::Io {
@@ -19,6 +19,19 @@ pub(super) fn open(path: &Path) -> Result<Store> {
             trial_open(path)?;
         }
     }
+    let store = Store::new(handles(path)?, path, fast);
+    schema::ensure(&store, schema::MIGRATIONS)?;
+    restrict_files(path);
+    Ok(store)
+}
+
+/// sled's handles on the files at `path`, without the copy check of [`trial_open`]: for a
+/// database checked before, or one this process has held open (see [`Store::reopen`]).
+pub(super) fn handles(path: &Path) -> Result<Handles> {
+    let io = |e: std::io::Error| StoreError::Io {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    };
     // From here on sled may change its files: the fingerprint of the last clean close no longer
     // describes them. A new one is written when this store is closed cleanly.
     super::fingerprint::forget(path).map_err(io)?;
@@ -27,7 +40,7 @@ pub(super) fn open(path: &Path) -> Result<Store> {
         path: path.to_path_buf(),
         detail: e.to_string(),
     };
-    let store = Store {
+    Ok(Handles {
         meta: db.open_tree(keys::META).map_err(damaged)?,
         visits: db.open_tree(keys::VISITS).map_err(damaged)?,
         summaries: db.open_tree(keys::SUMMARIES).map_err(damaged)?,
@@ -35,12 +48,7 @@ pub(super) fn open(path: &Path) -> Result<Store> {
         audit: db.open_tree(keys::AUDIT).map_err(damaged)?,
         facts: db.open_tree(keys::FACTS).map_err(damaged)?,
         db,
-        path: path.to_path_buf(),
-        shared: std::sync::Arc::new(super::Shared::new(path, fast)),
-    };
-    schema::ensure(&store, schema::MIGRATIONS)?;
-    restrict_files(path);
-    Ok(store)
+    })
 }
 
 /// Name of the scratch folder, inside the database folder, where [`trial_open`] works.
@@ -305,10 +313,15 @@ fn map_open_error(path: &Path, e: sled::Error) -> StoreError {
         sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
             StoreError::InUse { path }
         }
+        // A full disk or a folder that cannot be written is not damage: the files are fine.
         sled::Error::Io(io)
             if matches!(
                 io.kind(),
-                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::NotFound
+                std::io::ErrorKind::PermissionDenied
+                    | std::io::ErrorKind::NotFound
+                    | std::io::ErrorKind::StorageFull
+                    | std::io::ErrorKind::QuotaExceeded
+                    | std::io::ErrorKind::ReadOnlyFilesystem
             ) =>
         {
             StoreError::Io {

@@ -17,7 +17,10 @@ pub(super) fn ensure(store: &Store, migrations: &[Migration]) -> Result<()> {
     let current = u32::try_from(migrations.len() + 1).unwrap_or(u32::MAX);
     let found = match read_version(store)? {
         Some(v) => v,
-        None if store.visits.is_empty() && store.audit.is_empty() && store.trash.is_empty() => {
+        None if store.h()?.visits.is_empty()
+            && store.h()?.audit.is_empty()
+            && store.h()?.trash.is_empty() =>
+        {
             write_version(store, current)?;
             return Ok(());
         }
@@ -42,6 +45,7 @@ pub(super) fn ensure(store: &Store, migrations: &[Migration]) -> Result<()> {
 
 fn read_version(store: &Store) -> Result<Option<u32>> {
     let raw = store
+        .h()?
         .meta
         .get(keys::SCHEMA_VERSION)
         .map_err(|e| damaged(store, e.to_string()))?;
@@ -56,10 +60,10 @@ fn read_version(store: &Store) -> Result<Option<u32>> {
 }
 
 fn write_version(store: &Store, v: u32) -> Result<()> {
-    store
-        .meta
+    let h = store.h()?;
+    h.meta
         .insert(keys::SCHEMA_VERSION, &v.to_be_bytes())
-        .and_then(|_| store.db.flush())
+        .and_then(|_| h.db.flush())
         .map(|_| ())
         .map_err(|e| StoreError::Write(e.to_string()))
 }
@@ -78,11 +82,13 @@ pub(super) fn rebuild_summaries(store: &Store) -> Result<()> {
         let s = crate::domain::VisitSummary::from(&v);
         let bytes = serde_json::to_vec(&s).map_err(|e| StoreError::Write(e.to_string()))?;
         store
+            .h()?
             .summaries
             .insert(keys::visit_key(v.id), bytes)
             .map_err(|e| StoreError::Write(e.to_string()))?;
     }
     store
+        .h()?
         .db
         .flush()
         .map_err(|e| StoreError::Write(e.to_string()))?;
@@ -95,6 +101,8 @@ mod tests {
 
     fn bump_marker(store: &Store) -> Result<()> {
         store
+            .h()
+            .unwrap()
             .meta
             .insert(b"migrated", b"yes")
             .map_err(|e| StoreError::Write(e.to_string()))?;
@@ -109,11 +117,11 @@ mod tests {
         // Pretend a build with one more schema step opens this database.
         ensure(&store, &[bump_marker]).unwrap();
         assert_eq!(read_version(&store).unwrap(), Some(2));
-        assert!(store.meta.get(b"migrated").unwrap().is_some());
+        assert!(store.h().unwrap().meta.get(b"migrated").unwrap().is_some());
         // Running again does nothing more.
-        store.meta.remove(b"migrated").unwrap();
+        store.h().unwrap().meta.remove(b"migrated").unwrap();
         ensure(&store, &[bump_marker]).unwrap();
-        assert!(store.meta.get(b"migrated").unwrap().is_none());
+        assert!(store.h().unwrap().meta.get(b"migrated").unwrap().is_none());
     }
 
     #[test]
@@ -139,7 +147,7 @@ mod tests {
         store
             .create(&v, &crate::domain::Stamp::new(v.created, "t"))
             .unwrap();
-        store.summaries.clear().unwrap();
+        store.h().unwrap().summaries.clear().unwrap();
         assert!(store.summaries().unwrap().is_empty());
         rebuild_summaries(&store).unwrap();
         assert_eq!(store.summaries().unwrap().len(), 1);

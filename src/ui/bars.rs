@@ -65,19 +65,24 @@ pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
 pub fn status(frame: &mut Frame, area: Rect, app: &App) {
     let right = format!("{} · {} ", app.db_label, app.lang.code().to_uppercase());
     let width = area.width as usize;
-    // A message (often a file path the auditor needs) gets the room; the database path yields.
-    let right_room = if matches!(app.status, Status::None) {
-        width / 2
-    } else {
-        width / 4
-    };
-    let right = truncate_left(&right, right_room);
-    let room = width.saturating_sub(right.width() + 1);
     let (text, style) = match &app.status {
         Status::None => (String::new(), theme::muted()),
         Status::Notice { key, arg } => (format!(" ✓ {}", tf(app.lang, key, &[arg])), theme::ok()),
         Status::Error(msg) => (format!(" ✗ {msg}"), theme::error()),
     };
+    // A message (often a file path the auditor needs, or what to do about an error) gets the
+    // room; the database path yields, all of it if need be.
+    let right_room = if text.is_empty() {
+        width / 2
+    } else {
+        width.saturating_sub(text.width() + 1).min(width / 2)
+    };
+    let right = if right_room < 8 {
+        String::new()
+    } else {
+        truncate_left(&right, right_room)
+    };
+    let room = width.saturating_sub(right.width() + 1);
     let left = truncate(&text, room);
     let gap = width.saturating_sub(left.width() + right.width());
     let line = Line::from(vec![

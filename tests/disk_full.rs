@@ -1,0 +1,98 @@
+//! A real full disk (not an injected failure): sled 0.34 keeps the failed change in memory and
+//! refuses every later write until the database is reopened; the store reopens itself, so once
+//! space is back the very edit that failed saves, and nothing committed before is lost.
+//!
+//! Needs a small file system to fill, which a test cannot make by itself without privileges:
+//! it runs when `PANTAU_TEST_SMALL_FS` names a folder on one (a few MB), e.g.
+//!
+//!     mount -t tmpfs -o size=4m tmpfs /mnt/tiny
+//!     PANTAU_TEST_SMALL_FS=/mnt/tiny cargo test --test disk_full
+//!
+//! and otherwise says that it was skipped. (The injected failure in tests/harden.rs runs always.)
+
+use pantau::domain::{AuditAction, Stamp};
+use pantau::store::{Store, StoreError};
+
+#[test]
+fn after_a_full_disk_the_failed_edit_saves_once_space_is_back() {
+    let Ok(root) = std::env::var("PANTAU_TEST_SMALL_FS") else {
+        eprintln!("skipped: set PANTAU_TEST_SMALL_FS to a folder on a small file system");
+        return;
+    };
+    let root = std::path::Path::new(&root);
+    let dir = root.join("pantau-disk-full-test");
+    let filler = root.join("pantau-disk-full-filler");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&filler);
+    let stamp = Stamp {
+        at: chrono::Utc::now(),
+        actor: "auditor".into(),
+    };
+    let store = Store::open(&dir).unwrap();
+    let mut v = store.create(&pantau::demo::karo_visit(), &stamp).unwrap();
+    // Fill what is left, then edit until a write fails.
+    let free = fs_free(root);
+    std::fs::write(&filler, vec![0u8; free.saturating_sub(64 * 1024)]).unwrap();
+    let mut last_saved = v.clone();
+    let failed = loop {
+        v.venue = format!("{} {}", v.venue.len(), "x".repeat(4000));
+        match store.update(&v, &stamp, AuditAction::Edit, "") {
+            Ok(Some(saved)) => {
+                v = saved.clone();
+                last_saved = saved;
+            }
+            Ok(None) => unreachable!("every edit changes the venue"),
+            Err(e) => break e,
+        }
+        assert!(v.revision < 10_000, "the disk never filled");
+    };
+    assert!(matches!(failed, StoreError::DiskFull), "{failed:?}");
+    // What the store shows is what is on disk, without the failed change; or, when sled cannot
+    // even open the files on the full disk, a clear message instead of that phantom change.
+    let shown = |store: &Store| match store.get(v.id) {
+        Ok(got) => assert_eq!(got.unwrap(), last_saved),
+        Err(e) => assert!(
+            e.message(pantau::i18n::Lang::En)
+                .contains("Free disk space"),
+            "{e:?}"
+        ),
+    };
+    shown(&store);
+    // Still full: the retry fails the same way and loses nothing.
+    assert!(store.update(&v, &stamp, AuditAction::Edit, "").is_err());
+    shown(&store);
+    // Space is back: the same edit, unchanged, saves.
+    std::fs::remove_file(&filler).unwrap();
+    let saved = store
+        .update(&v, &stamp, AuditAction::Edit, "")
+        .expect("saves once space is back")
+        .expect("a change");
+    assert_eq!(saved.venue, v.venue);
+    drop(store);
+    let store = Store::open(&dir).unwrap();
+    assert_eq!(store.get(v.id).unwrap().unwrap(), saved);
+    assert!(store.check().is_clean(), "{:?}", store.check().problems);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+fn fs_free(path: &std::path::Path) -> usize {
+    let out = std::process::Command::new("df")
+        .args(["-Pk", &path.display().to_string()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kb: usize = text
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    kb * 1024
+}
+
+#[cfg(not(unix))]
+fn fs_free(_path: &std::path::Path) -> usize {
+    0
+}
