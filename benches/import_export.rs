@@ -60,11 +60,11 @@ fn main() {
         .map(|h| (h.visit.id, serde_json::to_vec(h).expect("json")))
         .collect();
     drop(visits);
-    // Each side runs three times, each time on a fresh database, alternating (this machine's
+    // Each side runs five times, each time on a fresh database, alternating (this machine's
     // disk timings vary by tens of percent from run to run); medians are reported.
     let (mut raws, mut imports, mut parses, mut exports) = (vec![], vec![], vec![], vec![]);
     let mut store = None;
-    for round in 0..3 {
+    for round in 0..5 {
         let db = sled::open(dir.path().join(format!("raw{round}"))).expect("sled");
         let tree = db.open_tree("visits").expect("tree");
         let t = Instant::now();
@@ -121,7 +121,7 @@ fn main() {
     let reimport = t.elapsed();
     assert_eq!(again.unchanged.len(), n);
 
-    println!("medians of 3 runs, each on a fresh database:");
+    println!("medians of 5 runs, each on a fresh database:");
     println!(
         "raw sled inserts + 1 flush   {raw:>10.2?}  {:>8.0} visits/s",
         per_sec(n, raw)
