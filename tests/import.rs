@@ -63,6 +63,33 @@ fn round_trip_through_an_empty_database_keeps_everything() {
     assert_eq!(snapshot(&a), snapshot(&b));
 }
 
+#[test]
+fn a_visit_moves_to_the_trash_and_back_through_bundles() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Store::open(&dir.path().join("a")).unwrap();
+    let b = Store::open(&dir.path().join("b")).unwrap();
+    pantau::demo::load(&a, &stamp(0, "a")).unwrap();
+    let karo = pantau::demo::karo_visit().id;
+    let file = dir.path().join("a.json");
+    let pass = |step: &str| {
+        save(&a, &file);
+        export::import_files(&b, std::slice::from_ref(&file)).unwrap();
+        assert_eq!(snapshot(&a), snapshot(&b), "{step}");
+        assert!(b.check().is_clean(), "{step}: {:?}", b.check().problems);
+    };
+    pass("live");
+    a.delete(karo, &stamp(1, "a")).unwrap();
+    pass("trashed");
+    assert!(b.get(karo).unwrap().is_none());
+    assert!(b.summaries().unwrap().iter().all(|s| s.id != karo));
+    assert_eq!(b.trash().unwrap().len(), 1);
+    a.restore(karo, &stamp(2, "a")).unwrap();
+    pass("restored");
+    assert!(b.get(karo).unwrap().is_some());
+    assert!(b.trash().unwrap().is_empty());
+    assert!(b.summaries().unwrap().iter().any(|s| s.id == karo));
+}
+
 /// Two laptops start from the same visit; each adds its own visit and edits the shared one,
 /// both changing the venue. After exchanging bundles they hold the same database.
 #[test]
