@@ -30,6 +30,18 @@ fn history(mut v: pantau::domain::Visit, seq: u128) -> VisitHistory {
     }
 }
 
+/// Waits for the disk to take every dirty page, so that the kernel's write-back of one step's
+/// 300 MB does not land in the next step's timing. (Removing the earlier steps' databases as
+/// well made the next raw run 2x slower: the file system's freeing work landed in it.)
+fn settle() {
+    #[cfg(unix)]
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe {
+        libc::sync()
+    };
+    std::thread::sleep(Duration::from_millis(300));
+}
+
 fn per_sec(n: usize, d: Duration) -> f64 {
     n as f64 / d.as_secs_f64()
 }
@@ -65,6 +77,8 @@ fn main() {
     let (mut raws, mut imports, mut parses, mut exports) = (vec![], vec![], vec![], vec![]);
     let mut store = None;
     for round in 0..5 {
+        drop(store.take());
+        settle();
         let db = sled::open(dir.path().join(format!("raw{round}"))).expect("sled");
         let tree = db.open_tree("visits").expect("tree");
         let t = Instant::now();
@@ -78,7 +92,7 @@ fn main() {
         drop(db);
 
         // Pantau import: parse and validate the bundle, merge, one transaction, flush.
-        drop(store.take());
+        settle();
         let s = Store::open(&dir.path().join(format!("pantau{round}"))).expect("store");
         let t = Instant::now();
         let parsed = bundle::parse(&bytes).expect("valid bundle");
@@ -100,6 +114,9 @@ fn main() {
         exports.push(t.elapsed());
         assert_eq!(out.len(), bytes.len());
         store = Some(s);
+    }
+    for (i, (r, p)) in raws.iter().zip(&imports).enumerate() {
+        println!("  run {}: raw {r:.2?}, import {p:.2?}", i + 1);
     }
     let median = |v: &mut Vec<Duration>| {
         v.sort();
