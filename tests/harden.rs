@@ -12,7 +12,7 @@ use ratatui::backend::TestBackend;
 use common::{Harness, buffer_text, fixed_stamp, parse_keys};
 use pantau::domain::AuditAction;
 use pantau::i18n::Lang;
-use pantau::store::Store;
+use pantau::store::{Store, StoreError};
 
 // ---------------------------------------------------------------------------------------------
 // Opening: the copy check is skipped only for files exactly as Pantau closed them.
@@ -166,6 +166,46 @@ fn a_failed_write_keeps_the_entry_on_screen_and_s_saves_it_later() {
     let stored = h.store().get(id).unwrap().unwrap();
     assert!(stored.venue.contains("Aula Baru"), "{}", stored.venue);
     assert!(h.store().check().is_clean());
+}
+
+#[test]
+fn a_write_that_fails_in_sled_reopens_the_store_and_the_next_one_saves() {
+    // The failed flush runs the store's recovery (reopen) from inside `update`; run it on
+    // another thread so that a deadlock there fails the test instead of hanging it.
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("db")).unwrap();
+    let mut v = s
+        .create(&pantau::demo::karo_visit(), &fixed_stamp())
+        .unwrap();
+    // A first edit fills the store's cache of the last revision, which the failing one uses.
+    v.venue = "Aula A".into();
+    v = s
+        .update(&v, &fixed_stamp(), AuditAction::Edit, "")
+        .unwrap()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = s.clone();
+    let mut edit = v.clone();
+    edit.venue = "Aula B".into();
+    std::thread::spawn(move || {
+        worker.inject_flush_failure();
+        let failed = worker.update(&edit, &fixed_stamp(), AuditAction::Edit, "");
+        let _ = tx.send(failed.map(|_| ()));
+    });
+    let failed = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the failed write returned (no deadlock in the reopen)");
+    assert!(matches!(failed, Err(StoreError::DiskFull)), "{failed:?}");
+    // The store works on: it reads what is on disk and saves the edit again.
+    let now = s.get(v.id).unwrap().unwrap();
+    let mut again = now.clone();
+    again.venue = "Aula C".into();
+    let saved = s
+        .update(&again, &fixed_stamp(), AuditAction::Edit, "")
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.venue, "Aula C");
+    assert!(s.check().is_clean(), "{:?}", s.check().problems);
 }
 
 #[test]

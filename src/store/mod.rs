@@ -75,6 +75,8 @@ struct Shared {
     fast_open: bool,
     /// Test switch: every write fails as on a full disk (see [`Store::inject_write_failure`]).
     fail_writes: std::sync::atomic::AtomicBool,
+    /// Test switch: the next commit's flush fails (see [`Store::inject_flush_failure`]).
+    fail_flush: AtomicBool,
     mark: open::CommitMark,
     /// The last revision [`Store::update`] wrote, to encode the next one from.
     last: std::sync::Mutex<Option<Encoded>>,
@@ -88,6 +90,7 @@ impl Shared {
             path: path.to_path_buf(),
             fast_open,
             fail_writes: std::sync::atomic::AtomicBool::new(false),
+            fail_flush: AtomicBool::new(false),
             mark: open::CommitMark::new(path),
             last: std::sync::Mutex::new(None),
             failed: AtomicBool::new(false),
@@ -163,12 +166,9 @@ impl Store {
         let handles =
             Self::open_again(&self.path).map_err(|e| StoreError::NotReopened(e.to_string()))?;
         *slot = Some(Arc::new(handles));
+        // The cached last revision (`Shared::last`) needs no reset: it is only used when its
+        // bytes are the stored ones.
         self.shared.failed.store(false, Ordering::SeqCst);
-        *self
-            .shared
-            .last
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = None;
         Ok(())
     }
 
@@ -220,6 +220,13 @@ impl Store {
         self.shared
             .fail_writes
             .store(fail, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Makes the flush of the next commit fail as on a full disk, after sled applied the
+    /// transaction in memory: the path a real disk-full error takes (the store reopens itself).
+    #[doc(hidden)]
+    pub fn inject_flush_failure(&self) {
+        self.shared.fail_flush.store(true, Ordering::SeqCst);
     }
 
     fn check_writable(&self) -> Result<()> {
@@ -278,13 +285,15 @@ impl Store {
         new.updated = stamp.at;
         let seq = self.next_seq()?;
         let key = keys::visit_key(visit.id);
-        // Held through the commit: the cached revision must be the one the commit replaces.
-        let mut last = self
+        // Taken out, not held through the commit (a failed write reopens the store from within
+        // it); it is used only if its bytes are the ones stored, checked in the transaction.
+        let cached = self
             .shared
             .last
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let prev = last.as_ref().filter(|e| e.visit.id == visit.id);
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let prev = cached.as_ref().filter(|e| e.visit.id == visit.id);
         let written = self.commit_event(visit.id, seq, |visits, derived, _trash, audit| {
             let Some(raw) = visits.get(key)? else {
                 return abort(StoreError::NotFound(visit.id.to_string()));
@@ -320,12 +329,21 @@ impl Store {
                 &self.event(&next.visit, stamp, action, reason, changes),
             )?;
             Ok(Some(next))
-        })?;
-        Ok(written.map(|next| {
-            let v = next.visit.clone();
-            *last = Some(next);
-            v
-        }))
+        });
+        let (keep, saved) = match written {
+            Ok(Some(next)) => {
+                let v = next.visit.clone();
+                (Some(next), Ok(Some(v)))
+            }
+            Ok(None) => (cached, Ok(None)),
+            Err(e) => (cached, Err(e)),
+        };
+        *self
+            .shared
+            .last
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = keep;
+        saved
     }
 
     /// Moves a visit to the trash. Nothing is lost: [`Store::restore`] brings it back.
@@ -599,7 +617,12 @@ impl Store {
                 return Err(self.write_failed(e));
             }
         };
-        if let Err(e) = h.db.flush() {
+        let flushed = if self.shared.fail_flush.swap(false, Ordering::SeqCst) {
+            Err(sled::Error::Io(std::io::ErrorKind::StorageFull.into()))
+        } else {
+            h.db.flush().map(|_| ())
+        };
+        if let Err(e) = flushed {
             drop(h);
             return Err(self.write_failed(e));
         }
