@@ -13,12 +13,16 @@
 use pantau::domain::{AuditAction, Stamp};
 use pantau::store::{Store, StoreError};
 
+/// Both tests fill the one small file system: one at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn after_a_full_disk_the_failed_edit_saves_once_space_is_back() {
     let Ok(root) = std::env::var("PANTAU_TEST_SMALL_FS") else {
         eprintln!("skipped: set PANTAU_TEST_SMALL_FS to a folder on a small file system");
         return;
     };
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let root = std::path::Path::new(&root);
     let dir = root.join("pantau-disk-full-test");
     let filler = root.join("pantau-disk-full-filler");

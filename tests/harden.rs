@@ -196,9 +196,18 @@ fn a_write_that_fails_in_sled_reopens_the_store_and_the_next_one_saves() {
         .recv_timeout(std::time::Duration::from_secs(20))
         .expect("the failed write returned (no deadlock in the reopen)");
     assert!(matches!(failed, Err(StoreError::DiskFull)), "{failed:?}");
-    // The store works on: it reads what is on disk and saves the edit again.
-    let now = s.get(v.id).unwrap().unwrap();
-    let mut again = now.clone();
+    // The store works on. The very edit, retried, counts as saved: here the injected failure
+    // left sled's write intact, so it reached the disk when the reopen closed the files (as a
+    // passing error can), and the retry finds it stored.
+    let mut edit = v.clone();
+    edit.venue = "Aula B".into();
+    let retried = s
+        .update(&edit, &fixed_stamp(), AuditAction::Edit, "")
+        .unwrap()
+        .unwrap();
+    assert_eq!(retried.venue, "Aula B");
+    assert_eq!(s.get(v.id).unwrap().unwrap(), retried);
+    let mut again = retried.clone();
     again.venue = "Aula C".into();
     let saved = s
         .update(&again, &fixed_stamp(), AuditAction::Edit, "")

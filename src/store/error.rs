@@ -28,6 +28,8 @@ pub enum StoreError {
     ReadOnly { path: PathBuf },
     #[error("the database could not be reopened after a failed write: {0}")]
     NotReopened(String),
+    #[error("sled could not close the database after a failed write; restart Pantau")]
+    Stuck,
     #[error("record {key} cannot be read: {detail}")]
     Decode { key: String, detail: String },
     #[error("no visit matches {0}")]
@@ -69,6 +71,7 @@ impl StoreError {
             StoreError::DiskFull => tf(lang, "store.disk_full", &[]),
             StoreError::ReadOnly { path } => tf(lang, "store.read_only", &[&path.display()]),
             StoreError::NotReopened(detail) => tf(lang, "store.not_reopened", &[detail]),
+            StoreError::Stuck => tf(lang, "store.stuck", &[]),
             StoreError::Decode { key, detail } => tf(lang, "store.decode", &[key, detail]),
             StoreError::NotFound(what) => tf(lang, "store.not_found", &[what]),
             StoreError::Ambiguous { prefix, count } => {

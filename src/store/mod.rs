@@ -82,6 +82,8 @@ struct Shared {
     last: std::sync::Mutex<Option<Encoded>>,
     /// A write failed in sled and the handles could not be reopened yet (see [`Store::reopen`]).
     failed: AtomicBool,
+    /// sled could not close its files after a failed write: no more writes this session.
+    stuck: AtomicBool,
 }
 
 impl Shared {
@@ -94,6 +96,7 @@ impl Shared {
             mark: open::CommitMark::new(path),
             last: std::sync::Mutex::new(None),
             failed: AtomicBool::new(false),
+            stuck: AtomicBool::new(false),
         }
     }
 }
@@ -120,6 +123,9 @@ impl Store {
     /// The open handles (kept only for the length of one operation, so that a reopen can
     /// close them).
     fn h(&self) -> Result<Arc<Handles>> {
+        if self.shared.stuck.load(Ordering::SeqCst) {
+            return Err(StoreError::Stuck);
+        }
         let current = || {
             self.live
                 .read()
@@ -148,7 +154,10 @@ impl Store {
             loop {
                 match Arc::try_unwrap(current) {
                     Ok(handles) => {
-                        drop(handles);
+                        if !close_in_background(handles) {
+                            self.shared.stuck.store(true, Ordering::SeqCst);
+                            return Err(StoreError::Stuck);
+                        }
                         break;
                     }
                     Err(busy) if tries < 50 => {
@@ -230,6 +239,9 @@ impl Store {
     }
 
     fn check_writable(&self) -> Result<()> {
+        if self.shared.stuck.load(Ordering::SeqCst) {
+            return Err(StoreError::Stuck);
+        }
         if self.shared.failed.load(Ordering::SeqCst) {
             self.reopen()?;
         }
@@ -336,6 +348,26 @@ impl Store {
                 (Some(next), Ok(Some(v)))
             }
             Ok(None) => (cached, Ok(None)),
+            // A write reported as failed may have reached the disk after all (sled flushes as
+            // it closes, during the reopen, and the disk may have had room again by then): the
+            // retry then finds its own change stored as the next revision. That is a save.
+            Err(StoreError::Stale { stored, .. }) if stored == visit.revision + 1 => {
+                match self.get(visit.id) {
+                    Ok(Some(now))
+                        if crate::domain::same_content(&content(&now), &content(visit)) =>
+                    {
+                        (None, Ok(Some(now)))
+                    }
+                    _ => (
+                        cached,
+                        Err(StoreError::Stale {
+                            id: visit.id,
+                            stored,
+                            based_on: visit.revision,
+                        }),
+                    ),
+                }
+            }
             Err(e) => (cached, Err(e)),
         };
         *self
@@ -500,11 +532,10 @@ impl Store {
         let mut v = [0u8; 8];
         v[..4].copy_from_slice(&u32::try_from(section).unwrap_or(u32::MAX).to_be_bytes());
         v[4..].copy_from_slice(&u32::try_from(row).unwrap_or(u32::MAX).to_be_bytes());
-        self.h()?
-            .meta
-            .insert(keys::position_slot(id), &v)
-            .map(|_| ())
-            .map_err(|e| StoreError::Write(e.to_string()))
+        let h = self.h()?;
+        let written = h.meta.insert(keys::position_slot(id), &v);
+        drop(h);
+        written.map(|_| ()).map_err(|e| self.write_failed(e))
     }
 
     /// Where the auditor last was in a visit's interview.
@@ -724,6 +755,26 @@ fn decode_all<T: DeserializeOwned>(tree: &sled::Tree, name: &str) -> Result<Vec<
             decode(name, &k, &v)
         })
         .collect()
+}
+
+/// Closes sled's handles on a thread of their own, waiting for it a little. Closing flushes,
+/// and after some failed writes (a value too big for the space left) sled's flush waits for
+/// ever; on the caller's thread that froze the whole app. Worse, the stuck close holds a lock
+/// that sled shares between all its databases in the process, so any later transaction would
+/// freeze too: a store whose close got stuck takes no more writes (see [`StoreError::Stuck`]).
+/// Returns whether they closed.
+fn close_in_background(handles: Handles) -> bool {
+    let (done, closed) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("pantau-close".into())
+        .spawn(move || {
+            drop(handles);
+            let _ = done.send(());
+        });
+    spawned.is_ok()
+        && closed
+            .recv_timeout(std::time::Duration::from_secs(2))
+            .is_ok()
 }
 
 fn write_error(e: impl std::fmt::Display) -> StoreError {
