@@ -102,16 +102,24 @@ impl Timer {
     }
 }
 
-/// CPU time used by the calling thread so far.
+/// CPU time used by the calling thread so far (zero where the platform has no such clock here:
+/// the benchmarks then show wall time only).
 pub fn thread_cpu() -> Duration {
-    cpu_clock(libc::CLOCK_THREAD_CPUTIME_ID)
+    #[cfg(unix)]
+    return cpu_clock(libc::CLOCK_THREAD_CPUTIME_ID);
+    #[cfg(not(unix))]
+    return Duration::ZERO;
 }
 
 /// CPU time used by the whole process (all threads) so far.
 pub fn process_cpu() -> Duration {
-    cpu_clock(libc::CLOCK_PROCESS_CPUTIME_ID)
+    #[cfg(unix)]
+    return cpu_clock(libc::CLOCK_PROCESS_CPUTIME_ID);
+    #[cfg(not(unix))]
+    return Duration::ZERO;
 }
 
+#[cfg(unix)]
 fn cpu_clock(clock: libc::clockid_t) -> Duration {
     let mut ts = libc::timespec {
         tv_sec: 0,
