@@ -558,14 +558,17 @@ pub fn title(lang: Lang, iv: &Interview) -> String {
     } else {
         format!("{} {}", v.district.code, v.district.name)
     };
-    let mut s = format!(
+    // Unsaved work leads: on a narrow terminal the end of the title is cut off.
+    let mut s = if iv.unsaved {
+        format!("{} · ", t(lang, "interview.unsaved"))
+    } else {
+        String::new()
+    };
+    s.push_str(&format!(
         "{} {district} · {}",
         t(lang, "interview.title"),
         t(lang, v.status.key())
-    );
-    if iv.unsaved {
-        s.push_str(&format!(" · {}", t(lang, "interview.unsaved")));
-    }
+    ));
     if let Some(f) = &v.finalisation
         && iv.locked()
     {
