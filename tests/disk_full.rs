@@ -10,6 +10,9 @@
 //!
 //! and otherwise says that it was skipped. (The injected failure in tests/harden.rs runs always.)
 
+#[path = "common/small_fs.rs"]
+mod small_fs;
+
 use pantau::domain::{AuditAction, Stamp};
 use pantau::store::{Store, StoreError};
 
@@ -18,12 +21,11 @@ static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 #[test]
 fn after_a_full_disk_the_failed_edit_saves_once_space_is_back() {
-    let Ok(root) = std::env::var("PANTAU_TEST_SMALL_FS") else {
-        eprintln!("skipped: set PANTAU_TEST_SMALL_FS to a folder on a small file system");
+    let Some(root) = small_fs::root() else {
         return;
     };
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let root = std::path::Path::new(&root);
+    let root = root.as_path();
     let dir = root.join("pantau-disk-full-test");
     let filler = root.join("pantau-disk-full-filler");
     let _ = std::fs::remove_dir_all(&dir);
@@ -35,8 +37,7 @@ fn after_a_full_disk_the_failed_edit_saves_once_space_is_back() {
     let store = Store::open(&dir).unwrap();
     let mut v = store.create(&pantau::demo::karo_visit(), &stamp).unwrap();
     // Fill what is left, then edit until a write fails.
-    let free = fs_free(root);
-    std::fs::write(&filler, vec![0u8; free.saturating_sub(64 * 1024)]).unwrap();
+    small_fs::fill(root, &filler, 64 * 1024);
     let mut last_saved = v.clone();
     let failed = loop {
         v.venue = format!("{} {}", v.venue.len(), "x".repeat(4000));
@@ -78,25 +79,4 @@ fn after_a_full_disk_the_failed_edit_saves_once_space_is_back() {
     assert!(store.check().is_clean(), "{:?}", store.check().problems);
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-#[cfg(unix)]
-fn fs_free(path: &std::path::Path) -> usize {
-    let out = std::process::Command::new("df")
-        .args(["-Pk", &path.display().to_string()])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    let kb: usize = text
-        .lines()
-        .nth(1)
-        .and_then(|l| l.split_whitespace().nth(3))
-        .and_then(|n| n.parse().ok())
-        .unwrap();
-    kb * 1024
-}
-
-#[cfg(not(unix))]
-fn fs_free(_path: &std::path::Path) -> usize {
-    0
 }

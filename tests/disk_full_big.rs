@@ -5,6 +5,9 @@
 //! unable to use sled again. Runs when `PANTAU_TEST_SMALL_FS` names a folder on a small file
 //! system (see tests/disk_full.rs).
 
+#[path = "common/small_fs.rs"]
+mod small_fs;
+
 use pantau::domain::{AuditAction, Stamp};
 use pantau::store::{Store, StoreError};
 
@@ -12,11 +15,10 @@ use pantau::store::{Store, StoreError};
 fn a_big_edit_on_a_nearly_full_disk_fails_without_freezing() {
     // sled may wait for ever to flush a value bigger than the space left when its handles are
     // closed; the store closes them on a thread of its own, so the edit returns with a message.
-    let Ok(root) = std::env::var("PANTAU_TEST_SMALL_FS") else {
-        eprintln!("skipped: set PANTAU_TEST_SMALL_FS to a folder on a small file system");
+    let Some(root) = small_fs::root() else {
         return;
     };
-    let root = std::path::Path::new(&root);
+    let root = root.as_path();
     let dir = root.join("pantau-big-edit-test");
     let filler = root.join("pantau-big-edit-filler");
     let _ = std::fs::remove_dir_all(&dir);
@@ -27,8 +29,7 @@ fn a_big_edit_on_a_nearly_full_disk_fails_without_freezing() {
     };
     let store = Store::open(&dir).unwrap();
     let v = store.create(&pantau::demo::karo_visit(), &stamp).unwrap();
-    let free = fs_free(root);
-    std::fs::write(&filler, vec![0u8; free.saturating_sub(48 * 1024)]).unwrap();
+    small_fs::fill(root, &filler, 48 * 1024);
     let (tx, rx) = std::sync::mpsc::channel();
     let worker = store.clone();
     let first = stamp.clone();
@@ -70,25 +71,4 @@ fn a_big_edit_on_a_nearly_full_disk_fails_without_freezing() {
         }
         Err(e) => panic!("{e:?}"),
     }
-}
-
-#[cfg(unix)]
-fn fs_free(path: &std::path::Path) -> usize {
-    let out = std::process::Command::new("df")
-        .args(["-Pk", &path.display().to_string()])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    let kb: usize = text
-        .lines()
-        .nth(1)
-        .and_then(|l| l.split_whitespace().nth(3))
-        .and_then(|n| n.parse().ok())
-        .unwrap();
-    kb * 1024
-}
-
-#[cfg(not(unix))]
-fn fs_free(_path: &std::path::Path) -> usize {
-    0
 }

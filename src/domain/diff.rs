@@ -31,23 +31,34 @@ pub fn diff_values(old: &Value, new: &Value) -> Vec<FieldChange> {
 /// `ignore`. Only the members whose bytes differ are parsed, so a one-field edit of a large
 /// visit costs little more than reading its bytes once: this is what keeps a committed field
 /// close to the cost of the write itself. Errs when either text is not a JSON object.
-pub fn diff_encoded(
-    old: &[u8],
-    new: &[u8],
+pub fn diff_encoded<'a>(
+    old: &'a [u8],
+    new: &'a [u8],
     ignore: &[&str],
 ) -> Result<Vec<FieldChange>, serde_json::Error> {
-    let a = members(old)?;
-    let b = members(new)?;
-    let parse = |raw: Option<&&RawValue>| raw.map(|r| serde_json::from_str(r.get())).transpose();
-    let mut keys: Vec<&str> = a.keys().chain(b.keys()).copied().collect();
+    let as_bytes = |m: BTreeMap<&'a str, &'a RawValue>| -> BTreeMap<&'a str, &'a [u8]> {
+        m.into_iter()
+            .map(|(k, v)| (k, v.get().as_bytes()))
+            .collect()
+    };
+    diff_members(&as_bytes(members(old)?), &as_bytes(members(new)?), ignore)
+}
+
+/// [`diff_values`] of two JSON objects given member by member (name → the member's JSON text),
+/// leaving out the members in `ignore`. Members with the same text are not parsed.
+pub fn diff_members(
+    old: &BTreeMap<&str, &[u8]>,
+    new: &BTreeMap<&str, &[u8]>,
+    ignore: &[&str],
+) -> Result<Vec<FieldChange>, serde_json::Error> {
+    let parse = |raw: Option<&&[u8]>| raw.map(|r| serde_json::from_slice(r)).transpose();
+    let mut keys: Vec<&str> = old.keys().chain(new.keys()).copied().collect();
     keys.sort_unstable();
     keys.dedup();
     let mut out = Vec::new();
     for k in keys.into_iter().filter(|k| !ignore.contains(k)) {
-        let (x, y) = (a.get(k), b.get(k));
-        if let (Some(x), Some(y)) = (x, y)
-            && x.get() == y.get()
-        {
+        let (x, y) = (old.get(k), new.get(k));
+        if x.is_some() && x == y {
             continue;
         }
         match (parse(x)?, parse(y)?) {

@@ -20,7 +20,7 @@ mod visit;
 pub use answer::{Answer, AnswerValue, YesPartialNo};
 pub use audit::{AuditAction, AuditEvent, Stamp, current_user};
 pub use conflict::{Candidate, Conflict, derived_id};
-pub use diff::{FieldChange, apply_changes, diff_encoded, diff_values, same_content};
+pub use diff::{FieldChange, apply_changes, diff_encoded, diff_members, diff_values, same_content};
 pub use digest::{canonical, digest};
 pub use facts::{
     FOLLOW_UP_COMMITMENTS, FOLLOW_UP_DEADLINE, FOLLOW_UP_PIC, FollowUpFacts, StrategyFacts,

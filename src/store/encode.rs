@@ -8,16 +8,14 @@
 //! as `serde_json::to_vec` gives (a test holds them to it); a revision not in the cache is
 //! encoded whole.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, FixedOffset};
-
 use crate::domain::{
-    Answer, AnswerValue, Conflict, FieldChange, Figure, Note, Visit, diff_encoded, diff_values,
+    Answer, AnswerValue, Conflict, FieldChange, Figure, Note, Visit, diff_encoded, diff_members,
 };
 
 /// A revision as written: the visit, its bytes, and where each member's value sits in them.
@@ -41,40 +39,16 @@ impl Encoded {
     /// the audit changes from this revision to `next`.
     pub fn next(&self, next: Visit) -> serde_json::Result<(Encoded, Vec<FieldChange>)> {
         let new = encode(Some(self), next)?;
-        let mut names: Vec<&str> = self
-            .members
-            .iter()
-            .chain(&new.members)
-            .map(|(name, _)| *name)
-            .filter(|name| !BOOKKEEPING.contains(name))
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        let mut changes = Vec::new();
-        for name in names {
-            let (a, b) = (self.member(name), new.member(name));
-            if a == b {
-                continue;
-            }
-            let parse = |raw: Option<&[u8]>| raw.map(serde_json::from_slice).transpose();
-            let (a, b): (Option<serde_json::Value>, Option<serde_json::Value>) =
-                (parse(a)?, parse(b)?);
-            match (a, b) {
-                (Some(a), Some(b)) => {
-                    let mut one = serde_json::Map::new();
-                    one.insert(name.to_string(), a);
-                    let mut other = serde_json::Map::new();
-                    other.insert(name.to_string(), b);
-                    changes.extend(diff_values(&one.into(), &other.into()));
-                }
-                (a, b) => changes.push(FieldChange {
-                    path: name.to_string(),
-                    old: a,
-                    new: b,
-                }),
-            }
-        }
+        let changes = diff_members(&self.members(), &new.members(), &BOOKKEEPING)?;
         Ok((new, changes))
+    }
+
+    /// Each member's name and JSON text.
+    fn members(&self) -> BTreeMap<&str, &[u8]> {
+        self.members
+            .iter()
+            .filter_map(|(name, range)| Some((*name, self.bytes.get(range.clone())?)))
+            .collect()
     }
 
     fn member(&self, name: &str) -> Option<&[u8]> {
@@ -251,6 +225,7 @@ impl Writer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::diff_values;
     use crate::domain::merge::content;
 
     fn visits() -> Vec<Visit> {

@@ -172,8 +172,8 @@ impl Store {
                 }
             }
         }
-        let handles =
-            Self::open_again(&self.path).map_err(|e| StoreError::NotReopened(e.to_string()))?;
+        let handles = wait_for_lock(|| open::handles(&self.path))
+            .map_err(|e| StoreError::NotReopened(e.to_string()))?;
         *slot = Some(Arc::new(handles));
         // The cached last revision (`Shared::last`) needs no reset: it is only used when its
         // bytes are the stored ones.
@@ -181,34 +181,10 @@ impl Store {
         Ok(())
     }
 
-    /// sled lets go of its lock from a background thread after a close: wait for it, briefly.
-    fn open_again(path: &Path) -> Result<Handles> {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
-        loop {
-            match open::handles(path) {
-                Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(25));
-                }
-                other => return other,
-            }
-        }
-    }
-
-    /// Opens (or creates) the database at `path`. See [`open`] for the errors it maps.
-    ///
-    /// sled lets go of its file lock from a background thread shortly after a database is
-    /// closed, so a lock held right now may be this process's own database being closed (a
-    /// restore, a quick reopen). Only a lock still held after a short wait is "in use".
+    /// Opens (or creates) the database at `path`. See [`open`] for the errors it maps; a lock
+    /// still held after a short wait (see [`wait_for_lock`]) is "in use".
     pub fn open(path: &Path) -> Result<Store> {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
-        loop {
-            match open::open(path) {
-                Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(25));
-                }
-                other => return other,
-            }
-        }
+        wait_for_lock(|| open::open(path))
     }
 
     pub fn path(&self) -> &Path {
@@ -755,6 +731,21 @@ fn decode_all<T: DeserializeOwned>(tree: &sled::Tree, name: &str) -> Result<Vec<
             decode(name, &k, &v)
         })
         .collect()
+}
+
+/// Runs `open` until sled's lock is free, for at most 1.5 s: sled lets go of its lock from a
+/// background thread after a close, so a lock held right now may be this process's own
+/// database being closed (a restore, a quick reopen).
+fn wait_for_lock<T>(open: impl Fn() -> Result<T>) -> Result<T> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+    loop {
+        match open() {
+            Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Closes sled's handles on a thread of their own, waiting for it a little. Closing flushes,

@@ -1,0 +1,41 @@
+//! A small file system to fill, for the full-disk tests: the folder named by
+//! `PANTAU_TEST_SMALL_FS` (`.ci/run` mounts a 4 MB tmpfs there where it may).
+
+use std::path::{Path, PathBuf};
+
+/// The folder, or `None` (and a note that the test is skipped) when none is given.
+pub fn root() -> Option<PathBuf> {
+    match std::env::var("PANTAU_TEST_SMALL_FS") {
+        Ok(dir) => Some(PathBuf::from(dir)),
+        Err(_) => {
+            eprintln!("skipped: set PANTAU_TEST_SMALL_FS to a folder on a small file system");
+            None
+        }
+    }
+}
+
+/// Fills the file system at `root` with `filler` until `leave` bytes are free.
+pub fn fill(root: &Path, filler: &Path, leave: usize) {
+    std::fs::write(filler, vec![0u8; free(root).saturating_sub(leave)]).unwrap();
+}
+
+#[cfg(unix)]
+fn free(path: &Path) -> usize {
+    let out = std::process::Command::new("df")
+        .args(["-Pk", &path.display().to_string()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kb: usize = text
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    kb * 1024
+}
+
+#[cfg(not(unix))]
+fn free(_path: &Path) -> usize {
+    0
+}
