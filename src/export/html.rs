@@ -16,7 +16,7 @@ pub fn esc(s: &str) -> String {
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&#39;"),
             '\n' => o.push_str("<br>"),
-            c => o.push(super::inert_char(c)),
+            c => o.push(crate::format::inert_char(c, &crate::format::REPORT_KEEPS)),
         }
     }
     o

@@ -17,7 +17,7 @@ fn cell(s: &str) -> String {
             }
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' => o.push_str("<br>"),
-            c => o.push(super::inert_char(c)),
+            c => o.push(crate::format::inert_char(c, &crate::format::REPORT_KEEPS)),
         }
     }
     o

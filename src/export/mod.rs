@@ -317,14 +317,3 @@ pub fn create_private_dir(dir: &Path) -> Result<(), ExportError> {
     }
     b.create(dir).map_err(io)
 }
-
-/// A character of a field as written into a report: control characters (an escape sequence
-/// pasted into a field, say) become an inert, visible `·`, as on screen, so that a report shown
-/// with `cat` or opened in a browser never acts on them. Line breaks and tabs stay.
-pub(crate) fn inert_char(c: char) -> char {
-    if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
-        '·'
-    } else {
-        c
-    }
-}

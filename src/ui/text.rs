@@ -58,7 +58,7 @@ pub fn pad(s: &str, width: usize) -> String {
 /// Control characters and escape sequences pasted into a field must show inert.
 pub fn inert(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() && c != '\n' { '·' } else { c })
+        .map(|c| crate::format::inert_char(c, &['\n']))
         .collect()
 }
 
