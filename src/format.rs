@@ -108,6 +108,20 @@ pub fn percent(lang: Lang, p: f64) -> String {
     }
 }
 
+/// `c` made inert for a screen or a file: a control character (say, from an escape sequence
+/// pasted into a field) becomes a visible `·`, so that no terminal or viewer acts on it; the
+/// characters in `keep` (line breaks, tabs where the output can take them) stay.
+pub fn inert_char(c: char, keep: &[char]) -> char {
+    if c.is_control() && !keep.contains(&c) {
+        '·'
+    } else {
+        c
+    }
+}
+
+/// What a report keeps of the control characters: line breaks and tabs.
+pub const REPORT_KEEPS: [char; 3] = ['\n', '\t', '\r'];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,17 +159,3 @@ mod tests {
         assert_eq!(percent(Lang::En, 12.45), "12.5%");
     }
 }
-
-/// `c` made inert for a screen or a file: a control character (say, from an escape sequence
-/// pasted into a field) becomes a visible `·`, so that no terminal or viewer acts on it; the
-/// characters in `keep` (line breaks, tabs where the output can take them) stay.
-pub fn inert_char(c: char, keep: &[char]) -> char {
-    if c.is_control() && !keep.contains(&c) {
-        '·'
-    } else {
-        c
-    }
-}
-
-/// What a report keeps of the control characters: line breaks and tabs.
-pub const REPORT_KEEPS: [char; 3] = ['\n', '\t', '\r'];
