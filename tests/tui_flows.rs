@@ -223,3 +223,25 @@ fn quit_keys() {
     h.keys("q");
     assert!(h.quit);
 }
+
+#[test]
+fn keys_typed_at_a_terminal_too_small_do_nothing_but_ctrl_c_quits() {
+    let mut h = Harness::with_demo(Lang::En);
+    h.app.too_small = true;
+    h.keys("e?n/karo<enter>d");
+    assert!(h.app.interview.is_none() && h.app.overlay.is_none());
+    assert!(matches!(h.app.screen, Screen::List));
+    assert_eq!(
+        (h.app.list.all.len(), h.app.list.rows.len()),
+        (1, 1),
+        "nothing deleted, nothing filtered"
+    );
+    assert!(!h.quit);
+    h.keys("<c-c>");
+    assert!(h.quit);
+    // Big enough again: keys work.
+    let mut h = Harness::with_demo(Lang::En);
+    h.app.too_small = false;
+    h.keys("e");
+    assert!(h.app.interview.is_some());
+}

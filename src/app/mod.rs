@@ -227,6 +227,9 @@ pub struct App {
     pub followups: Option<board::FollowUpData>,
     /// Visits saved since the follow-up facts were loaded.
     pub followups_dirty: std::collections::BTreeSet<Uuid>,
+    /// The terminal is too small to show the app (the runtime sets it; see `ui::too_small`):
+    /// keys other than Ctrl-C would act on a screen nobody sees.
+    pub too_small: bool,
     /// Where Esc on the detail screen returns to (the list unless set).
     pub detail_back: Option<Screen>,
 }
@@ -263,6 +266,7 @@ impl App {
             overview: overview::OverviewView::default(),
             followups: None,
             followups_dirty: Default::default(),
+            too_small: false,
             detail_back: None,
         };
         app.list.set(visits);
@@ -316,8 +320,14 @@ impl App {
         }
         let ctx = self.context();
         let action = self.keymap.action(ctx, &key);
-        if matches!(action, Some(Action::ForceQuit) | Some(Action::Help)) {
-            return self.update(action.unwrap_or(Action::Help));
+        if action == Some(Action::ForceQuit) {
+            return self.update(Action::ForceQuit);
+        }
+        if self.too_small {
+            return Vec::new();
+        }
+        if action == Some(Action::Help) {
+            return self.update(Action::Help);
         }
         match ctx {
             Context::Field | Context::Text | Context::Pick => {

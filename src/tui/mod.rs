@@ -118,6 +118,8 @@ fn event_loop(
     stop: &AtomicBool,
 ) -> std::io::Result<()> {
     let mut dirty = true;
+    let size = terminal.size()?;
+    app.too_small = crate::ui::too_small(size.width, size.height);
     loop {
         if dirty {
             draw(terminal, app)?;
@@ -133,12 +135,13 @@ fn event_loop(
                 app.tick(chrono::Local::now().fixed_offset());
                 match event::read()? {
                     Event::Key(k) => effects.extend(app.handle_key(k)),
+                    Event::Mouse(_) if app.too_small => continue,
                     Event::Mouse(m) => match m.kind {
                         MouseEventKind::ScrollDown => effects.extend(app.update(Action::Down)),
                         MouseEventKind::ScrollUp => effects.extend(app.update(Action::Up)),
                         _ => continue,
                     },
-                    Event::Resize(..) => {}
+                    Event::Resize(w, h) => app.too_small = crate::ui::too_small(w, h),
                     _ => continue,
                 }
                 dirty = true;

@@ -26,9 +26,14 @@ use crate::i18n::tf;
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
 
+/// Whether a terminal of `width` x `height` is too small for the screens.
+pub fn too_small(width: u16, height: u16) -> bool {
+    width < MIN_WIDTH || height < MIN_HEIGHT
+}
+
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if too_small(area.width, area.height) {
         let msg = tf(
             app.lang,
             "ui.too_small",
