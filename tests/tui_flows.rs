@@ -225,7 +225,7 @@ fn quit_keys() {
 }
 
 #[test]
-fn keys_typed_at_a_terminal_too_small_do_nothing_but_ctrl_c_quits() {
+fn keys_typed_at_a_terminal_too_small_do_nothing_but_quit() {
     let mut h = Harness::with_demo(Lang::En);
     h.app.too_small = true;
     h.keys("e?n/karo<enter>d");

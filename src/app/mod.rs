@@ -228,7 +228,7 @@ pub struct App {
     /// Visits saved since the follow-up facts were loaded.
     pub followups_dirty: std::collections::BTreeSet<Uuid>,
     /// The terminal is too small to show the app (the runtime sets it; see `ui::too_small`):
-    /// keys other than Ctrl-C would act on a screen nobody sees.
+    /// keys other than quitting would act on a screen nobody sees.
     pub too_small: bool,
     /// Where Esc on the detail screen returns to (the list unless set).
     pub detail_back: Option<Screen>,
@@ -320,8 +320,8 @@ impl App {
         }
         let ctx = self.context();
         let action = self.keymap.action(ctx, &key);
-        if action == Some(Action::ForceQuit) {
-            return self.update(Action::ForceQuit);
+        if let Some(quit @ (Action::ForceQuit | Action::Quit)) = action {
+            return self.update(quit);
         }
         if self.too_small {
             return Vec::new();
