@@ -42,6 +42,20 @@ fn settle() {
     std::thread::sleep(Duration::from_millis(300));
 }
 
+/// What `pantau import` does with a bundle file's bytes (`export::import_files`): parse and
+/// check each visit on all cores, encoding it at once when it is new here, then write
+/// everything (all or nothing) and flush. Also gives the time the first part took.
+fn import(store: &Store, bytes: &[u8]) -> (pantau::store::ImportSummary, Duration) {
+    let t = Instant::now();
+    let (_, ready) = bundle::parse_each(bytes, |h| store.prepare(h)).expect("valid bundle");
+    let ready = ready
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .expect("prepare");
+    let prepared = t.elapsed();
+    (store.import_prepared(ready).expect("import"), prepared)
+}
+
 fn per_sec(n: usize, d: Duration) -> f64 {
     n as f64 / d.as_secs_f64()
 }
@@ -74,7 +88,7 @@ fn main() {
     drop(visits);
     // Each side runs five times, each time on a fresh database, alternating (this machine's
     // disk timings vary by tens of percent from run to run); medians are reported.
-    let (mut raws, mut imports, mut parses, mut exports) = (vec![], vec![], vec![], vec![]);
+    let (mut raws, mut imports, mut prepares, mut exports) = (vec![], vec![], vec![], vec![]);
     let mut store = None;
     for round in 0..5 {
         drop(store.take());
@@ -95,12 +109,10 @@ fn main() {
         settle();
         let s = Store::open(&dir.path().join(format!("pantau{round}"))).expect("store");
         let t = Instant::now();
-        let parsed = bundle::parse(&bytes).expect("valid bundle");
-        parses.push(t.elapsed());
-        let summary = s.import_histories(&parsed.visits).expect("import");
+        let (summary, prepared) = import(&s, &bytes);
         imports.push(t.elapsed());
+        prepares.push(prepared);
         assert_eq!(summary.added.len(), n);
-        drop(parsed);
 
         // Export of everything to a JSON bundle.
         let t = Instant::now();
@@ -115,26 +127,27 @@ fn main() {
         assert_eq!(out.len(), bytes.len());
         store = Some(s);
     }
-    for (i, (r, p)) in raws.iter().zip(&imports).enumerate() {
-        println!("  run {}: raw {r:.2?}, import {p:.2?}", i + 1);
+    for (i, ((r, p), q)) in raws.iter().zip(&imports).zip(&prepares).enumerate() {
+        println!(
+            "  run {}: raw {r:.2?}, import {p:.2?} (read and encode {q:.2?}, write {:.2?})",
+            i + 1,
+            *p - *q
+        );
     }
     let median = |v: &mut Vec<Duration>| {
         v.sort();
         v[v.len() / 2]
     };
-    let (raw, import, parse, export) = (
+    let (raw, imported, export) = (
         median(&mut raws),
         median(&mut imports),
-        median(&mut parses),
         median(&mut exports),
     );
     let store = store.expect("store");
 
     // Importing the same bundle again: everything unchanged.
     let t = Instant::now();
-    let again = store
-        .import_histories(&bundle::parse(&bytes).expect("valid").visits)
-        .expect("import");
+    let (again, _) = import(&store, &bytes);
     let reimport = t.elapsed();
     assert_eq!(again.unchanged.len(), n);
 
@@ -144,9 +157,9 @@ fn main() {
         per_sec(n, raw)
     );
     println!(
-        "pantau import (all steps)    {import:>10.2?}  {:>8.0} visits/s  = {:.0} % of raw (parse+validate {parse:.2?})",
-        per_sec(n, import),
-        100.0 * raw.as_secs_f64() / import.as_secs_f64()
+        "pantau import (all steps)    {imported:>10.2?}  {:>8.0} visits/s  = {:.0} % of raw",
+        per_sec(n, imported),
+        100.0 * raw.as_secs_f64() / imported.as_secs_f64()
     );
     println!(
         "re-import, all unchanged     {reimport:>10.2?}  {:>8.0} visits/s",

@@ -80,3 +80,65 @@ fn after_a_full_disk_the_failed_edit_saves_once_space_is_back() {
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_import_that_fills_the_disk_leaves_the_database_as_it_was() {
+    let Some(root) = small_fs::root() else {
+        return;
+    };
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let root = root.as_path();
+    let dir = root.join("pantau-disk-full-import");
+    let filler = root.join("pantau-disk-full-filler");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&filler);
+    let stamp = Stamp {
+        at: chrono::Utc::now(),
+        actor: "auditor".into(),
+    };
+    // A bundle of 20 visits from another laptop, on the ordinary disk.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other = Store::open(&elsewhere.path().join("other")).unwrap();
+    for v in pantau::synth::visits(20, 7) {
+        other.create(&v, &stamp).unwrap();
+    }
+    let bundle = elsewhere.path().join("other.json");
+    pantau::export::write_bundle(&other, &pantau::export::Filter::default(), true, &bundle)
+        .unwrap();
+
+    let store = Store::open(&dir).unwrap();
+    store.create(&pantau::demo::karo_visit(), &stamp).unwrap();
+    let before = store.histories(true).unwrap();
+    small_fs::fill(root, &filler, 128 * 1024);
+    let failed = pantau::export::import_files(&store, std::slice::from_ref(&bundle))
+        .expect_err("20 visits (500 KB) do not fit in 128 KB");
+    let message = failed.message(pantau::i18n::Lang::En);
+    assert!(message.contains("Free disk space"), "{message}");
+    // Nothing of the import is shown, or (when sled cannot even open the files on the full
+    // disk) a clear message instead.
+    match store.histories(true) {
+        Ok(now) => assert!(now == before, "part of a failed import is shown"),
+        Err(e) => assert!(
+            e.message(pantau::i18n::Lang::En)
+                .contains("Free disk space"),
+            "{e:?}"
+        ),
+    }
+    // Space is back: the database is as before, and the import then goes through whole.
+    std::fs::remove_file(&filler).unwrap();
+    assert!(
+        store.histories(true).unwrap() == before,
+        "as before the import"
+    );
+    drop(store);
+    let store = Store::open(&dir).unwrap();
+    assert!(
+        store.histories(true).unwrap() == before,
+        "as before the import"
+    );
+    assert!(store.check().is_clean(), "{:?}", store.check().problems);
+    let s = pantau::export::import_files(&store, &[bundle]).unwrap();
+    assert_eq!(s.added.len(), 20);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -56,6 +56,14 @@ fn round_trip_through_an_empty_database_keeps_everything() {
     assert!(b.check().is_clean(), "{:?}", b.check().problems);
     assert!(b.get(gone).unwrap().is_none(), "still in the trash");
 
+    // The same bundle twice in one import (each visit new here, the trashed one too): each
+    // visit added once.
+    let c = Store::open(&dir.path().join("c")).unwrap();
+    let s = export::import_files(&c, &[file.clone(), file.clone()]).unwrap();
+    assert_eq!((s.added.len(), s.updated.len()), (13, 0));
+    assert_eq!(snapshot(&a), snapshot(&c));
+    assert!(c.get(gone).unwrap().is_none(), "still in the trash");
+
     // Importing the same bundle again changes nothing.
     let again = export::import_files(&b, &[file]).unwrap();
     assert_eq!(again.unchanged.len(), 13);

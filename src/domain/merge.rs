@@ -19,6 +19,7 @@
 //! ran the import, so A-then-B and B-then-A give the same log, and merging three laptops in any
 //! order gives the same result (a merge that is not built upon is unfolded into its branches).
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -90,14 +91,25 @@ pub fn from_content(
 /// Each event must be the next revision, except a merge event, which follows the longest of
 /// the branches it joins and so may skip ahead.
 pub fn replay(events: &[AuditEvent]) -> Result<(Value, u64), String> {
-    replay_from(Value::Null, 0, events)
+    replay_cow(Cow::Owned(Value::Null), 0, events).map(|(state, r)| (state.into_owned(), r))
 }
 
-fn replay_from(
-    mut state: Value,
+/// [`replay`] for a caller that only reads the result: a change that sets the whole content
+/// (a creation does) is borrowed from the log rather than copied, until a later change alters
+/// it. An import checks every visit's log this way.
+pub fn replay_borrowed(events: &[AuditEvent]) -> Result<(Cow<'_, Value>, u64), String> {
+    replay_cow(Cow::Owned(Value::Null), 0, events)
+}
+
+fn replay_from(state: Value, revision: u64, events: &[AuditEvent]) -> Result<(Value, u64), String> {
+    replay_cow(Cow::Owned(state), revision, events).map(|(state, r)| (state.into_owned(), r))
+}
+
+fn replay_cow<'a>(
+    mut state: Cow<'a, Value>,
     mut revision: u64,
-    events: &[AuditEvent],
-) -> Result<(Value, u64), String> {
+    events: &'a [AuditEvent],
+) -> Result<(Cow<'a, Value>, u64), String> {
     for e in events {
         let next_ok = e.revision == revision + 1
             || (e.action == AuditAction::Import && e.revision > revision);
@@ -105,7 +117,13 @@ fn replay_from(
             return Err(format!("revision {} follows {revision}", e.revision));
         }
         revision = e.revision;
-        apply_changes(&mut state, &e.changes)?;
+        for c in &e.changes {
+            match (c.path.is_empty(), &c.new) {
+                (true, Some(whole)) => state = Cow::Borrowed(whole),
+                (true, None) => state = Cow::Owned(Value::Null),
+                _ => apply_changes(state.to_mut(), std::slice::from_ref(c))?,
+            }
+        }
     }
     Ok((state, revision))
 }

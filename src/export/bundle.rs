@@ -224,6 +224,20 @@ struct Envelope<'a> {
 
 /// Parses and validates a bundle; on error nothing has been changed anywhere.
 pub fn parse(bytes: &[u8]) -> Result<Bundle, BundleError> {
+    let (mut bundle, visits) = parse_each(bytes, |h| h)?;
+    bundle.visits = visits;
+    Ok(bundle)
+}
+
+/// Parses and validates a bundle visit by visit, on all cores, handing each visit to `take` as
+/// soon as it is read and checked: an import encodes a visit there and drops it, instead of
+/// holding every parsed visit of a large bundle at once. Gives the envelope (with no visits)
+/// and what `take` made of each visit, in the bundle's order. On error, whatever `take` made
+/// is dropped; the bundle is valid only if this returns `Ok`.
+pub fn parse_each<R: Send>(
+    bytes: &[u8],
+    take: impl Fn(VisitHistory) -> R + Sync,
+) -> Result<(Bundle, Vec<R>), BundleError> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -245,26 +259,31 @@ pub fn parse(bytes: &[u8]) -> Result<Bundle, BundleError> {
         format: Some(Value::from(envelope.format.clone())),
         version: Some(Value::from(envelope.version)),
     })?;
-    let visits = crate::par::map(&envelope.visits, |raw| {
+    let read = crate::par::map(&envelope.visits, |raw| {
         let h: VisitHistory = serde_json::from_str(raw.get()).map_err(|e| {
             let (line, column) = position_within(text, raw.get(), e.line(), e.column());
             invalid(&e, line, column)
         })?;
         check_visit(&h)?;
-        Ok(h)
-    })
-    .into_iter()
-    .collect::<Result<Vec<VisitHistory>, BundleError>>()?;
+        Ok((Identity::of(&h), take(h)))
+    });
+    let mut identities = Vec::with_capacity(read.len());
+    let mut taken = Vec::with_capacity(read.len());
+    for r in read {
+        let (identity, t) = r?;
+        identities.push(identity);
+        taken.push(t);
+    }
+    check_identities(&identities)?;
     let bundle = Bundle {
         format: envelope.format,
         version: envelope.version,
         exported_at: envelope.exported_at,
         exported_by: envelope.exported_by,
         includes_trash: envelope.includes_trash,
-        visits,
+        visits: Vec::new(),
     };
-    check_identities(&bundle)?;
-    Ok(bundle)
+    Ok((bundle, taken))
 }
 
 fn invalid(e: &serde_json::Error, line: usize, column: usize) -> BundleError {
@@ -345,7 +364,7 @@ fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
 
 /// Checks what JSON parsing cannot: identities, histories, sizes.
 pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
-    check_identities(bundle)?;
+    check_identities(&bundle.visits.iter().map(Identity::of).collect::<Vec<_>>())?;
     // The expensive checks, visit by visit, on all cores.
     crate::par::map(&bundle.visits, check_visit)
         .into_iter()
@@ -353,32 +372,44 @@ pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
     Ok(())
 }
 
+/// What [`check_identities`] needs of a visit, taken while the visit is at hand.
+struct Identity {
+    visit: Uuid,
+    from_creation: bool,
+    /// Every event of its log (merged branches too), with the visit the event names.
+    events: Vec<(Uuid, Uuid)>,
+}
+
+impl Identity {
+    fn of(h: &VisitHistory) -> Identity {
+        let mut all = Vec::new();
+        flatten(&h.history, &mut all);
+        Identity {
+            visit: h.visit.id,
+            from_creation: starts_with_creation(&h.history),
+            events: all.into_iter().map(|e| (e.id, e.visit)).collect(),
+        }
+    }
+}
+
 /// Every visit once, every event once and under its own visit, every log from a creation.
-fn check_identities(bundle: &Bundle) -> Result<(), BundleError> {
+fn check_identities(all: &[Identity]) -> Result<(), BundleError> {
     let mut visits = HashSet::new();
     let mut events = HashSet::new();
-    for h in &bundle.visits {
-        let id = h.visit.id;
+    for identity in all {
+        let id = identity.visit;
         if !visits.insert(id) {
             return Err(BundleError::DuplicateVisit(id));
         }
-        if !starts_with_creation(&h.history) {
+        if !identity.from_creation {
             return Err(BundleError::NoCreation(id));
         }
-        let mut all = Vec::new();
-        flatten(&h.history, &mut all);
-        for e in all {
-            if e.visit != id {
-                return Err(BundleError::ForeignEvent {
-                    visit: id,
-                    event: e.id,
-                });
+        for &(event, visit) in &identity.events {
+            if visit != id {
+                return Err(BundleError::ForeignEvent { visit: id, event });
             }
-            if !events.insert(e.id) {
-                return Err(BundleError::DuplicateEvent {
-                    visit: id,
-                    event: e.id,
-                });
+            if !events.insert(event) {
+                return Err(BundleError::DuplicateEvent { visit: id, event });
             }
         }
     }
@@ -395,14 +426,14 @@ fn check_visit(h: &VisitHistory) -> Result<(), BundleError> {
         return Err(BundleError::DuplicateItem { visit: id, item });
     }
     let content = merge::content(&h.visit);
-    if let Some((path, bytes)) = long_text(&content, String::new()) {
+    if let Some((path, bytes)) = long_text(&content) {
         return Err(BundleError::TextTooLong {
             visit: id,
             path,
             bytes,
         });
     }
-    let (state, revision) = merge::replay(&h.history)
+    let (state, revision) = merge::replay_borrowed(&h.history)
         .map_err(|detail| BundleError::BadHistory { visit: id, detail })?;
     if revision != h.visit.revision || !crate::domain::same_content(&state, &content) {
         return Err(BundleError::BadHistory {
@@ -440,27 +471,31 @@ fn flatten<'a>(
     }
 }
 
-/// The first text longer than [`MAX_TEXT`], with its path.
-fn long_text(v: &Value, path: String) -> Option<(String, usize)> {
-    match v {
-        Value::String(s) if s.len() > MAX_TEXT => Some((path, s.len())),
-        Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| {
-            let seg = x
-                .get("id")
-                .and_then(Value::as_str)
-                .map_or_else(|| i.to_string(), str::to_string);
-            long_text(x, join(&path, &seg))
-        }),
-        Value::Object(m) => m.iter().find_map(|(k, x)| long_text(x, join(&path, k))),
-        _ => None,
-    }
+/// The first text longer than [`MAX_TEXT`] in `v`: its path and length. The path is built
+/// only for that one (every visit of an import is searched).
+fn long_text(v: &Value) -> Option<(String, usize)> {
+    let mut path = Vec::new();
+    let bytes = find_long(v, &mut path)?;
+    path.reverse();
+    Some((path.join("/"), bytes))
 }
 
-fn join(a: &str, b: &str) -> String {
-    if a.is_empty() {
-        b.to_string()
-    } else {
-        format!("{a}/{b}")
+/// Pushes the path's segments last to first.
+fn find_long(v: &Value, path: &mut Vec<String>) -> Option<usize> {
+    match v {
+        Value::String(s) if s.len() > MAX_TEXT => Some(s.len()),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| {
+            let bytes = find_long(x, path)?;
+            let seg = x.get("id").and_then(Value::as_str);
+            path.push(seg.map_or_else(|| i.to_string(), str::to_string));
+            Some(bytes)
+        }),
+        Value::Object(m) => m.iter().find_map(|(k, x)| {
+            let bytes = find_long(x, path)?;
+            path.push(k.clone());
+            Some(bytes)
+        }),
+        _ => None,
     }
 }
 

@@ -247,30 +247,42 @@ pub fn write_xlsx(visits: &[Visit], lang: Lang, path: &Path) -> Result<(), Expor
 pub fn import_files(store: &Store, files: &[PathBuf]) -> Result<ImportSummary, ExportError> {
     let mut all = Vec::new();
     for file in files {
-        let bundle = read_bundle(file)?;
-        all.extend(bundle.visits);
+        let bytes = read_bundle_bytes(file)?;
+        // Each visit is made ready (new ones encoded) as it is read, so that the parsed visits
+        // of a large bundle are never all held at once.
+        let (_, ready) = bundle::parse_each(&bytes, |h| store.prepare(h))
+            .map_err(|problem| bundle_error(file, problem))?;
+        for r in ready {
+            all.push(r?);
+        }
     }
-    Ok(store.import_histories(&all)?)
+    Ok(store.import_prepared(all)?)
 }
 
 /// Reads and validates one bundle file.
 pub fn read_bundle(file: &Path) -> Result<Bundle, ExportError> {
+    let bytes = read_bundle_bytes(file)?;
+    bundle::parse(&bytes).map_err(|problem| bundle_error(file, problem))
+}
+
+fn bundle_error(file: &Path, problem: BundleError) -> ExportError {
+    ExportError::Bundle {
+        file: file.to_path_buf(),
+        problem,
+    }
+}
+
+/// The bytes of a bundle file, refused if larger than [`bundle::MAX_BYTES`].
+fn read_bundle_bytes(file: &Path) -> Result<Vec<u8>, ExportError> {
     let io = |e: std::io::Error| ExportError::Io {
         path: file.to_path_buf(),
         detail: e.to_string(),
     };
     let len = std::fs::metadata(file).map_err(io)?.len();
     if len > bundle::MAX_BYTES {
-        return Err(ExportError::Bundle {
-            file: file.to_path_buf(),
-            problem: BundleError::TooLarge { bytes: len },
-        });
+        return Err(bundle_error(file, BundleError::TooLarge { bytes: len }));
     }
-    let bytes = std::fs::read(file).map_err(io)?;
-    bundle::parse(&bytes).map_err(|problem| ExportError::Bundle {
-        file: file.to_path_buf(),
-        problem,
-    })
+    std::fs::read(file).map_err(io)
 }
 
 /// Creates (or replaces) `path` with `bytes`, readable and writable by the owner only: reports

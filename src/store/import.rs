@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::{Result, Store, StoreError, TrashEntry, content, decode, keys};
+use super::{Handles, Result, Store, StoreError, TrashEntry, content, decode, keys};
 use crate::domain::merge::{self, Outcome, Trashed, VisitHistory};
 use crate::domain::{
     AuditAction, Conflict, FieldChange, Stamp, Visit, VisitSummary, apply_changes,
@@ -23,6 +23,28 @@ pub struct ImportSummary {
     pub unchanged: Vec<Uuid>,
     /// Visits left with a new conflict to settle.
     pub in_conflict: Vec<Uuid>,
+}
+
+/// A visit from another database, ready to import (see [`Store::prepare`]).
+pub struct Incoming(Ready);
+
+// A few hundred bytes either way, held once per imported visit: boxing would only add an
+// allocation per visit.
+#[allow(clippy::large_enum_variant)]
+enum Ready {
+    /// New to this database: already encoded.
+    New { planned: Planned, conflicted: bool },
+    /// In this database: to be merged.
+    Known(VisitHistory),
+}
+
+impl Incoming {
+    fn id(&self) -> Uuid {
+        match &self.0 {
+            Ready::New { planned, .. } => planned.visit,
+            Ready::Known(h) => h.visit.id,
+        }
+    }
 }
 
 /// A visit's new state, encoded before the transaction so that the transaction (which sled may
@@ -47,6 +69,55 @@ enum Place {
         facts: sled::IVec,
     },
     Trash(sled::IVec),
+}
+
+fn insert_bulk(h: &Handles, bulk: &[&Planned]) -> sled::Result<()> {
+    super::pending::begin(h, bulk.iter().map(|p| p.key))?;
+    let mut sorted = bulk.to_vec();
+    sorted.sort_unstable_by_key(|p| p.key);
+    for p in &sorted {
+        match &p.place {
+            Place::Live { visit, .. } => h.visits.insert(p.key, visit.clone())?,
+            Place::Trash(entry) => h.trash.insert(p.key, entry.clone())?,
+        };
+    }
+    for p in &sorted {
+        if let Place::Live { summary, facts, .. } = &p.place {
+            h.summaries.insert(p.key, summary.clone())?;
+            h.facts.insert(p.key, facts.clone())?;
+        }
+    }
+    // Audit keys start with the visit's key and go up with each event: already in order.
+    for (k, e) in sorted.iter().flat_map(|p| &p.events) {
+        h.audit.insert(k, e.clone())?;
+    }
+    Ok(())
+}
+
+impl Planned {
+    /// The visit with its log, decoded back (a rare case: a new visit in two bundles).
+    fn history(&self) -> Result<VisitHistory> {
+        let mut history = Vec::with_capacity(self.events.len());
+        for (k, e) in &self.events {
+            history.push(decode(keys::AUDIT, k, e)?);
+        }
+        let (visit, trashed) = match &self.place {
+            Place::Live { visit, .. } => (decode(keys::VISITS, &self.key, visit)?, None),
+            Place::Trash(entry) => {
+                let e: TrashEntry = decode(keys::TRASH, &self.key, entry)?;
+                let t = Trashed {
+                    at: e.deleted_at,
+                    by: e.deleted_by,
+                };
+                (e.visit, Some(t))
+            }
+        };
+        Ok(VisitHistory {
+            visit,
+            trashed,
+            history,
+        })
+    }
 }
 
 fn bytes<T: serde::Serialize>(value: &T) -> Result<sled::IVec> {
@@ -119,6 +190,96 @@ impl Store {
     /// [`crate::export::bundle::parse`]) into this one, in one transaction: either every visit
     /// is merged or, on any error, nothing is written.
     pub fn import_histories(&self, incoming: &[VisitHistory]) -> Result<ImportSummary> {
+        let ready = crate::par::map(incoming, |h| self.prepare(h.clone()))
+            .into_iter()
+            .collect::<Result<Vec<Incoming>>>()?;
+        self.import_prepared(ready)
+    }
+
+    /// Makes a validated visit from another database ready for [`Store::import_prepared`]. A
+    /// visit this database has no record of is encoded now, so that the caller can drop it;
+    /// one it has is kept to be merged. Nothing may write to this store between the prepare
+    /// and the import (the command line holds the database alone while it imports).
+    pub fn prepare(&self, h: VisitHistory) -> Result<Incoming> {
+        let key = keys::visit_key(h.visit.id);
+        let db = self.h()?;
+        let here = db.visits.contains_key(key).map_err(super::read_error)?
+            || db.trash.contains_key(key).map_err(super::read_error)?;
+        drop(db);
+        if here {
+            return Ok(Incoming(Ready::Known(h)));
+        }
+        Ok(Incoming(Ready::New {
+            conflicted: !h.visit.conflicts.is_empty(),
+            planned: self.plan(&h)?,
+        }))
+    }
+
+    /// Imports prepared visits (see [`Store::prepare`]) in one transaction: either every visit
+    /// is merged or, on any error, nothing is written.
+    pub fn import_prepared(&self, incoming: Vec<Incoming>) -> Result<ImportSummary> {
+        let mut first_seen: HashMap<Uuid, usize> = HashMap::with_capacity(incoming.len());
+        let mut copies: HashMap<Uuid, usize> = HashMap::new();
+        for (i, x) in incoming.iter().enumerate() {
+            first_seen.entry(x.id()).or_insert(i);
+            *copies.entry(x.id()).or_default() += 1;
+        }
+        let mut summary = ImportSummary::default();
+        let mut planned = Vec::new();
+        let mut known = Vec::new();
+        for Incoming(x) in incoming {
+            match x {
+                // A visit new here but in two of the bundles is merged like any other.
+                Ready::New {
+                    planned: p,
+                    conflicted,
+                } if copies.get(&p.visit) == Some(&1) => {
+                    if conflicted {
+                        summary.in_conflict.push(p.visit);
+                    } else {
+                        summary.added.push(p.visit);
+                    }
+                    planned.push(p);
+                }
+                Ready::New { planned: p, .. } => known.push(p.history()?),
+                Ready::Known(h) => known.push(h),
+            }
+        }
+        let (merged, changed) = self.merge_known(&known)?;
+        summary.added.extend(merged.added);
+        summary.updated.extend(merged.updated);
+        summary.unchanged.extend(merged.unchanged);
+        summary.in_conflict.extend(merged.in_conflict);
+        // Each list in the order the visits first came.
+        for list in [
+            &mut summary.added,
+            &mut summary.updated,
+            &mut summary.unchanged,
+            &mut summary.in_conflict,
+        ] {
+            list.sort_by_key(|id| first_seen.get(id).copied().unwrap_or(usize::MAX));
+        }
+        // Encoding is the costly part; each visit is encoded on its own, on all cores.
+        planned.extend(
+            crate::par::map(&changed, |h| self.plan(h))
+                .into_iter()
+                .collect::<Result<Vec<Planned>>>()?,
+        );
+        drop(changed);
+        drop(known);
+        if planned.is_empty() {
+            return Ok(summary);
+        }
+        self.write_planned(&planned)?;
+        Ok(summary)
+    }
+
+    /// Merges visits this database has (or that came more than once) with what it holds: the
+    /// summary of those visits and each changed visit as it is to be stored.
+    fn merge_known<'a>(
+        &self,
+        incoming: &'a [VisitHistory],
+    ) -> Result<(ImportSummary, Vec<Cow<'a, VisitHistory>>)> {
         // Each touched visit as it is in the database, and (only if it changes) as merged so far.
         let mut before: HashMap<Uuid, Option<VisitHistory>> = HashMap::new();
         let mut now: HashMap<Uuid, Cow<'_, VisitHistory>> = HashMap::new();
@@ -165,13 +326,13 @@ impl Store {
             }
             changed.push(new);
         }
-        if changed.is_empty() {
-            return Ok(summary);
-        }
-        // Encoding is the costly part; each visit is encoded on its own, on all cores.
-        let planned = crate::par::map(&changed, |h| self.plan(h))
-            .into_iter()
-            .collect::<Result<Vec<Planned>>>()?;
+        Ok((summary, changed))
+    }
+
+    /// Writes the planned visits, all or nothing. Visits with no record here yet are written
+    /// in bulk (see [`super::pending`]); the rest, and the end of the bulk part, in one
+    /// transaction.
+    fn write_planned(&self, planned: &[Planned]) -> Result<()> {
         // The newest event written marks the commit (see `Store::commit`).
         let (last_visit, last_seq) = planned
             .iter()
@@ -179,39 +340,80 @@ impl Store {
             .filter_map(|(v, k)| Some((v, u64::from_be_bytes(k.get(16..24)?.try_into().ok()?))))
             .max_by_key(|(_, seq)| *seq)
             .unwrap_or_default();
-        self.commit_event(last_visit, last_seq, |visits, derived, trash, audit| {
-            for p in &planned {
-                for k in &p.old_keys {
-                    audit.remove(k.as_ref())?;
-                }
-                for (k, e) in &p.events {
-                    audit.insert(k, e.clone())?;
-                }
-                match &p.place {
-                    Place::Live {
-                        visit,
-                        summary,
-                        facts,
-                    } => {
-                        if p.was_trashed {
-                            trash.remove(&p.key)?;
-                        }
-                        visits.insert(&p.key, visit.clone())?;
-                        derived.summaries.insert(&p.key, summary.clone())?;
-                        derived.facts.insert(&p.key, facts.clone())?;
+        let (bulk, in_tx): (Vec<&Planned>, Vec<&Planned>) = planned
+            .iter()
+            .partition(|p| !p.was_live && !p.was_trashed && p.old_keys.is_empty());
+        if !bulk.is_empty()
+            && let Err(e) = self.write_bulk(&bulk)
+        {
+            self.abandon_bulk();
+            return Err(e);
+        }
+        let end_bulk = !bulk.is_empty();
+        let written = self.commit_event_ending(
+            last_visit,
+            last_seq,
+            end_bulk,
+            |visits, derived, trash, audit| {
+                for p in &in_tx {
+                    for k in &p.old_keys {
+                        audit.remove(k.as_ref())?;
                     }
-                    Place::Trash(entry) => {
-                        if p.was_live {
-                            visits.remove(&p.key)?;
-                            derived.remove(&p.key)?;
+                    for (k, e) in &p.events {
+                        audit.insert(k, e.clone())?;
+                    }
+                    match &p.place {
+                        Place::Live {
+                            visit,
+                            summary,
+                            facts,
+                        } => {
+                            if p.was_trashed {
+                                trash.remove(&p.key)?;
+                            }
+                            visits.insert(&p.key, visit.clone())?;
+                            derived.summaries.insert(&p.key, summary.clone())?;
+                            derived.facts.insert(&p.key, facts.clone())?;
                         }
-                        trash.insert(&p.key, entry.clone())?;
+                        Place::Trash(entry) => {
+                            if p.was_live {
+                                visits.remove(&p.key)?;
+                                derived.remove(&p.key)?;
+                            }
+                            trash.insert(&p.key, entry.clone())?;
+                        }
                     }
                 }
-            }
-            Ok(())
-        })?;
-        Ok(summary)
+                Ok(())
+            },
+        );
+        if written.is_err() && end_bulk {
+            self.abandon_bulk();
+        }
+        written
+    }
+
+    /// Writes the records of visits new here with plain inserts, tree by tree in key order,
+    /// after noting them (see [`super::pending`]).
+    fn write_bulk(&self, bulk: &[&Planned]) -> Result<()> {
+        self.check_writable()?;
+        let h = self.h()?;
+        let written = insert_bulk(&h, bulk);
+        // A failed write reopens the store, which waits for every handle to be let go.
+        drop(h);
+        written.map_err(|e| self.write_failed(e))
+    }
+
+    /// Undoes the bulk part of an import that failed after it. A failed write has usually
+    /// reopened the store already, which undid it (see [`super::open::handles`]); otherwise it is done
+    /// here, and if that fails too, the next open does it.
+    fn abandon_bulk(&self) {
+        let Ok(h) = self.h() else { return };
+        let undone = super::pending::roll_back(&h);
+        drop(h);
+        if let Err(e) = undone {
+            self.write_failed(e);
+        }
     }
 
     fn plan(&self, h: &VisitHistory) -> Result<Planned> {
@@ -310,5 +512,71 @@ impl Store {
             Some(v) => Ok(v),
             None => Ok(visit),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Stamp;
+
+    fn ids(store: &Store) -> Vec<Uuid> {
+        let all = store.histories(true).unwrap();
+        all.iter().map(|h| h.visit.id).collect()
+    }
+
+    #[test]
+    fn an_import_cut_short_after_its_bulk_writes_is_undone_at_the_next_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let stamp = Stamp::new(chrono::Utc::now(), "t");
+        let store = Store::open(&path).unwrap();
+        for v in crate::synth::visits(3, 1) {
+            store.create(&v, &stamp).unwrap();
+        }
+        let before = store.histories(true).unwrap();
+        let other = Store::open(&dir.path().join("other")).unwrap();
+        for v in crate::synth::visits(4, 2) {
+            other.create(&v, &stamp).unwrap();
+        }
+        let incoming: Vec<Incoming> = other
+            .histories(true)
+            .unwrap()
+            .into_iter()
+            .map(|h| store.prepare(h).unwrap())
+            .collect();
+        let planned: Vec<&Planned> = incoming
+            .iter()
+            .map(|i| match &i.0 {
+                Ready::New { planned, .. } => planned,
+                Ready::Known(_) => panic!("every visit is new here"),
+            })
+            .collect();
+        // The bulk part written, the closing transaction not: as when the process is killed.
+        insert_bulk(&store.h().unwrap(), &planned).unwrap();
+        store.h().unwrap().db.flush().unwrap();
+        assert_eq!(ids(&store).len(), 7, "the bulk part is in the files");
+        drop(store);
+
+        let store = Store::open(&path).unwrap();
+        let expected: Vec<Uuid> = before.iter().map(|h| h.visit.id).collect();
+        assert_eq!(ids(&store), expected);
+        assert!(
+            store.histories(true).unwrap() == before,
+            "as before the import"
+        );
+        for p in &planned {
+            assert!(store.audit(p.visit).unwrap().is_empty(), "audit log left");
+        }
+        assert!(store.check().is_clean(), "{:?}", store.check().problems);
+        // The note went with them: the next open keeps what is imported after.
+        let summary = store
+            .import_histories(&other.histories(true).unwrap())
+            .unwrap();
+        assert_eq!(summary.added.len(), 4);
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(ids(&store).len(), 7);
+        assert!(store.check().is_clean(), "{:?}", store.check().problems);
     }
 }

@@ -1,7 +1,7 @@
 //! The key scheme. Nothing outside the store knows these names or layouts.
 //!
 //! Trees (few on purpose; sled's space use grows with many trees):
-//! - `meta`:      `schema_version` → u32 big-endian
+//! - `meta`:      `schema_version` → u32 big-endian; `import_pending`, `pos…` (below)
 //! - `visits`:    visit id (16 bytes) → Visit as JSON
 //! - `summaries`: visit id → VisitSummary as JSON (derived; rebuilt by migrations)
 //! - `trash`:     visit id → TrashEntry as JSON (a soft-deleted visit)
@@ -22,6 +22,10 @@ pub const AUDIT: &str = "audit";
 pub const FACTS: &str = "facts";
 
 pub const SCHEMA_VERSION: &[u8] = b"schema_version";
+
+/// `meta`: the ids (16 bytes each) of the visits a bulk import is writing; present only while
+/// it runs (see `store::pending`).
+pub const IMPORT_PENDING: &[u8] = b"import_pending";
 
 /// `meta`: "pos" ++ visit id → section u32 ++ row u32 (where the interview was left).
 pub fn position_slot(id: Uuid) -> Vec<u8> {

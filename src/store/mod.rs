@@ -11,6 +11,7 @@ mod fingerprint;
 mod import;
 mod keys;
 mod open;
+mod pending;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -34,7 +35,7 @@ use encode::Encoded;
 
 pub use check::{CheckProblem, CheckReport};
 pub use error::{Result, StoreError};
-pub use import::ImportSummary;
+pub use import::{ImportSummary, Incoming};
 pub use schema::CURRENT_SCHEMA;
 
 /// A soft-deleted visit, kept whole until restored.
@@ -584,7 +585,19 @@ impl Store {
         seq: u64,
         f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
     ) -> Result<T> {
-        let out = self.commit(f)?;
+        self.commit_event_ending(visit, seq, false, f)
+    }
+
+    /// [`Store::commit_event`]; with `end_import`, the same transaction ends a bulk import (see
+    /// [`pending`]).
+    fn commit_event_ending<T>(
+        &self,
+        visit: Uuid,
+        seq: u64,
+        end_import: bool,
+        f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
+    ) -> Result<T> {
+        let out = self.commit(end_import, f)?;
         if self
             .h()?
             .audit
@@ -596,27 +609,38 @@ impl Store {
         Ok(out)
     }
 
-    /// Runs `f` as one transaction over the visit trees, then flushes.
+    /// Runs `f` as one transaction over the visit trees, then flushes. With `end_import`, the
+    /// transaction also ends the bulk import in progress (see [`pending`]).
     /// `f` may run more than once (sled retries on conflict), so it must have no side effects.
     fn commit<T>(
         &self,
+        end_import: bool,
         f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
     ) -> Result<T> {
         self.check_writable()?;
         let h = self.h()?;
-        let out = match (&h.visits, &h.summaries, &h.trash, &h.audit, &h.facts).transaction(
-            |(v, s, t, a, x)| {
-                f(
-                    v,
-                    &Derived {
-                        summaries: s,
-                        facts: x,
-                    },
-                    t,
-                    a,
-                )
-            },
-        ) {
+        let trees = (
+            &h.visits,
+            &h.summaries,
+            &h.trash,
+            &h.audit,
+            &h.facts,
+            &h.meta,
+        );
+        let out = match trees.transaction(|(v, s, t, a, x, m)| {
+            if end_import {
+                m.remove(keys::IMPORT_PENDING)?;
+            }
+            f(
+                v,
+                &Derived {
+                    summaries: s,
+                    facts: x,
+                },
+                t,
+                a,
+            )
+        }) {
             Ok(out) => out,
             Err(TransactionError::Abort(e)) => return Err(e),
             Err(TransactionError::Storage(e)) => {

@@ -40,7 +40,7 @@ pub(super) fn handles(path: &Path) -> Result<Handles> {
         path: path.to_path_buf(),
         detail: e.to_string(),
     };
-    Ok(Handles {
+    let handles = Handles {
         meta: db.open_tree(keys::META).map_err(damaged)?,
         visits: db.open_tree(keys::VISITS).map_err(damaged)?,
         summaries: db.open_tree(keys::SUMMARIES).map_err(damaged)?,
@@ -48,7 +48,10 @@ pub(super) fn handles(path: &Path) -> Result<Handles> {
         audit: db.open_tree(keys::AUDIT).map_err(damaged)?,
         facts: db.open_tree(keys::FACTS).map_err(damaged)?,
         db,
-    })
+    };
+    // An import cut short (a crash, or a failed write before this reopen) is undone first.
+    super::pending::roll_back(&handles).map_err(|e| StoreError::from_write(&e, path))?;
+    Ok(handles)
 }
 
 /// Name of the scratch folder, inside the database folder, where [`trial_open`] works.
