@@ -286,6 +286,79 @@ fn a_second_instance_is_told_the_database_is_in_use() {
     assert!(s.wait_exit().success());
 }
 
+/// How many visits `pantau list --json` shows, and whether `pantau check` passes.
+fn visit_count(db: &Path) -> usize {
+    let out = pantau(db, &["list", "--json"]);
+    assert!(out.status.success(), "list after a kill: {}", text(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let check = pantau(db, &["check"]);
+    assert!(
+        check.status.success(),
+        "check after a kill: {}",
+        text(&check)
+    );
+    list.as_array().unwrap().len()
+}
+
+#[test]
+fn killed_while_importing_a_bundle_leaves_all_of_it_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    // A bundle of 300 visits recorded on another laptop.
+    let other = Store::open(&dir.path().join("other")).unwrap();
+    let stamp = pantau::domain::Stamp::new(Utc::now(), "other");
+    for v in pantau::synth::visits(300, 9) {
+        other.create(&v, &stamp).unwrap();
+    }
+    let bundle = dir.path().join("other.json");
+    let filter = pantau::export::Filter::default();
+    pantau::export::write_bundle(&other, &filter, true, &bundle).unwrap();
+    drop(other);
+    let bundle = bundle.to_string_lossy().into_owned();
+    // A whole import, timed, to aim the kills inside one.
+    let timing = dir.path().join("timing");
+    assert!(pantau(&timing, &["demo"]).status.success());
+    let base = visit_count(&timing);
+    let started = Instant::now();
+    let out = pantau(&timing, &["import", &bundle]);
+    assert!(out.status.success(), "{}", text(&out));
+    let whole = started.elapsed();
+    assert_eq!(visit_count(&timing), base + 300);
+
+    let mut rng = Rng(0x1a2b_3c4d);
+    let mut seen = Vec::new();
+    for round in 0..8 {
+        let db = dir.path().join(format!("db{round}"));
+        assert!(pantau(&db, &["demo"]).status.success());
+        let mut child = Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .args(["import", &bundle])
+            .env("PANTAU_LANG", "en")
+            .env("PANTAU_CONFIG", db.with_extension("no-config.toml"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // The writes come last, after the bundle is read and checked: most kills aim there.
+        let at = whole.mul_f64((30 + rng.below(75)) as f64 / 100.0);
+        std::thread::sleep(at);
+        // SIGKILL: no clean-up of any kind.
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let n = visit_count(&db);
+        assert!(
+            n == base || n == base + 300,
+            "round {round}, killed after {at:?} of {whole:?}: {n} visits, a part of the import"
+        );
+        seen.push(n);
+    }
+    eprintln!(
+        "visits after each kill (of {base} or {}): {seen:?}",
+        base + 300
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Damaged databases and backups.
 

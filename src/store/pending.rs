@@ -8,8 +8,11 @@
 //! the transaction that writes the rest of the import removes the note
 //! ([`super::Store::commit`]). A note found when the database is opened means that import did
 //! not finish: the noted visits, which had no record at all before it, are removed again
-//! ([`roll_back`]), and the database is as it was before the import. sled recovers a prefix of
-//! its log, so records written after the note never outlive it.
+//! ([`roll_back`]), and the database is as it was before the import. The note is flushed
+//! before the first record is written, so no record of the import can be on disk without it;
+//! and the closing transaction either lands whole (note gone, import complete) or not at all.
+//! `tests/harden_proc.rs` kills a real import at random moments; `tests/disk_full.rs` fills
+//! the disk during one.
 
 use super::{Handles, keys};
 
