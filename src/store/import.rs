@@ -280,46 +280,32 @@ impl Store {
         &self,
         incoming: &'a [VisitHistory],
     ) -> Result<(ImportSummary, Vec<Cow<'a, VisitHistory>>)> {
-        // Each touched visit as it is in the database, and (only if it changes) as merged so far.
-        let mut before: HashMap<Uuid, Option<VisitHistory>> = HashMap::new();
-        let mut now: HashMap<Uuid, Cow<'_, VisitHistory>> = HashMap::new();
-        let mut order: Vec<Uuid> = Vec::new();
+        // The copies of each visit, visits in the order they first came.
+        let mut groups: Vec<Vec<&'a VisitHistory>> = Vec::new();
+        let mut slot: HashMap<Uuid, usize> = HashMap::new();
         for remote in incoming {
-            let id = remote.visit.id;
-            if let std::collections::hash_map::Entry::Vacant(slot) = before.entry(id) {
-                slot.insert(self.history(id)?);
-                order.push(id);
-            }
-            let current = match now.get(&id) {
-                Some(h) => Some(h.as_ref()),
-                None => before.get(&id).and_then(Option::as_ref),
-            };
-            let merged = match current {
-                None => Cow::Borrowed(remote),
-                Some(local) => match merge::merge(local, remote)
-                    .map_err(|detail| StoreError::Merge { id, detail })?
-                {
-                    Outcome::Unchanged => continue,
-                    Outcome::Replaced(h) | Outcome::Merged(h) => Cow::Owned(h),
-                },
-            };
-            now.insert(id, merged);
+            let i = *slot.entry(remote.visit.id).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[i].push(remote);
         }
-
+        // Each visit is read and merged on its own, on all cores (re-importing a bundle of
+        // 10,000 known visits decodes 10,000 visits with their logs).
+        let merged = crate::par::map(&groups, |copies| self.merge_one(copies));
         let mut summary = ImportSummary::default();
-        let mut changed = Vec::with_capacity(now.len());
-        for id in order {
-            let Some(new) = now.remove(&id) else {
+        let mut changed = Vec::new();
+        for (copies, m) in groups.iter().zip(merged) {
+            let id = copies[0].visit.id;
+            let (had, new) = m?;
+            let Some(new) = new else {
                 summary.unchanged.push(id);
                 continue;
             };
-            let had: Vec<Uuid> = match before.get(&id).and_then(Option::as_ref) {
-                Some(old) => old.visit.conflicts.iter().map(|c| c.id).collect(),
-                None => Vec::new(),
-            };
-            if new.visit.conflicts.iter().any(|c| !had.contains(&c.id)) {
+            let before = had.as_deref().unwrap_or_default();
+            if new.visit.conflicts.iter().any(|c| !before.contains(&c.id)) {
                 summary.in_conflict.push(id);
-            } else if matches!(before.get(&id), Some(Some(_))) {
+            } else if had.is_some() {
                 summary.updated.push(id);
             } else {
                 summary.added.push(id);
@@ -327,6 +313,35 @@ impl Store {
             changed.push(new);
         }
         Ok((summary, changed))
+    }
+
+    /// The copies of one visit merged, in order, into what this database holds: the ids of the
+    /// conflicts it had here (`None` when it was not here), and the visit as merged when that
+    /// changed anything.
+    #[allow(clippy::type_complexity)]
+    fn merge_one<'a>(
+        &self,
+        copies: &[&'a VisitHistory],
+    ) -> Result<(Option<Vec<Uuid>>, Option<Cow<'a, VisitHistory>>)> {
+        let Some(id) = copies.first().map(|h| h.visit.id) else {
+            return Ok((None, None));
+        };
+        let before = self.history(id)?;
+        let mut now: Option<Cow<'a, VisitHistory>> = None;
+        for remote in copies {
+            let merged = match now.as_deref().or(before.as_ref()) {
+                None => Cow::Borrowed(*remote),
+                Some(local) => match merge::merge(local, remote)
+                    .map_err(|detail| StoreError::Merge { id, detail })?
+                {
+                    Outcome::Unchanged => continue,
+                    Outcome::Replaced(h) | Outcome::Merged(h) => Cow::Owned(h),
+                },
+            };
+            now = Some(merged);
+        }
+        let had = before.map(|b| b.visit.conflicts.iter().map(|c| c.id).collect());
+        Ok((had, now))
     }
 
     /// Writes the planned visits, all or nothing. Visits with no record here yet are written
