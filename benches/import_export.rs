@@ -56,6 +56,9 @@ fn import(store: &Store, bytes: &[u8]) -> (pantau::store::ImportSummary, Duratio
     (store.import_prepared(ready).expect("import"), prepared)
 }
 
+/// Runs of each side; even, so that each side writes first equally often.
+const RUNS: usize = 6;
+
 fn per_sec(n: usize, d: Duration) -> f64 {
     n as f64 / d.as_secs_f64()
 }
@@ -86,26 +89,31 @@ fn main() {
         .map(|h| (h.visit.id, serde_json::to_vec(h).expect("json")))
         .collect();
     drop(visits);
-    // Each side runs five times, each time on a fresh database, alternating (this machine's
-    // disk timings vary by tens of percent from run to run); medians are reported.
+    // Each side runs six times, each time on a fresh database (this machine's disk timings vary
+    // by tens of percent from run to run); medians are reported. Whichever side writes second in
+    // a round pays for the disk still taking the first side's gigabyte after `sync` returns
+    // (measured: the import's write took 0.4 s when it went first and 1.3-2.5 s when it went
+    // second), so each side goes first in half of the rounds.
     let (mut raws, mut imports, mut prepares, mut exports) = (vec![], vec![], vec![], vec![]);
     let mut store = None;
-    for round in 0..5 {
+    for round in 0..RUNS {
         drop(store.take());
-        settle();
-        let db = sled::open(dir.path().join(format!("raw{round}"))).expect("sled");
-        let tree = db.open_tree("visits").expect("tree");
-        let t = Instant::now();
-        for (id, value) in &raw_values {
-            tree.insert(id.as_bytes(), value.as_slice())
-                .expect("insert");
+        let raw_step = |raws: &mut Vec<Duration>| {
+            settle();
+            let db = sled::open(dir.path().join(format!("raw{round}"))).expect("sled");
+            let tree = db.open_tree("visits").expect("tree");
+            let t = Instant::now();
+            for (id, value) in &raw_values {
+                tree.insert(id.as_bytes(), value.as_slice())
+                    .expect("insert");
+            }
+            db.flush().expect("flush");
+            raws.push(t.elapsed());
+        };
+        if round % 2 == 0 {
+            raw_step(&mut raws);
         }
-        db.flush().expect("flush");
-        raws.push(t.elapsed());
-        drop(tree);
-        drop(db);
-
-        // Pantau import: parse and validate the bundle, merge, one transaction, flush.
+        // Pantau import: parse and check the bundle, encode, write all or nothing, flush.
         settle();
         let s = Store::open(&dir.path().join(format!("pantau{round}"))).expect("store");
         let t = Instant::now();
@@ -113,8 +121,12 @@ fn main() {
         imports.push(t.elapsed());
         prepares.push(prepared);
         assert_eq!(summary.added.len(), n);
+        if round % 2 == 1 {
+            raw_step(&mut raws);
+        }
 
         // Export of everything to a JSON bundle.
+        settle();
         let t = Instant::now();
         let out = bundle::to_json(&Bundle::new(
             s.histories(false).expect("read"),
@@ -129,14 +141,15 @@ fn main() {
     }
     for (i, ((r, p), q)) in raws.iter().zip(&imports).zip(&prepares).enumerate() {
         println!(
-            "  run {}: raw {r:.2?}, import {p:.2?} (read and encode {q:.2?}, write {:.2?})",
+            "  run {}: raw {r:.2?}, import {p:.2?} (read and encode {q:.2?}, write {:.2?}){}",
             i + 1,
-            *p - *q
+            *p - *q,
+            if i % 2 == 0 { "" } else { ", import first" }
         );
     }
     let median = |v: &mut Vec<Duration>| {
         v.sort();
-        v[v.len() / 2]
+        (v[(v.len() - 1) / 2] + v[v.len() / 2]) / 2
     };
     let (raw, imported, export) = (
         median(&mut raws),
@@ -151,7 +164,7 @@ fn main() {
     let reimport = t.elapsed();
     assert_eq!(again.unchanged.len(), n);
 
-    println!("medians of 5 runs, each on a fresh database:");
+    println!("medians of {RUNS} runs, each on a fresh database:");
     println!(
         "raw sled inserts + 1 flush   {raw:>10.2?}  {:>8.0} visits/s",
         per_sec(n, raw)

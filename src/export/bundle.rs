@@ -169,6 +169,9 @@ impl BundleError {
 /// Largest bundle file read, in bytes (a year of visits of a big team is far below this).
 pub const MAX_BYTES: u64 = 1 << 30;
 
+/// Visits encoded at once by [`to_json`].
+const WINDOW: usize = 512;
+
 /// Writes `bundle` as compact JSON (a bundle of a year's visits runs to hundreds of megabytes;
 /// indentation would add a third). `jq .` shows it readably.
 ///
@@ -181,19 +184,30 @@ pub fn to_json(bundle: &Bundle) -> Result<Vec<u8>, String> {
     let head = head
         .strip_suffix(b"[]}")
         .ok_or_else(|| "bundle envelope does not end with its visits".to_string())?;
-    let parts = crate::par::map(&bundle.visits, serde_json::to_vec)
-        .into_iter()
-        .collect::<Result<Vec<Vec<u8>>, _>>()
-        .map_err(|e| e.to_string())?;
-    let mut out =
-        Vec::with_capacity(head.len() + parts.iter().map(|p| p.len() + 1).sum::<usize>() + 4);
+    let mut out = Vec::new();
     out.extend_from_slice(head);
     out.push(b'[');
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+    // A window of visits at a time, so that the encoded visits are not held twice (as parts
+    // and in `out`): for 10,000 visits that was 230 MB more.
+    for (w, window) in bundle.visits.chunks(WINDOW).enumerate() {
+        let parts = crate::par::map(window, serde_json::to_vec);
+        if w == 0 {
+            // Room for all visits at the first window's size per visit, and a tenth more: one
+            // allocation instead of a doubling (and a copy) each time the buffer is full.
+            let first: usize = parts.iter().flatten().map(|p| p.len() + 1).sum();
+            let windows = bundle.visits.len().div_ceil(WINDOW);
+            out.reserve(
+                first
+                    .saturating_mul(windows)
+                    .saturating_add(first / 10 * windows),
+            );
         }
-        out.extend_from_slice(part);
+        for (i, part) in parts.into_iter().enumerate() {
+            if w > 0 || i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&part.map_err(|e| e.to_string())?);
+        }
     }
     out.extend_from_slice(b"]}\n");
     Ok(out)
