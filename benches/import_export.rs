@@ -43,17 +43,19 @@ fn settle() {
 }
 
 /// What `pantau import` does with a bundle file's bytes (`export::import_files`): parse and
-/// check each visit on all cores, encoding it at once when it is new here, then write
-/// everything (all or nothing) and flush. Also gives the time the first part took.
+/// check each visit on all cores, encoding it at once when it is new here while a writer
+/// thread writes those in batches, then the closing transaction and flush (all or nothing).
+/// Also gives the time until the last visit was read (the writer may still be behind).
 fn import(store: &Store, bytes: &[u8]) -> (pantau::store::ImportSummary, Duration) {
     let t = Instant::now();
-    let (_, ready) = bundle::parse_each(bytes, |h| store.prepare(h)).expect("valid bundle");
-    let ready = ready
+    let importer = store.importer().expect("importer");
+    let (_, taken) = bundle::parse_each(bytes, |i, h| importer.take(i, h)).expect("valid bundle");
+    taken
         .into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .expect("prepare");
-    let prepared = t.elapsed();
-    (store.import_prepared(ready).expect("import"), prepared)
+        .collect::<Result<Vec<()>, _>>()
+        .expect("take");
+    let read = t.elapsed();
+    (importer.finish().expect("import"), read)
 }
 
 /// Runs of each side; even, so that each side writes first equally often.
@@ -141,7 +143,7 @@ fn main() {
     }
     for (i, ((r, p), q)) in raws.iter().zip(&imports).zip(&prepares).enumerate() {
         println!(
-            "  run {}: raw {r:.2?}, import {p:.2?} (read and encode {q:.2?}, write {:.2?}){}",
+            "  run {}: raw {r:.2?}, import {p:.2?} (all read {q:.2?}, then {:.2?} to the end){}",
             i + 1,
             *p - *q,
             if i % 2 == 0 { "" } else { ", import first" }

@@ -3,6 +3,9 @@
 
 use std::path::Path;
 
+#[path = "common/synthetic_bundle.rs"]
+mod synthetic_bundle;
+
 use chrono::{DateTime, TimeZone, Utc};
 use pantau::domain::{AuditAction, Stamp, Visit};
 use pantau::export::{self, Bundle, BundleError, ExportError, Filter};
@@ -407,4 +410,25 @@ fn the_demo_loaded_on_two_laptops_merges_without_conflict() {
     let c = Store::open(&dir.path().join("c")).unwrap();
     export::import_files(&c, &[fc]).unwrap();
     assert_eq!(snapshot(&a), snapshot(&c));
+}
+
+#[test]
+fn a_bundle_refused_after_part_of_it_was_written_leaves_nothing() {
+    // More visits than the importer writes in one batch, all new here, then a second copy of
+    // the first: the duplicate is found only once every visit is read, after a batch went to
+    // the database.
+    let dir = tempfile::tempdir().unwrap();
+    let db = Store::open(&dir.path().join("db")).unwrap();
+    pantau::demo::load(&db, &stamp(0, "db")).unwrap();
+    let before = snapshot(&db);
+    let mut visits = synthetic_bundle::histories(620, 11);
+    visits.push(visits[0].clone());
+    let bytes = synthetic_bundle::json(visits);
+    let err = refused(&db, dir.path(), "dup.json", &bytes);
+    assert!(matches!(err, BundleError::DuplicateVisit(_)), "{err:?}");
+    assert_eq!(snapshot(&db), before);
+    drop(db);
+    let db = Store::open(&dir.path().join("db")).unwrap();
+    assert_eq!(snapshot(&db), before);
+    assert!(db.check().is_clean(), "{:?}", db.check().problems);
 }

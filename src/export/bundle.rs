@@ -238,19 +238,20 @@ struct Envelope<'a> {
 
 /// Parses and validates a bundle; on error nothing has been changed anywhere.
 pub fn parse(bytes: &[u8]) -> Result<Bundle, BundleError> {
-    let (mut bundle, visits) = parse_each(bytes, |h| h)?;
+    let (mut bundle, visits) = parse_each(bytes, |_, h| h)?;
     bundle.visits = visits;
     Ok(bundle)
 }
 
-/// Parses and validates a bundle visit by visit, on all cores, handing each visit to `take` as
-/// soon as it is read and checked: an import encodes a visit there and drops it, instead of
-/// holding every parsed visit of a large bundle at once. Gives the envelope (with no visits)
-/// and what `take` made of each visit, in the bundle's order. On error, whatever `take` made
-/// is dropped; the bundle is valid only if this returns `Ok`.
+/// Parses and validates a bundle visit by visit, on all cores, handing each visit (with its
+/// place in the bundle) to `take` as soon as it is read and checked: an import writes a visit
+/// from there, instead of holding every parsed visit of a large bundle. Gives the envelope
+/// (with no visits) and what `take` made of each visit, in the bundle's order. The bundle as
+/// a whole is valid only if this returns `Ok`: checks across visits (duplicates) come after
+/// every `take`, so a caller that wrote from `take` must undo that on `Err`.
 pub fn parse_each<R: Send>(
     bytes: &[u8],
-    take: impl Fn(VisitHistory) -> R + Sync,
+    take: impl Fn(usize, VisitHistory) -> R + Sync,
 ) -> Result<(Bundle, Vec<R>), BundleError> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -273,13 +274,14 @@ pub fn parse_each<R: Send>(
         format: Some(Value::from(envelope.format.clone())),
         version: Some(Value::from(envelope.version)),
     })?;
-    let read = crate::par::map(&envelope.visits, |raw| {
+    let numbered: Vec<(usize, &RawValue)> = envelope.visits.iter().copied().enumerate().collect();
+    let read = crate::par::map(&numbered, |&(i, raw)| {
         let h: VisitHistory = serde_json::from_str(raw.get()).map_err(|e| {
             let (line, column) = position_within(text, raw.get(), e.line(), e.column());
             invalid(&e, line, column)
         })?;
         check_visit(&h)?;
-        Ok((Identity::of(&h), take(h)))
+        Ok((Identity::of(&h), take(i, h)))
     });
     let mut identities = Vec::with_capacity(read.len());
     let mut taken = Vec::with_capacity(read.len());

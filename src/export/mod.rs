@@ -245,18 +245,18 @@ pub fn write_xlsx(visits: &[Visit], lang: Lang, path: &Path) -> Result<(), Expor
 /// Reads and validates bundle files, then merges them all in one transaction: a refused file
 /// leaves the database exactly as it was.
 pub fn import_files(store: &Store, files: &[PathBuf]) -> Result<ImportSummary, ExportError> {
-    let mut all = Vec::new();
+    // Visits new here are written while the files are still being read; an error anywhere
+    // drops the importer, which removes them again.
+    let importer = store.importer()?;
+    let mut seen = 0;
     for file in files {
         let bytes = read_bundle_bytes(file)?;
-        // Each visit is made ready (new ones encoded) as it is read, so that the parsed visits
-        // of a large bundle are never all held at once.
-        let (_, ready) = bundle::parse_each(&bytes, |h| store.prepare(h))
+        let (_, taken) = bundle::parse_each(&bytes, |i, h| importer.take(seen + i, h))
             .map_err(|problem| bundle_error(file, problem))?;
-        for r in ready {
-            all.push(r?);
-        }
+        seen += taken.len();
+        taken.into_iter().collect::<Result<Vec<()>, StoreError>>()?;
     }
-    Ok(store.import_prepared(all)?)
+    Ok(importer.finish()?)
 }
 
 /// Reads and validates one bundle file.

@@ -25,32 +25,10 @@ pub struct ImportSummary {
     pub in_conflict: Vec<Uuid>,
 }
 
-/// A visit from another database, ready to import (see [`Store::prepare`]).
-pub struct Incoming(Ready);
-
-// A few hundred bytes either way, held once per imported visit: boxing would only add an
-// allocation per visit.
-#[allow(clippy::large_enum_variant)]
-enum Ready {
-    /// New to this database: already encoded.
-    New { planned: Planned, conflicted: bool },
-    /// In this database: to be merged.
-    Known(VisitHistory),
-}
-
-impl Incoming {
-    fn id(&self) -> Uuid {
-        match &self.0 {
-            Ready::New { planned, .. } => planned.visit,
-            Ready::Known(h) => h.visit.id,
-        }
-    }
-}
-
 /// A visit's new state, encoded before the transaction so that the transaction (which sled may
 /// run more than once) only moves bytes.
-struct Planned {
-    visit: Uuid,
+pub(super) struct Planned {
+    pub(super) visit: Uuid,
     key: [u8; 16],
     /// Keys of its audit events now in the database, all replaced.
     old_keys: Vec<sled::IVec>,
@@ -71,9 +49,9 @@ enum Place {
     Trash(sled::IVec),
 }
 
-fn insert_bulk(h: &Handles, bulk: &[&Planned]) -> sled::Result<()> {
-    super::pending::begin(h, bulk.iter().map(|p| p.key))?;
-    let mut sorted = bulk.to_vec();
+fn insert_bulk(h: &Handles, n: u32, bulk: &[Planned]) -> sled::Result<()> {
+    super::pending::begin(h, n, bulk.iter().map(|p| p.key))?;
+    let mut sorted: Vec<&Planned> = bulk.iter().collect();
     sorted.sort_unstable_by_key(|p| p.key);
     for p in &sorted {
         match &p.place {
@@ -95,28 +73,17 @@ fn insert_bulk(h: &Handles, bulk: &[&Planned]) -> sled::Result<()> {
 }
 
 impl Planned {
-    /// The visit with its log, decoded back (a rare case: a new visit in two bundles).
-    fn history(&self) -> Result<VisitHistory> {
-        let mut history = Vec::with_capacity(self.events.len());
-        for (k, e) in &self.events {
-            history.push(decode(keys::AUDIT, k, e)?);
-        }
-        let (visit, trashed) = match &self.place {
-            Place::Live { visit, .. } => (decode(keys::VISITS, &self.key, visit)?, None),
-            Place::Trash(entry) => {
-                let e: TrashEntry = decode(keys::TRASH, &self.key, entry)?;
-                let t = Trashed {
-                    at: e.deleted_at,
-                    by: e.deleted_by,
-                };
-                (e.visit, Some(t))
-            }
-        };
-        Ok(VisitHistory {
-            visit,
-            trashed,
-            history,
-        })
+    /// Whether the visit has no record here at all: it can be written in bulk.
+    pub(super) fn is_new(&self) -> bool {
+        !self.was_live && !self.was_trashed && self.old_keys.is_empty()
+    }
+
+    /// The sequence number of its newest event.
+    pub(super) fn last_seq(&self) -> Option<u64> {
+        self.events
+            .iter()
+            .filter_map(|(k, _)| Some(u64::from_be_bytes(k.get(16..24)?.try_into().ok()?)))
+            .max()
     }
 }
 
@@ -187,96 +154,21 @@ impl Store {
     }
 
     /// Merges visits from other databases (already validated, e.g. by
-    /// [`crate::export::bundle::parse`]) into this one, in one transaction: either every visit
-    /// is merged or, on any error, nothing is written.
+    /// [`crate::export::bundle::parse`]) into this one: either every visit is merged or, on
+    /// any error, nothing is written. (`pantau import` uses an [`super::Importer`] directly, to
+    /// start writing while the bundle is still being read.)
     pub fn import_histories(&self, incoming: &[VisitHistory]) -> Result<ImportSummary> {
-        let ready = crate::par::map(incoming, |h| self.prepare(h.clone()))
+        let importer = self.importer()?;
+        let numbered: Vec<(usize, &VisitHistory)> = incoming.iter().enumerate().collect();
+        crate::par::map(&numbered, |(i, h)| importer.take(*i, (*h).clone()))
             .into_iter()
-            .collect::<Result<Vec<Incoming>>>()?;
-        self.import_prepared(ready)
-    }
-
-    /// Makes a validated visit from another database ready for [`Store::import_prepared`]. A
-    /// visit this database has no record of is encoded now, so that the caller can drop it;
-    /// one it has is kept to be merged. Nothing may write to this store between the prepare
-    /// and the import (the command line holds the database alone while it imports).
-    pub fn prepare(&self, h: VisitHistory) -> Result<Incoming> {
-        let key = keys::visit_key(h.visit.id);
-        let db = self.h()?;
-        let here = db.visits.contains_key(key).map_err(super::read_error)?
-            || db.trash.contains_key(key).map_err(super::read_error)?;
-        drop(db);
-        if here {
-            return Ok(Incoming(Ready::Known(h)));
-        }
-        Ok(Incoming(Ready::New {
-            conflicted: !h.visit.conflicts.is_empty(),
-            planned: self.plan(&h)?,
-        }))
-    }
-
-    /// Imports prepared visits (see [`Store::prepare`]) in one transaction: either every visit
-    /// is merged or, on any error, nothing is written.
-    pub fn import_prepared(&self, incoming: Vec<Incoming>) -> Result<ImportSummary> {
-        let mut first_seen: HashMap<Uuid, usize> = HashMap::with_capacity(incoming.len());
-        let mut copies: HashMap<Uuid, usize> = HashMap::new();
-        for (i, x) in incoming.iter().enumerate() {
-            first_seen.entry(x.id()).or_insert(i);
-            *copies.entry(x.id()).or_default() += 1;
-        }
-        let mut summary = ImportSummary::default();
-        let mut planned = Vec::new();
-        let mut known = Vec::new();
-        for Incoming(x) in incoming {
-            match x {
-                // A visit new here but in two of the bundles is merged like any other.
-                Ready::New {
-                    planned: p,
-                    conflicted,
-                } if copies.get(&p.visit) == Some(&1) => {
-                    if conflicted {
-                        summary.in_conflict.push(p.visit);
-                    } else {
-                        summary.added.push(p.visit);
-                    }
-                    planned.push(p);
-                }
-                Ready::New { planned: p, .. } => known.push(p.history()?),
-                Ready::Known(h) => known.push(h),
-            }
-        }
-        let (merged, changed) = self.merge_known(&known)?;
-        summary.added.extend(merged.added);
-        summary.updated.extend(merged.updated);
-        summary.unchanged.extend(merged.unchanged);
-        summary.in_conflict.extend(merged.in_conflict);
-        // Each list in the order the visits first came.
-        for list in [
-            &mut summary.added,
-            &mut summary.updated,
-            &mut summary.unchanged,
-            &mut summary.in_conflict,
-        ] {
-            list.sort_by_key(|id| first_seen.get(id).copied().unwrap_or(usize::MAX));
-        }
-        // Encoding is the costly part; each visit is encoded on its own, on all cores.
-        planned.extend(
-            crate::par::map(&changed, |h| self.plan(h))
-                .into_iter()
-                .collect::<Result<Vec<Planned>>>()?,
-        );
-        drop(changed);
-        drop(known);
-        if planned.is_empty() {
-            return Ok(summary);
-        }
-        self.write_planned(&planned)?;
-        Ok(summary)
+            .collect::<Result<Vec<()>>>()?;
+        importer.finish()
     }
 
     /// Merges visits this database has (or that came more than once) with what it holds: the
     /// summary of those visits and each changed visit as it is to be stored.
-    fn merge_known<'a>(
+    pub(super) fn merge_known<'a>(
         &self,
         incoming: &'a [VisitHistory],
     ) -> Result<(ImportSummary, Vec<Cow<'a, VisitHistory>>)> {
@@ -344,76 +236,55 @@ impl Store {
         Ok((had, now))
     }
 
-    /// Writes the planned visits, all or nothing. Visits with no record here yet are written
-    /// in bulk (see [`super::pending`]); the rest, and the end of the bulk part, in one
-    /// transaction.
-    fn write_planned(&self, planned: &[Planned]) -> Result<()> {
-        // The newest event written marks the commit (see `Store::commit`).
-        let (last_visit, last_seq) = planned
-            .iter()
-            .flat_map(|p| p.events.iter().map(move |(k, _)| (p.visit, k)))
-            .filter_map(|(v, k)| Some((v, u64::from_be_bytes(k.get(16..24)?.try_into().ok()?))))
-            .max_by_key(|(_, seq)| *seq)
-            .unwrap_or_default();
-        let (bulk, in_tx): (Vec<&Planned>, Vec<&Planned>) = planned
-            .iter()
-            .partition(|p| !p.was_live && !p.was_trashed && p.old_keys.is_empty());
-        if !bulk.is_empty()
-            && let Err(e) = self.write_bulk(&bulk)
-        {
-            self.abandon_bulk();
-            return Err(e);
-        }
-        let end_bulk = !bulk.is_empty();
-        let written = self.commit_event_ending(
-            last_visit,
-            last_seq,
-            end_bulk,
-            |visits, derived, trash, audit| {
-                for p in &in_tx {
-                    for k in &p.old_keys {
-                        audit.remove(k.as_ref())?;
-                    }
-                    for (k, e) in &p.events {
-                        audit.insert(k, e.clone())?;
-                    }
-                    match &p.place {
-                        Place::Live {
-                            visit,
-                            summary,
-                            facts,
-                        } => {
-                            if p.was_trashed {
-                                trash.remove(&p.key)?;
-                            }
-                            visits.insert(&p.key, visit.clone())?;
-                            derived.summaries.insert(&p.key, summary.clone())?;
-                            derived.facts.insert(&p.key, facts.clone())?;
+    /// Writes the merged visits in one transaction that also ends the bulk part of the import
+    /// (`notes` batches, see [`super::pending`]); `last` is the import's newest event, which
+    /// marks the commit (see `Store::commit`).
+    pub(super) fn write_merged(
+        &self,
+        merged: &[Planned],
+        notes: u32,
+        last: (Uuid, u64),
+    ) -> Result<()> {
+        self.commit_event_ending(last.0, last.1, notes, |visits, derived, trash, audit| {
+            for p in merged {
+                for k in &p.old_keys {
+                    audit.remove(k.as_ref())?;
+                }
+                for (k, e) in &p.events {
+                    audit.insert(k, e.clone())?;
+                }
+                match &p.place {
+                    Place::Live {
+                        visit,
+                        summary,
+                        facts,
+                    } => {
+                        if p.was_trashed {
+                            trash.remove(&p.key)?;
                         }
-                        Place::Trash(entry) => {
-                            if p.was_live {
-                                visits.remove(&p.key)?;
-                                derived.remove(&p.key)?;
-                            }
-                            trash.insert(&p.key, entry.clone())?;
+                        visits.insert(&p.key, visit.clone())?;
+                        derived.summaries.insert(&p.key, summary.clone())?;
+                        derived.facts.insert(&p.key, facts.clone())?;
+                    }
+                    Place::Trash(entry) => {
+                        if p.was_live {
+                            visits.remove(&p.key)?;
+                            derived.remove(&p.key)?;
                         }
+                        trash.insert(&p.key, entry.clone())?;
                     }
                 }
-                Ok(())
-            },
-        );
-        if written.is_err() && end_bulk {
-            self.abandon_bulk();
-        }
-        written
+            }
+            Ok(())
+        })
     }
 
-    /// Writes the records of visits new here with plain inserts, tree by tree in key order,
+    /// Writes batch `n` of the visits new here with plain inserts, tree by tree in key order,
     /// after noting them (see [`super::pending`]).
-    fn write_bulk(&self, bulk: &[&Planned]) -> Result<()> {
+    pub(super) fn write_bulk(&self, n: u32, bulk: &[Planned]) -> Result<()> {
         self.check_writable()?;
         let h = self.h()?;
-        let written = insert_bulk(&h, bulk);
+        let written = insert_bulk(&h, n, bulk);
         // A failed write reopens the store, which waits for every handle to be let go.
         drop(h);
         written.map_err(|e| self.write_failed(e))
@@ -422,7 +293,7 @@ impl Store {
     /// Undoes the bulk part of an import that failed after it. A failed write has usually
     /// reopened the store already, which undid it (see [`super::open::handles`]); otherwise it is done
     /// here, and if that fails too, the next open does it.
-    fn abandon_bulk(&self) {
+    pub(super) fn abandon_bulk(&self) {
         let Ok(h) = self.h() else { return };
         let undone = super::pending::roll_back(&h);
         drop(h);
@@ -431,7 +302,7 @@ impl Store {
         }
     }
 
-    fn plan(&self, h: &VisitHistory) -> Result<Planned> {
+    pub(super) fn plan(&self, h: &VisitHistory) -> Result<Planned> {
         let v = &h.visit;
         let key = keys::visit_key(v.id);
         let db = self.h()?;
@@ -554,21 +425,13 @@ mod tests {
         for v in crate::synth::visits(4, 2) {
             other.create(&v, &stamp).unwrap();
         }
-        let incoming: Vec<Incoming> = other
-            .histories(true)
-            .unwrap()
-            .into_iter()
-            .map(|h| store.prepare(h).unwrap())
-            .collect();
-        let planned: Vec<&Planned> = incoming
-            .iter()
-            .map(|i| match &i.0 {
-                Ready::New { planned, .. } => planned,
-                Ready::Known(_) => panic!("every visit is new here"),
-            })
-            .collect();
+        let theirs = other.histories(true).unwrap();
+        let importer = store.importer().unwrap();
+        for (i, h) in theirs.iter().enumerate() {
+            importer.take(i, h.clone()).unwrap();
+        }
         // The bulk part written, the closing transaction not: as when the process is killed.
-        insert_bulk(&store.h().unwrap(), &planned).unwrap();
+        importer.interrupt();
         store.h().unwrap().db.flush().unwrap();
         assert_eq!(ids(&store).len(), 7, "the bulk part is in the files");
         drop(store);
@@ -580,8 +443,11 @@ mod tests {
             store.histories(true).unwrap() == before,
             "as before the import"
         );
-        for p in &planned {
-            assert!(store.audit(p.visit).unwrap().is_empty(), "audit log left");
+        for h in &theirs {
+            assert!(
+                store.audit(h.visit.id).unwrap().is_empty(),
+                "audit log left"
+            );
         }
         assert!(store.check().is_clean(), "{:?}", store.check().problems);
         // The note went with them: the next open keeps what is imported after.

@@ -23,8 +23,8 @@ pub const FACTS: &str = "facts";
 
 pub const SCHEMA_VERSION: &[u8] = b"schema_version";
 
-/// `meta`: the ids (16 bytes each) of the visits a bulk import is writing; present only while
-/// it runs (see `store::pending`).
+/// `meta`: this ++ batch number (u32 big-endian) → the ids (16 bytes each) of the visits a bulk
+/// import is writing in that batch; present only while it runs (see `store::pending`).
 pub const IMPORT_PENDING: &[u8] = b"import_pending";
 
 /// `meta`: "pos" ++ visit id → section u32 ++ row u32 (where the interview was left).

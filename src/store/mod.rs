@@ -9,6 +9,7 @@ mod encode;
 mod error;
 mod fingerprint;
 mod import;
+mod importer;
 mod keys;
 mod open;
 mod pending;
@@ -35,7 +36,8 @@ use encode::Encoded;
 
 pub use check::{CheckProblem, CheckReport};
 pub use error::{Result, StoreError};
-pub use import::{ImportSummary, Incoming};
+pub use import::ImportSummary;
+pub use importer::Importer;
 pub use schema::CURRENT_SCHEMA;
 
 /// A soft-deleted visit, kept whole until restored.
@@ -585,19 +587,19 @@ impl Store {
         seq: u64,
         f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
     ) -> Result<T> {
-        self.commit_event_ending(visit, seq, false, f)
+        self.commit_event_ending(visit, seq, 0, f)
     }
 
-    /// [`Store::commit_event`]; with `end_import`, the same transaction ends a bulk import (see
-    /// [`pending`]).
+    /// [`Store::commit_event`]; the same transaction also ends a bulk import that wrote `notes`
+    /// batches (see [`pending`]).
     fn commit_event_ending<T>(
         &self,
         visit: Uuid,
         seq: u64,
-        end_import: bool,
+        notes: u32,
         f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
     ) -> Result<T> {
-        let out = self.commit(end_import, f)?;
+        let out = self.commit(notes, f)?;
         if self
             .h()?
             .audit
@@ -609,12 +611,12 @@ impl Store {
         Ok(out)
     }
 
-    /// Runs `f` as one transaction over the visit trees, then flushes. With `end_import`, the
-    /// transaction also ends the bulk import in progress (see [`pending`]).
+    /// Runs `f` as one transaction over the visit trees, then flushes. The transaction also
+    /// ends a bulk import that wrote `notes` batches (see [`pending`]).
     /// `f` may run more than once (sled retries on conflict), so it must have no side effects.
     fn commit<T>(
         &self,
-        end_import: bool,
+        notes: u32,
         f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
     ) -> Result<T> {
         self.check_writable()?;
@@ -628,8 +630,8 @@ impl Store {
             &h.meta,
         );
         let out = match trees.transaction(|(v, s, t, a, x, m)| {
-            if end_import {
-                m.remove(keys::IMPORT_PENDING)?;
+            for n in 0..notes {
+                m.remove(pending::note_key(n))?;
             }
             f(
                 v,
