@@ -217,11 +217,10 @@ pub fn lines(lang: Lang, guide: &Guide, v: &Visit, width: usize) -> Vec<Line<'st
             }
         }
         if a.presence == crate::domain::Presence::Represented {
-            text.push_str(&format!(
-                " ({} {})",
-                l("presence.represented"),
-                a.represented_by
-            ));
+            // "(diwakili Budi)", or "(diwakili)" while the name is not known yet.
+            let by = a.represented_by.trim();
+            let sep = if by.is_empty() { "" } else { " " };
+            text.push_str(&format!(" ({}{sep}{by})", l("presence.represented")));
         }
         wrapped(&mut out, width, &format!("{} · ", l(a.side.key())), &text);
     }
@@ -358,4 +357,36 @@ pub fn lines(lang: Lang, guide: &Guide, v: &Visit, width: usize) -> Vec<Line<'st
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Presence;
+
+    fn text(v: &Visit) -> String {
+        let guide = crate::guide::load_default().unwrap();
+        let lines = lines(Lang::Id, &guide, v, 200);
+        lines
+            .iter()
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_represented_attendee_shows_who_stood_in_or_no_gap_when_unknown() {
+        let mut v = crate::demo::karo_visit();
+        v.attendees.truncate(1);
+        v.attendees[0].presence = Presence::Represented;
+        v.attendees[0].represented_by = "Budi".into();
+        assert!(text(&v).contains("(diwakili Budi)"), "{}", text(&v));
+        v.attendees[0].represented_by = "  ".into();
+        assert!(text(&v).contains("(diwakili)"), "{}", text(&v));
+    }
 }
