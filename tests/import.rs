@@ -432,3 +432,35 @@ fn a_bundle_refused_after_part_of_it_was_written_leaves_nothing() {
     assert_eq!(snapshot(&db), before);
     assert!(db.check().is_clean(), "{:?}", db.check().problems);
 }
+
+#[test]
+fn a_bundle_written_from_the_stored_records_is_byte_for_byte_the_decoded_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Store::open(&dir.path().join("a")).unwrap();
+    pantau::demo::load(&a, &stamp(0, "a")).unwrap();
+    for v in pantau::synth::visits(12, 1) {
+        a.create(&v, &stamp(1, "a")).unwrap();
+    }
+    let karo = pantau::demo::karo_visit().id;
+    edit(&a, karo, 2, "a", |v| {
+        v.venue = "Aula \"Kantor\" Bupati 🙂".into()
+    });
+    a.delete(pantau::synth::visits(1, 1)[0].id, &stamp(3, "a"))
+        .unwrap();
+    // Visits written by an import too (in bulk).
+    let file = dir.path().join("other.json");
+    std::fs::write(
+        &file,
+        synthetic_bundle::json(synthetic_bundle::histories(30, 5)),
+    )
+    .unwrap();
+    export::import_files(&a, &[file]).unwrap();
+    for trash in [false, true] {
+        let envelope = Bundle::new(Vec::new(), at(0), "test", trash);
+        let stored = a.stored_histories(trash).unwrap();
+        let fast = pantau::export::bundle::stored_to_json(&envelope, &stored).unwrap();
+        let decoded = Bundle::new(a.histories(trash).unwrap(), at(0), "test", trash);
+        let slow = pantau::export::bundle::to_json(&decoded).unwrap();
+        assert!(fast == slow, "trash {trash}: the bytes differ");
+    }
+}

@@ -100,6 +100,13 @@ fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, Expo
             StatusArg::Final => VisitStatus::Final,
         }),
     };
+    if a.format == Format::Json {
+        let (bytes, n) = export::bundle_json(store, &filter, a.include_trash)?;
+        if n == 0 {
+            return Err(ExportError::NothingToExport);
+        }
+        return write_json(lang, a.output.as_deref(), &bytes, n);
+    }
     let selected = export::select(store, &filter, a.include_trash)?;
     if selected.is_empty() {
         return Err(ExportError::NothingToExport);
@@ -137,34 +144,8 @@ fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, Expo
                 written(&target);
             }
         }
-        Format::Json => {
-            let n = selected.len();
-            let bundle = export::Bundle::new(
-                selected,
-                Utc::now(),
-                &crate::domain::current_user(),
-                a.include_trash,
-            );
-            let bytes = export::bundle::to_json(&bundle).map_err(ExportError::Encode)?;
-            match &a.output {
-                Some(path) => {
-                    export::write_private(path, &bytes)?;
-                    eprintln!(
-                        "{}",
-                        tf(lang, "export.wrote_bundle", &[&n, &path.display()])
-                    );
-                }
-                None => {
-                    let mut out = std::io::stdout().lock();
-                    out.write_all(&bytes)
-                        .and_then(|_| out.flush())
-                        .map_err(|e| ExportError::Io {
-                            path: PathBuf::from("-"),
-                            detail: e.to_string(),
-                        })?;
-                }
-            }
-        }
+        // Written above, from the stored records.
+        Format::Json => {}
         Format::Csv => {
             let dir = a.output.ok_or(ExportError::NeedOutput { format: "csv" })?;
             let visits: Vec<_> = selected.into_iter().map(|h| h.visit).collect();
@@ -177,6 +158,34 @@ fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, Expo
             let visits: Vec<_> = selected.into_iter().map(|h| h.visit).collect();
             export::write_xlsx(&visits, lang, &path)?;
             written(&path);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A bundle to `output`, or to standard output without one.
+fn write_json(
+    lang: Lang,
+    output: Option<&std::path::Path>,
+    bytes: &[u8],
+    n: usize,
+) -> Result<ExitCode, ExportError> {
+    match output {
+        Some(path) => {
+            export::write_private(path, bytes)?;
+            eprintln!(
+                "{}",
+                tf(lang, "export.wrote_bundle", &[&n, &path.display()])
+            );
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|_| out.flush())
+                .map_err(|e| ExportError::Io {
+                    path: PathBuf::from("-"),
+                    detail: e.to_string(),
+                })?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::domain::merge::{self, VisitHistory};
 use crate::domain::{AuditAction, Problem};
 use crate::i18n::{Lang, tf};
+use crate::store::StoredHistory;
 
 /// The value of `format` in every bundle.
 pub const FORMAT: &str = "pantau-bundle";
@@ -178,6 +179,52 @@ const WINDOW: usize = 512;
 /// The visits are encoded on all cores and put in the envelope in order; the bytes are those
 /// `serde_json::to_vec(bundle)` gives (a test holds them to it).
 pub fn to_json(bundle: &Bundle) -> Result<Vec<u8>, String> {
+    assemble(bundle, &bundle.visits, |h| {
+        serde_json::to_vec(h).map_err(|e| e.to_string())
+    })
+}
+
+/// [`to_json`] of a bundle whose visits are `visits`, records as stored: the same bytes (a test
+/// holds them to it) without decoding every visit and encoding it again. Each stored record is
+/// checked to be well-formed JSON, so a damaged one fails the export instead of the bundle.
+pub fn stored_to_json(envelope: &Bundle, visits: &[StoredHistory]) -> Result<Vec<u8>, String> {
+    assemble(envelope, visits, |stored| match stored {
+        StoredHistory::Live { visit, history, .. } => {
+            let well_formed = |json: &[u8]| {
+                serde_json::from_slice::<serde::de::IgnoredAny>(json)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            };
+            well_formed(visit)?;
+            // The members in the order `VisitHistory` serializes them (`trashed` is left out
+            // when there is none).
+            let mut out = Vec::with_capacity(
+                visit.len() + history.iter().map(|e| e.len() + 1).sum::<usize>() + 24,
+            );
+            out.extend_from_slice(b"{\"visit\":");
+            out.extend_from_slice(visit);
+            out.extend_from_slice(b",\"history\":[");
+            for (i, e) in history.iter().enumerate() {
+                well_formed(e)?;
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(e);
+            }
+            out.extend_from_slice(b"]}");
+            Ok(out)
+        }
+        StoredHistory::Trashed(h) => serde_json::to_vec(h).map_err(|e| e.to_string()),
+    })
+}
+
+/// The envelope of `bundle` with `items` as its visits, each encoded by `encode`: a window of
+/// visits at a time on all cores, into one buffer.
+fn assemble<T: Sync>(
+    bundle: &Bundle,
+    items: &[T],
+    encode: impl Fn(&T) -> Result<Vec<u8>, String> + Sync,
+) -> Result<Vec<u8>, String> {
     let envelope = bundle.clone_envelope();
     let head = serde_json::to_vec(&envelope).map_err(|e| e.to_string())?;
     // `visits` is the last member: the envelope ends in `"visits":[]}`.
@@ -189,13 +236,13 @@ pub fn to_json(bundle: &Bundle) -> Result<Vec<u8>, String> {
     out.push(b'[');
     // A window of visits at a time, so that the encoded visits are not held twice (as parts
     // and in `out`): for 10,000 visits that was 230 MB more.
-    for (w, window) in bundle.visits.chunks(WINDOW).enumerate() {
-        let parts = crate::par::map(window, serde_json::to_vec);
+    for (w, window) in items.chunks(WINDOW).enumerate() {
+        let parts = crate::par::map(window, &encode);
         if w == 0 {
             // Room for all visits at the first window's size per visit, and a tenth more: one
             // allocation instead of a doubling (and a copy) each time the buffer is full.
             let first: usize = parts.iter().flatten().map(|p| p.len() + 1).sum();
-            let windows = bundle.visits.len().div_ceil(WINDOW);
+            let windows = items.len().div_ceil(WINDOW);
             out.reserve(
                 first
                     .saturating_mul(windows)
@@ -206,7 +253,7 @@ pub fn to_json(bundle: &Bundle) -> Result<Vec<u8>, String> {
             if w > 0 || i > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(&part.map_err(|e| e.to_string())?);
+            out.extend_from_slice(&part?);
         }
     }
     out.extend_from_slice(b"]}\n");

@@ -25,6 +25,28 @@ pub struct ImportSummary {
     pub in_conflict: Vec<Uuid>,
 }
 
+/// A visit with its audit log as stored (see [`Store::stored_histories`]).
+pub enum StoredHistory {
+    /// A live visit: its record and its log's, JSON as stored.
+    Live {
+        id: Uuid,
+        visit: sled::IVec,
+        history: Vec<sled::IVec>,
+    },
+    /// A visit in the trash, decoded (rare: boxed).
+    Trashed(Box<VisitHistory>),
+}
+
+impl StoredHistory {
+    /// Sorts like the visit's id (the stored key is the id's bytes).
+    fn key(&self) -> &[u8] {
+        match self {
+            StoredHistory::Live { id, .. } => id.as_bytes(),
+            StoredHistory::Trashed(h) => h.visit.id.as_bytes(),
+        }
+    }
+}
+
 /// A visit's new state, encoded before the transaction so that the transaction (which sled may
 /// run more than once) only moves bytes.
 pub(super) struct Planned {
@@ -149,6 +171,41 @@ impl Store {
                 });
             }
             out.sort_by_key(|h| h.visit.id);
+        }
+        Ok(out)
+    }
+
+    /// Every live visit's records as stored, JSON not decoded (and, with `include_trash`, the
+    /// visits in the trash, decoded), in id order: what a bundle of everything is written
+    /// from without decoding and re-encoding some 200 MB for 10,000 visits.
+    pub fn stored_histories(&self, include_trash: bool) -> Result<Vec<StoredHistory>> {
+        let db = self.h()?;
+        let mut out = Vec::new();
+        for kv in db.visits.iter() {
+            let (k, visit) = kv.map_err(super::read_error)?;
+            let id = Uuid::from_slice(&k).map_err(|e| StoreError::Decode {
+                key: keys::describe(keys::VISITS, &k),
+                detail: e.to_string(),
+            })?;
+            let mut history = Vec::new();
+            for e in db.audit.scan_prefix(&k).values() {
+                history.push(e.map_err(super::read_error)?);
+            }
+            out.push(StoredHistory::Live { id, visit, history });
+        }
+        drop(db);
+        if include_trash {
+            for e in self.trash()? {
+                out.push(StoredHistory::Trashed(Box::new(VisitHistory {
+                    history: self.audit(e.visit.id)?,
+                    trashed: Some(Trashed {
+                        at: e.deleted_at,
+                        by: e.deleted_by,
+                    }),
+                    visit: e.visit,
+                })));
+            }
+            out.sort_by(|a, b| a.key().cmp(b.key()));
         }
         Ok(out)
     }

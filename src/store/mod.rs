@@ -36,7 +36,7 @@ use encode::Encoded;
 
 pub use check::{CheckProblem, CheckReport};
 pub use error::{Result, StoreError};
-pub use import::ImportSummary;
+pub use import::{ImportSummary, StoredHistory};
 pub use importer::Importer;
 pub use schema::CURRENT_SCHEMA;
 
