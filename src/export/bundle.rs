@@ -184,9 +184,11 @@ pub fn to_json(bundle: &Bundle) -> Result<Vec<u8>, String> {
     })
 }
 
-/// [`to_json`] of a bundle whose visits are `visits`, records as stored: the same bytes (a test
-/// holds them to it) without decoding every visit and encoding it again. Each stored record is
-/// checked to be well-formed JSON, so a damaged one fails the export instead of the bundle.
+/// [`to_json`] of a bundle whose visits are `visits`, records as stored, without decoding every
+/// visit and encoding it again: the same bytes for records this version wrote (a test holds
+/// them to it); a record stored before a field was added keeps the form it was stored in, which
+/// reads the same. Each stored record is checked to be well-formed JSON, so a damaged one fails
+/// the export instead of the bundle.
 pub fn stored_to_json(envelope: &Bundle, visits: &[StoredHistory]) -> Result<Vec<u8>, String> {
     assemble(envelope, visits, |stored| match stored {
         StoredHistory::Live { visit, history, .. } => {
@@ -243,11 +245,11 @@ fn assemble<T: Sync>(
             // allocation instead of a doubling (and a copy) each time the buffer is full.
             let first: usize = parts.iter().flatten().map(|p| p.len() + 1).sum();
             let windows = items.len().div_ceil(WINDOW);
-            out.reserve(
-                first
-                    .saturating_mul(windows)
-                    .saturating_add(first / 10 * windows),
-            );
+            let estimate = first
+                .saturating_mul(windows)
+                .saturating_add(first / 10 * windows);
+            // Only an estimate: if that much cannot be had, the buffer grows as it goes.
+            let _ = out.try_reserve(estimate);
         }
         for (i, part) in parts.into_iter().enumerate() {
             if w > 0 || i > 0 {

@@ -7,8 +7,9 @@
 //! removes what its writer wrote: the database is as before.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 
 use uuid::Uuid;
@@ -25,6 +26,10 @@ pub struct Importer {
     state: Mutex<State>,
     batches: Option<SyncSender<Vec<Planned>>>,
     writer: Option<JoinHandle<Result<u32>>>,
+    /// Set by the writer when a write failed: the rest of the bundle is then only read, not
+    /// encoded or looked up (each lookup would try to reopen the store again), and `finish`
+    /// gives the writer's error.
+    stopped: Arc<AtomicBool>,
     finished: bool,
 }
 
@@ -48,12 +53,21 @@ impl Store {
         // encoded visits faster than the disk takes them.
         let (batches, queue) = sync_channel(1);
         let store = self.clone();
-        let writer = std::thread::spawn(move || write_batches(&store, queue));
+        let stopped = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&stopped);
+        let writer = std::thread::spawn(move || {
+            let written = write_batches(&store, queue);
+            if written.is_err() {
+                stop.store(true, Ordering::SeqCst);
+            }
+            written
+        });
         Ok(Importer {
             store: self.clone(),
             state: Mutex::default(),
             batches: Some(batches),
             writer: Some(writer),
+            stopped,
             finished: false,
         })
     }
@@ -78,6 +92,9 @@ impl Importer {
     /// visits of the import (the summary lists visits in that order, and copies of one visit
     /// are merged in that order). Called from any number of threads.
     pub fn take(&self, order: usize, h: VisitHistory) -> Result<()> {
+        if self.stopped.load(Ordering::SeqCst) {
+            return Ok(());
+        }
         let id = h.visit.id;
         let key = keys::visit_key(id);
         let db = self.store.h()?;

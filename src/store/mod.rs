@@ -780,7 +780,7 @@ fn wait_for_lock<T>(open: impl Fn() -> Result<T>) -> Result<T> {
 /// that sled shares between all its databases in the process, so any later transaction would
 /// freeze too: a store whose close got stuck takes no more writes (see [`StoreError::Stuck`]).
 /// Returns whether they closed.
-fn close_in_background(handles: Handles) -> bool {
+pub(super) fn close_in_background(handles: Handles) -> bool {
     let (done, closed) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("pantau-close".into())
@@ -799,6 +799,11 @@ fn write_error(e: impl std::fmt::Display) -> StoreError {
 }
 
 fn read_error(e: sled::Error) -> StoreError {
+    // After a write failed on a full disk, sled answers reads with that error too: say what
+    // the user can do about it rather than "cannot read a record".
+    if let StoreError::DiskFull = StoreError::from_write(&e, Path::new("")) {
+        return StoreError::DiskFull;
+    }
     StoreError::Decode {
         key: String::new(),
         detail: e.to_string(),

@@ -12,6 +12,7 @@ pub(super) fn open(path: &Path) -> Result<Store> {
         detail: e.to_string(),
     };
     create_private_dir(path).map_err(io)?;
+    remove_unfinished_snapshots(path);
     let mut fast = false;
     if holds_data(path).map_err(io)? {
         fast = super::fingerprint::matches(path);
@@ -35,6 +36,7 @@ pub(super) fn handles(path: &Path) -> Result<Handles> {
     // From here on sled may change its files: the fingerprint of the last clean close no longer
     // describes them. A new one is written when this store is closed cleanly.
     super::fingerprint::forget(path).map_err(io)?;
+    remove_unfinished_snapshots(path);
     let db = open_sled(path)?;
     let damaged = |e: sled::Error| StoreError::Damaged {
         path: path.to_path_buf(),
@@ -50,8 +52,50 @@ pub(super) fn handles(path: &Path) -> Result<Handles> {
         db,
     };
     // An import cut short (a crash, or a failed write before this reopen) is undone first.
-    super::pending::roll_back(&handles).map_err(|e| StoreError::from_write(&e, path))?;
+    if let Err(e) = super::pending::roll_back(&handles) {
+        // After a failed write sled's close may wait for ever; the caller may hold the store's
+        // lock (a reopen), so the handles are let go on a thread of their own.
+        super::close_in_background(handles);
+        return Err(StoreError::from_write(&e, path));
+    }
     Ok(handles)
+}
+
+/// sled 0.34 writes a snapshot to `snap.<lsn>.generating` and renames it once complete, but
+/// takes any `snap.` file as a candidate when it opens: an unfinished one (the disk filled up,
+/// or the process died, while it was written) makes the whole database unreadable ("corrupted
+/// data") although nothing in it is lost. Such files are removed before sled opens, and only
+/// while no process holds the database (the lock sled itself takes), so that a snapshot being
+/// written is never touched.
+fn remove_unfinished_snapshots(path: &Path) {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
+    let unfinished: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("snap.") && n.ends_with(".generating"))
+        })
+        .collect();
+    if unfinished.is_empty() {
+        return;
+    }
+    let Ok(db) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path.join("db"))
+    else {
+        return;
+    };
+    if db.try_lock().is_err() {
+        return;
+    }
+    for file in unfinished {
+        let _ = std::fs::remove_file(file);
+    }
+    // The lock goes with `db`.
 }
 
 /// Name of the scratch folder, inside the database folder, where [`trial_open`] works.
@@ -375,6 +419,26 @@ fn restrict_files(_path: &Path) {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unfinished_snapshot_left_by_a_full_disk_does_not_make_the_database_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let stamp = crate::domain::Stamp::new(chrono::Utc::now(), "t");
+        let store = Store::open(&path).unwrap();
+        let v = store.create(&crate::demo::karo_visit(), &stamp).unwrap();
+        // While the database is open, a snapshot being written is left alone.
+        let unfinished = path.join("snap.FFFFFFFFFFFFFFFF.generating");
+        std::fs::write(&unfinished, b"").unwrap();
+        remove_unfinished_snapshots(&path);
+        assert!(unfinished.exists(), "removed while the database was open");
+        drop(store);
+        // What a full disk leaves: an empty one, which sled 0.34 would read as corrupted.
+        std::fs::write(&unfinished, b"").unwrap();
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.get(v.id).unwrap().unwrap(), v);
+        assert!(!unfinished.exists());
+    }
 
     fn mark_after(write: impl FnOnce(&Path)) -> Option<u64> {
         let dir = tempfile::tempdir().unwrap();
