@@ -188,7 +188,9 @@ impl Importer {
             merged.in_conflict.iter().copied().collect();
         let mut summary = ImportSummary::default();
         for (&id, &(order, conflicted)) in &state.new_here {
-            first_seen.insert(id, order);
+            // Copies taken on several threads: the one written first need not be the first.
+            let first = first_seen.entry(id).or_insert(order);
+            *first = (*first).min(order);
             // A visit added here is counted as added (or in conflict), whatever its later
             // copies brought.
             if conflicted || merged_in_conflict.contains(&id) {
