@@ -5,30 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use pantau::domain::merge::{VisitHistory, content};
-use pantau::domain::{AuditAction, AuditEvent, diff_values};
+use pantau::domain::merge::VisitHistory;
 use pantau::export::{Bundle, bundle};
 use pantau::store::Store;
-
-fn history(mut v: pantau::domain::Visit, seq: u128) -> VisitHistory {
-    v.revision = 1;
-    let create = AuditEvent {
-        id: uuid::Uuid::from_u128(seq + 1),
-        visit: v.id,
-        at: v.created,
-        actor: "bench".into(),
-        action: AuditAction::Create,
-        revision: 1,
-        reason: String::new(),
-        changes: diff_values(&serde_json::Value::Null, &content(&v)),
-        branches: Vec::new(),
-    };
-    VisitHistory {
-        visit: v,
-        trashed: None,
-        history: vec![create],
-    }
-}
 
 /// Waits for the disk to take every dirty page, so that the kernel's write-back of one step's
 /// 300 MB does not land in the next step's timing. (Removing the earlier steps' databases as
@@ -72,11 +51,7 @@ fn main() {
         .unwrap_or(10_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let t = Instant::now();
-    let visits: Vec<VisitHistory> = pantau::synth::visits(n, 42)
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| history(v, i as u128))
-        .collect();
+    let visits: Vec<VisitHistory> = pantau::synth::histories(n, 42);
     let at = visits[0].visit.created;
     let bytes = bundle::to_json(&Bundle::new(visits.clone(), at, "bench", false)).expect("json");
     println!(

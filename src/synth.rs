@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use uuid::Uuid;
 
+use crate::domain::merge::VisitHistory;
 use crate::domain::{
     Answer, AnswerValue, Attendee, District, Handover, HandoverKind, Note, Obstacle,
     ObstacleCategory, Presence, Side, Strategy, StrategyStatus, Visit, VisitKind, YesPartialNo,
@@ -164,6 +165,19 @@ const STRATEGIES: [&str; 4] = [
 pub fn visits(n: usize, seed: u64) -> Vec<Visit> {
     let mut rng = Rng(seed ^ 0x5041_4E54_4155);
     (0..n).map(|_| visit(&mut rng)).collect()
+}
+
+/// The same visits as [`visits`], each as just created on another laptop (with its creation
+/// event, dated when the visit was created): the content of a bundle, without a database.
+pub fn histories(n: usize, seed: u64) -> Vec<VisitHistory> {
+    visits(n, seed)
+        .into_iter()
+        .zip(1u128..)
+        .map(|(v, i)| {
+            let (event, at) = (Uuid::from_u128((u128::from(seed) << 64) + i), v.created);
+            VisitHistory::created(v, event, at, "other")
+        })
+        .collect()
 }
 
 fn visit(rng: &mut Rng) -> Visit {

@@ -26,14 +26,8 @@ fn after_a_full_disk_the_failed_edit_saves_once_space_is_back() {
     };
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let root = root.as_path();
-    let dir = root.join("pantau-disk-full-test");
-    let filler = root.join("pantau-disk-full-filler");
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_file(&filler);
-    let stamp = Stamp {
-        at: chrono::Utc::now(),
-        actor: "auditor".into(),
-    };
+    let (dir, filler) = small_fs::scratch(root, "disk-full-edit");
+    let stamp = Stamp::new(chrono::Utc::now(), "auditor");
     let store = Store::open(&dir).unwrap();
     let mut v = store.create(&pantau::demo::karo_visit(), &stamp).unwrap();
     // Fill what is left, then edit until a write fails.
@@ -88,14 +82,8 @@ fn an_import_that_fills_the_disk_leaves_the_database_as_it_was() {
     };
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let root = root.as_path();
-    let dir = root.join("pantau-disk-full-import");
-    let filler = root.join("pantau-disk-full-filler");
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_file(&filler);
-    let stamp = Stamp {
-        at: chrono::Utc::now(),
-        actor: "auditor".into(),
-    };
+    let (dir, filler) = small_fs::scratch(root, "disk-full-import");
+    let stamp = Stamp::new(chrono::Utc::now(), "auditor");
     // A bundle of 20 visits from another laptop, on the ordinary disk.
     let elsewhere = tempfile::tempdir().unwrap();
     let other = Store::open(&elsewhere.path().join("other")).unwrap();

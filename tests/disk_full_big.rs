@@ -19,14 +19,8 @@ fn a_big_edit_on_a_nearly_full_disk_fails_without_freezing() {
         return;
     };
     let root = root.as_path();
-    let dir = root.join("pantau-big-edit-test");
-    let filler = root.join("pantau-big-edit-filler");
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_file(&filler);
-    let stamp = Stamp {
-        at: chrono::Utc::now(),
-        actor: "auditor".into(),
-    };
+    let (dir, filler) = small_fs::scratch(root, "big-edit");
+    let stamp = Stamp::new(chrono::Utc::now(), "auditor");
     let store = Store::open(&dir).unwrap();
     let v = store.create(&pantau::demo::karo_visit(), &stamp).unwrap();
     small_fs::fill(root, &filler, 48 * 1024);

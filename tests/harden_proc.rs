@@ -309,7 +309,7 @@ fn killed_while_importing_a_bundle_leaves_all_of_it_or_none() {
     let bundle = dir.path().join("other.json");
     std::fs::write(
         &bundle,
-        synthetic_bundle::json(synthetic_bundle::histories(700, 9)),
+        synthetic_bundle::json(pantau::synth::histories(700, 9)),
     )
     .unwrap();
     let bundle = bundle.to_string_lossy().into_owned();

@@ -37,18 +37,25 @@ fn edit(store: &Store, id: uuid::Uuid, min: i64, who: &str, f: impl FnOnce(&mut 
         .unwrap();
 }
 
-#[test]
-fn round_trip_through_an_empty_database_keeps_everything() {
-    let dir = tempfile::tempdir().unwrap();
-    let a = Store::open(&dir.path().join("a")).unwrap();
+/// Database "a" in `dir`: the demo visit (its venue edited to `venue`) and 12 synthetic ones,
+/// one of them deleted (its id is returned).
+fn laptop(dir: &Path, venue: &str) -> (Store, uuid::Uuid) {
+    let a = Store::open(&dir.join("a")).unwrap();
     pantau::demo::load(&a, &stamp(0, "a")).unwrap();
     for v in pantau::synth::visits(12, 1) {
         a.create(&v, &stamp(1, "a")).unwrap();
     }
     let karo = pantau::demo::karo_visit().id;
-    edit(&a, karo, 2, "a", |v| v.venue = "Aula Kantor Bupati".into());
+    edit(&a, karo, 2, "a", |v| v.venue = venue.into());
     let gone = pantau::synth::visits(1, 1)[0].id;
     a.delete(gone, &stamp(3, "a")).unwrap();
+    (a, gone)
+}
+
+#[test]
+fn round_trip_through_an_empty_database_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, gone) = laptop(dir.path(), "Aula Kantor Bupati");
 
     let file = dir.path().join("a.json");
     save(&a, &file);
@@ -421,7 +428,7 @@ fn a_bundle_refused_after_part_of_it_was_written_leaves_nothing() {
     let db = Store::open(&dir.path().join("db")).unwrap();
     pantau::demo::load(&db, &stamp(0, "db")).unwrap();
     let before = snapshot(&db);
-    let mut visits = synthetic_bundle::histories(620, 11);
+    let mut visits = pantau::synth::histories(620, 11);
     visits.push(visits[0].clone());
     let bytes = synthetic_bundle::json(visits);
     let err = refused(&db, dir.path(), "dup.json", &bytes);
@@ -436,22 +443,12 @@ fn a_bundle_refused_after_part_of_it_was_written_leaves_nothing() {
 #[test]
 fn a_bundle_written_from_the_stored_records_is_byte_for_byte_the_decoded_one() {
     let dir = tempfile::tempdir().unwrap();
-    let a = Store::open(&dir.path().join("a")).unwrap();
-    pantau::demo::load(&a, &stamp(0, "a")).unwrap();
-    for v in pantau::synth::visits(12, 1) {
-        a.create(&v, &stamp(1, "a")).unwrap();
-    }
-    let karo = pantau::demo::karo_visit().id;
-    edit(&a, karo, 2, "a", |v| {
-        v.venue = "Aula \"Kantor\" Bupati 🙂".into()
-    });
-    a.delete(pantau::synth::visits(1, 1)[0].id, &stamp(3, "a"))
-        .unwrap();
+    let (a, _) = laptop(dir.path(), "Aula \"Kantor\" Bupati 🙂");
     // Visits written by an import too (in bulk).
     let file = dir.path().join("other.json");
     std::fs::write(
         &file,
-        synthetic_bundle::json(synthetic_bundle::histories(30, 5)),
+        synthetic_bundle::json(pantau::synth::histories(30, 5)),
     )
     .unwrap();
     export::import_files(&a, &[file]).unwrap();

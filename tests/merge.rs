@@ -44,24 +44,8 @@ fn commit(
 
 fn base() -> VisitHistory {
     let mut v = pantau::demo::karo_visit();
-    v.revision = 1;
     v.updated = t0();
-    let create = AuditEvent {
-        id: Uuid::from_u128(1),
-        visit: v.id,
-        at: t0(),
-        actor: "a".into(),
-        action: AuditAction::Create,
-        revision: 1,
-        reason: String::new(),
-        changes: diff_values(&serde_json::Value::Null, &content(&v)),
-        branches: Vec::new(),
-    };
-    VisitHistory {
-        visit: v,
-        trashed: None,
-        history: vec![create],
-    }
+    VisitHistory::created(v, Uuid::from_u128(1), t0(), "a")
 }
 
 #[derive(Debug, Clone)]

@@ -43,6 +43,31 @@ pub struct VisitHistory {
     pub history: Vec<AuditEvent>,
 }
 
+impl VisitHistory {
+    /// `visit` as just created: revision 1, its log the one creation event (`event`, at `at`
+    /// by `actor`) holding its whole content, as a store writes it. For visits made up in
+    /// tests and benchmarks.
+    pub fn created(mut visit: Visit, event: Uuid, at: DateTime<Utc>, actor: &str) -> Self {
+        visit.revision = 1;
+        let create = AuditEvent {
+            id: event,
+            visit: visit.id,
+            at,
+            actor: actor.into(),
+            action: AuditAction::Create,
+            revision: 1,
+            reason: String::new(),
+            changes: diff_values(&Value::Null, &content(&visit)),
+            branches: Vec::new(),
+        };
+        VisitHistory {
+            visit,
+            trashed: None,
+            history: vec![create],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trashed {
     pub at: DateTime<Utc>,

@@ -199,6 +199,11 @@ mod tests {
     use crate::domain::{AuditAction, Stamp};
     use chrono::{TimeZone, Utc};
 
+    /// The store's sled handles, to write past its API.
+    fn db(store: &Store) -> std::sync::Arc<crate::store::Handles> {
+        store.h().unwrap()
+    }
+
     fn stamp(minute: u32) -> Stamp {
         Stamp::new(
             Utc.with_ymd_and_hms(2022, 3, 17, 8, minute, 0).unwrap(),
@@ -228,9 +233,7 @@ mod tests {
     }
 
     fn audit_keys(store: &Store, id: Uuid) -> Vec<sled::IVec> {
-        store
-            .h()
-            .unwrap()
+        db(store)
             .audit
             .scan_prefix(keys::visit_key(id))
             .keys()
@@ -243,7 +246,7 @@ mod tests {
         let (_dir, store, v) = store();
         let mut stray = VisitSummary::from(&v);
         stray.id = crate::domain::new_id();
-        put(&store.h().unwrap().summaries, stray.id, &stray);
+        put(&db(&store).summaries, stray.id, &stray);
         assert_eq!(
             store.check().problems,
             [CheckProblem::OrphanSummary(stray.id)]
@@ -255,14 +258,9 @@ mod tests {
         let (_dir, store, v) = store();
         let mut s = VisitSummary::from(&v);
         s.venue = "elsewhere".into();
-        put(&store.h().unwrap().summaries, v.id, &s);
+        put(&db(&store).summaries, v.id, &s);
         assert_eq!(store.check().problems, [CheckProblem::StaleSummary(v.id)]);
-        store
-            .h()
-            .unwrap()
-            .summaries
-            .remove(keys::visit_key(v.id))
-            .unwrap();
+        db(&store).summaries.remove(keys::visit_key(v.id)).unwrap();
         assert_eq!(store.check().problems, [CheckProblem::MissingSummary(v.id)]);
         store.rebuild_summaries().unwrap();
         assert!(store.check().is_clean());
@@ -272,8 +270,8 @@ mod tests {
     fn a_visit_edited_behind_the_log_is_a_history_mismatch() {
         let (_dir, store, mut v) = store();
         v.venue = "changed without an audit event".into();
-        put(&store.h().unwrap().visits, v.id, &v);
-        put(&store.h().unwrap().summaries, v.id, &VisitSummary::from(&v));
+        put(&db(&store).visits, v.id, &v);
+        put(&db(&store).summaries, v.id, &VisitSummary::from(&v));
         match store.check().problems.as_slice() {
             [CheckProblem::HistoryMismatch { id, detail }] => {
                 assert_eq!(*id, v.id);
@@ -288,14 +286,14 @@ mod tests {
         let (_dir, store, v) = store();
         let keys = audit_keys(&store, v.id);
         assert_eq!(keys.len(), 3);
-        store.h().unwrap().audit.remove(&keys[1]).unwrap();
+        db(&store).audit.remove(&keys[1]).unwrap();
         match store.check().problems.as_slice() {
             [CheckProblem::HistoryMismatch { detail, .. }] => {
                 assert_eq!(detail, "revision 3 follows 1");
             }
             other => panic!("expected one HistoryMismatch, got {other:?}"),
         }
-        store.h().unwrap().audit.remove(&keys[2]).unwrap();
+        db(&store).audit.remove(&keys[2]).unwrap();
         match store.check().problems.as_slice() {
             [CheckProblem::HistoryMismatch { detail, .. }] => {
                 assert_eq!(detail, "log ends at revision 1, visit is at 3");
@@ -309,32 +307,17 @@ mod tests {
         let (_dir, store, v) = store();
         let events: Vec<_> = audit_keys(&store, v.id)
             .into_iter()
-            .map(|k| {
-                (
-                    k.clone(),
-                    store.h().unwrap().audit.get(&k).unwrap().unwrap(),
-                )
-            })
+            .map(|k| (k.clone(), db(&store).audit.get(&k).unwrap().unwrap()))
             .collect();
         for (k, _) in &events {
-            store.h().unwrap().audit.remove(k).unwrap();
+            db(&store).audit.remove(k).unwrap();
         }
         assert_eq!(store.check().problems, [CheckProblem::NoHistory(v.id)]);
         for (k, e) in events {
-            store.h().unwrap().audit.insert(k, e).unwrap();
+            db(&store).audit.insert(k, e).unwrap();
         }
-        store
-            .h()
-            .unwrap()
-            .visits
-            .remove(keys::visit_key(v.id))
-            .unwrap();
-        store
-            .h()
-            .unwrap()
-            .summaries
-            .remove(keys::visit_key(v.id))
-            .unwrap();
+        db(&store).visits.remove(keys::visit_key(v.id)).unwrap();
+        db(&store).summaries.remove(keys::visit_key(v.id)).unwrap();
         assert_eq!(store.check().problems, [CheckProblem::OrphanEvents(v.id)]);
     }
 
@@ -346,7 +329,7 @@ mod tests {
             deleted_by: "t".into(),
             visit: v.clone(),
         };
-        put(&store.h().unwrap().trash, v.id, &entry);
+        put(&db(&store).trash, v.id, &entry);
         assert_eq!(store.check().problems, [CheckProblem::LiveAndTrashed(v.id)]);
     }
 
@@ -354,15 +337,11 @@ mod tests {
     fn undecodable_records_are_reported_not_fatal() {
         let (_dir, store, v) = store();
         let other = crate::domain::new_id();
-        store
-            .h()
-            .unwrap()
+        db(&store)
             .visits
             .insert(keys::visit_key(other), &b"{not json"[..])
             .unwrap();
-        store
-            .h()
-            .unwrap()
+        db(&store)
             .audit
             .insert(keys::audit_key(v.id, 999), &b"\xff"[..])
             .unwrap();

@@ -14,6 +14,16 @@ pub fn root() -> Option<PathBuf> {
     }
 }
 
+/// A database folder and a filler file on the small file system at `root`, named after
+/// `name`, with whatever an earlier run left there removed.
+pub fn scratch(root: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let dir = root.join(format!("pantau-{name}"));
+    let filler = root.join(format!("pantau-{name}-filler"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&filler);
+    (dir, filler)
+}
+
 /// Fills the file system at `root` with `filler` until `leave` bytes are free.
 pub fn fill(root: &Path, filler: &Path, leave: usize) {
     std::fs::write(filler, vec![0u8; free(root).saturating_sub(leave)]).unwrap();
