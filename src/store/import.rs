@@ -160,17 +160,24 @@ impl Store {
         .into_iter()
         .collect::<Result<Vec<VisitHistory>>>()?;
         if include_trash {
-            for e in self.trash()? {
-                out.push(VisitHistory {
-                    history: self.audit(e.visit.id)?,
-                    trashed: Some(Trashed {
-                        at: e.deleted_at,
-                        by: e.deleted_by,
-                    }),
-                    visit: e.visit,
-                });
-            }
+            out.extend(self.trashed_histories()?);
             out.sort_by_key(|h| h.visit.id);
+        }
+        Ok(out)
+    }
+
+    /// Every visit in the trash with its audit log.
+    fn trashed_histories(&self) -> Result<Vec<VisitHistory>> {
+        let mut out = Vec::new();
+        for e in self.trash()? {
+            out.push(VisitHistory {
+                history: self.audit(e.visit.id)?,
+                trashed: Some(Trashed {
+                    at: e.deleted_at,
+                    by: e.deleted_by,
+                }),
+                visit: e.visit,
+            });
         }
         Ok(out)
     }
@@ -195,16 +202,8 @@ impl Store {
         }
         drop(db);
         if include_trash {
-            for e in self.trash()? {
-                out.push(StoredHistory::Trashed(Box::new(VisitHistory {
-                    history: self.audit(e.visit.id)?,
-                    trashed: Some(Trashed {
-                        at: e.deleted_at,
-                        by: e.deleted_by,
-                    }),
-                    visit: e.visit,
-                })));
-            }
+            let trashed = self.trashed_histories()?.into_iter();
+            out.extend(trashed.map(|h| StoredHistory::Trashed(Box::new(h))));
             out.sort_by(|a, b| a.key().cmp(b.key()));
         }
         Ok(out)

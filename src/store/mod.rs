@@ -175,6 +175,7 @@ impl Store {
                 }
             }
         }
+        open::remove_unfinished_snapshots(&self.path);
         let handles = wait_for_lock(|| open::handles(&self.path))
             .map_err(|e| StoreError::NotReopened(e.to_string()))?;
         *slot = Some(Arc::new(handles));

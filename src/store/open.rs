@@ -36,7 +36,6 @@ pub(super) fn handles(path: &Path) -> Result<Handles> {
     // From here on sled may change its files: the fingerprint of the last clean close no longer
     // describes them. A new one is written when this store is closed cleanly.
     super::fingerprint::forget(path).map_err(io)?;
-    remove_unfinished_snapshots(path);
     let db = open_sled(path)?;
     let damaged = |e: sled::Error| StoreError::Damaged {
         path: path.to_path_buf(),
@@ -61,13 +60,15 @@ pub(super) fn handles(path: &Path) -> Result<Handles> {
     Ok(handles)
 }
 
-/// sled 0.34 writes a snapshot to `snap.<lsn>.generating` and renames it once complete, but
+/// Called by [`open`] (before the copy check) and before a reopen (a failed write is how
+/// such a file comes about). sled 0.34 writes a snapshot to `snap.<lsn>.generating` and
+/// renames it once complete, but
 /// takes any `snap.` file as a candidate when it opens: an unfinished one (the disk filled up,
 /// or the process died, while it was written) makes the whole database unreadable ("corrupted
 /// data") although nothing in it is lost. Such files are removed before sled opens, and only
 /// while no process holds the database (the lock sled itself takes), so that a snapshot being
 /// written is never touched.
-fn remove_unfinished_snapshots(path: &Path) {
+pub(super) fn remove_unfinished_snapshots(path: &Path) {
     let Ok(entries) = std::fs::read_dir(path) else {
         return;
     };
