@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod keymap;
 mod par;
 pub mod paths;
+pub mod private_fs;
 pub mod search;
 pub mod store;
 pub mod synth;

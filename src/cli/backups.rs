@@ -26,25 +26,24 @@ pub fn open_failed(lang: Lang, db: &Path, e: &StoreError, command: Option<&Comma
             eprintln!("{}", t(lang, "backup.in_use_readonly"));
         }
         // A folder that cannot be written or a full disk is no reason to restore anything.
-        StoreError::Damaged { .. } | StoreError::TooNew { .. } => {
-            match backup::list(db).ok().and_then(|b| b.into_iter().next()) {
-                Some(newest) => eprintln!(
-                    "{}",
-                    tf(lang, "backup.restore_hint", &[&newest.path.display()])
-                ),
-                None => eprintln!(
-                    "{}",
-                    tf(
-                        lang,
-                        "backup.no_backup_hint",
-                        &[&backup::dir_for(db).display()]
-                    )
-                ),
-            }
+        StoreError::Damaged { .. } | StoreError::Corrupt { .. } | StoreError::TooNew { .. } => {
+            eprintln!("{}", restore_hint(lang, db));
         }
         _ => {}
     }
     ExitCode::from(if e.is_fatal() { 2 } else { 1 })
+}
+
+/// The newest backup to restore from, and how; or where backups would be.
+pub fn restore_hint(lang: Lang, db: &Path) -> String {
+    match backup::list(db).ok().and_then(|b| b.into_iter().next()) {
+        Some(newest) => tf(lang, "backup.restore_hint", &[&newest.path.display()]),
+        None => tf(
+            lang,
+            "backup.no_backup_hint",
+            &[&backup::dir_for(db).display()],
+        ),
+    }
 }
 
 /// `pantau backups`: the backups of this database, newest first.

@@ -117,7 +117,9 @@ pub fn check(store: &Store, lang: Lang) -> CmdResult {
     for p in &r.problems {
         println!("  {}", p.message(lang));
     }
-    Ok(ExitCode::from(1))
+    // The database does not hold what it should: damage, as the README's exit codes say.
+    println!("{}", super::backups::restore_hint(lang, store.path()));
+    Ok(ExitCode::from(2))
 }
 
 fn print_json<T: serde::Serialize>(lang: Lang, value: &T) -> CmdResult {

@@ -178,6 +178,13 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Some(Command::Overview { json }) => followups::overview(&store, lang, json),
     };
+    // Damage found while the command ran (not at open): the way back.
+    if matches!(result, Err((_, 2))) {
+        eprintln!("{}", backups::restore_hint(lang, &db));
+    }
+    // The app's threads may still hold clones of the store: close it for all of them, so that
+    // the clean-close fingerprint is written (the next start is fast).
+    store.close();
     finish(lang, result)
 }
 

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use uuid::Uuid;
 
+use super::tally::{self, Kind, Tally};
 use super::{Store, TrashEntry, content, keys};
 use crate::domain::{AuditEvent, Problem, Visit, VisitSummary};
 use crate::i18n::{Lang, tf};
@@ -27,14 +28,22 @@ impl CheckReport {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckProblem {
-    Unreadable { key: String, detail: String },
+    Unreadable {
+        key: String,
+        detail: String,
+    },
     MissingSummary(Uuid),
     StaleSummary(Uuid),
     OrphanSummary(Uuid),
     NoHistory(Uuid),
     OrphanEvents(Uuid),
-    HistoryMismatch { id: Uuid, detail: String },
+    HistoryMismatch {
+        id: Uuid,
+        detail: String,
+    },
     LiveAndTrashed(Uuid),
+    /// The records are not those Pantau committed (see [`super::tally`]).
+    NotAsCommitted(String),
 }
 
 impl CheckProblem {
@@ -52,6 +61,9 @@ impl CheckProblem {
                 tf(lang, "check.history_mismatch", &[id, detail])
             }
             CheckProblem::LiveAndTrashed(id) => tf(lang, "check.live_and_trashed", &[id]),
+            CheckProblem::NotAsCommitted(detail) => {
+                tf(lang, "integrity.not_as_committed", &[detail])
+            }
         }
     }
 }
@@ -70,10 +82,20 @@ impl Store {
                 return r;
             }
         };
-        let visits: HashMap<Uuid, Visit> = read_tree(&h.visits, keys::VISITS, &mut r.problems);
-        let trash: HashMap<Uuid, TrashEntry> = read_tree(&h.trash, keys::TRASH, &mut r.problems);
+        let bound = self.tally();
+        let (visit_limit, trash_limit) = (bound.limit(Kind::Visit), bound.limit(Kind::Trash));
+        let visits: HashMap<Uuid, Visit> =
+            read_tree(&h.visits, keys::VISITS, visit_limit, &mut r.problems);
+        let trash: HashMap<Uuid, TrashEntry> =
+            read_tree(&h.trash, keys::TRASH, trash_limit, &mut r.problems);
         let summaries: HashMap<Uuid, VisitSummary> =
-            read_tree(&h.summaries, keys::SUMMARIES, &mut r.problems);
+            read_tree(&h.summaries, keys::SUMMARIES, visit_limit, &mut r.problems);
+        // What the trees hold against what was committed (a runaway read is reported by the
+        // reads above and below).
+        let committed = tally::count(&h, &bound)
+            .ok()
+            .filter(|found| !found.same_content(&bound))
+            .map(|found| CheckProblem::NotAsCommitted(differs(&found, &bound)));
         r.visits = visits.len();
         r.trashed = trash.len();
 
@@ -116,6 +138,11 @@ impl Store {
         {
             r.problems.push(CheckProblem::NoHistory(*id));
         }
+        // Said when nothing else is: any other problem already means the records are not the
+        // ones committed.
+        if r.problems.is_empty() {
+            r.problems.extend(committed);
+        }
         r.problems.sort_by_key(|p| format!("{p:?}"));
         r
     }
@@ -125,18 +152,21 @@ impl Store {
         let Ok(h) = self.h() else {
             return out;
         };
-        for kv in h.audit.iter() {
-            match kv.map_err(|e| e.to_string()).and_then(|(k, v)| {
-                let e: AuditEvent = serde_json::from_slice(&v)
-                    .map_err(|e| format!("{}: {e}", keys::describe(keys::AUDIT, &k)))?;
-                Ok(e)
-            }) {
+        let scanned = tally::scan(&h.audit, keys::AUDIT, self.limit(Kind::Event), |k, v| {
+            match serde_json::from_slice::<AuditEvent>(v) {
                 Ok(e) => out.entry(e.visit).or_default().push(e),
-                Err(detail) => problems.push(CheckProblem::Unreadable {
+                Err(e) => problems.push(CheckProblem::Unreadable {
                     key: keys::AUDIT.into(),
-                    detail,
+                    detail: format!("{}: {e}", keys::describe(keys::AUDIT, k)),
                 }),
             }
+            Ok(())
+        });
+        if let Err(e) = scanned {
+            problems.push(CheckProblem::Unreadable {
+                key: keys::AUDIT.into(),
+                detail: e.to_string(),
+            });
         }
         out
     }
@@ -158,36 +188,48 @@ fn replay(v: &Visit, events: &[AuditEvent]) -> Result<(), String> {
     Ok(())
 }
 
+fn differs(found: &Tally, committed: &Tally) -> String {
+    format!(
+        "the files hold {} (digest {:016x}), {} (digest {:016x}) were committed",
+        found.describe(),
+        found.digest,
+        committed.describe(),
+        committed.digest
+    )
+}
+
+/// Every record of `tree` by visit id; a read that runs away (see [`tally::scan`]) stops
+/// with a problem.
 fn read_tree<T: serde::de::DeserializeOwned>(
     tree: &sled::Tree,
     name: &str,
+    limit: u64,
     problems: &mut Vec<CheckProblem>,
 ) -> HashMap<Uuid, T> {
     let mut out = HashMap::new();
-    for kv in tree.iter() {
-        let (k, v) = match kv {
-            Ok(kv) => kv,
-            Err(e) => {
-                problems.push(CheckProblem::Unreadable {
-                    key: name.into(),
-                    detail: e.to_string(),
-                });
-                continue;
-            }
-        };
-        match (keys::id_from_key(&k), serde_json::from_slice(&v)) {
+    let mut bad = Vec::new();
+    let scanned = tally::scan(tree, name, limit, |k, v| {
+        match (keys::id_from_key(k), serde_json::from_slice(v)) {
             (Some(id), Ok(value)) => {
                 out.insert(id, value);
             }
-            (_, Err(e)) => problems.push(CheckProblem::Unreadable {
-                key: keys::describe(name, &k),
+            (_, Err(e)) => bad.push(CheckProblem::Unreadable {
+                key: keys::describe(name, k),
                 detail: e.to_string(),
             }),
-            (None, Ok(_)) => problems.push(CheckProblem::Unreadable {
-                key: keys::describe(name, &k),
+            (None, Ok(_)) => bad.push(CheckProblem::Unreadable {
+                key: keys::describe(name, k),
                 detail: "bad key".into(),
             }),
         }
+        Ok(())
+    });
+    problems.extend(bad);
+    if let Err(e) = scanned {
+        problems.push(CheckProblem::Unreadable {
+            key: name.into(),
+            detail: e.to_string(),
+        });
     }
     out
 }

@@ -10,8 +10,13 @@ use crate::i18n::{Lang, tf};
 pub enum StoreError {
     #[error("database {path} is in use by another process")]
     InUse { path: PathBuf },
+    /// Found on a copy before sled had the files: they are as they were.
     #[error("database {path} is damaged or unreadable: {detail}")]
     Damaged { path: PathBuf, detail: String },
+    /// Found while the database was open (sled had the files): damage, stopped before it
+    /// could spread, with no promise about the files.
+    #[error("the database is damaged: {detail}")]
+    Corrupt { detail: String },
     #[error("database {path} has schema {found}, newer than the supported {supported}")]
     TooNew {
         path: PathBuf,
@@ -61,6 +66,7 @@ impl StoreError {
             StoreError::Damaged { path, detail } => {
                 tf(lang, "store.damaged", &[&path.display(), detail])
             }
+            StoreError::Corrupt { detail } => tf(lang, "integrity.corrupt", &[detail]),
             StoreError::TooNew {
                 path,
                 found,
@@ -90,6 +96,7 @@ impl StoreError {
             self,
             StoreError::InUse { .. }
                 | StoreError::Damaged { .. }
+                | StoreError::Corrupt { .. }
                 | StoreError::TooNew { .. }
                 | StoreError::Io { .. }
         )

@@ -11,9 +11,11 @@ mod fingerprint;
 mod import;
 mod importer;
 mod keys;
+mod mark;
 mod open;
 mod pending;
 mod schema;
+mod tally;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,6 +41,10 @@ pub use error::{Result, StoreError};
 pub use import::{ImportSummary, StoredHistory};
 pub use importer::Importer;
 pub use schema::CURRENT_SCHEMA;
+pub use tally::Tally;
+
+use mark::Pending;
+use tally::Kind;
 
 /// A soft-deleted visit, kept whole until restored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,7 +86,13 @@ struct Shared {
     fail_writes: std::sync::atomic::AtomicBool,
     /// Test switch: the next commit's flush fails (see [`Store::inject_flush_failure`]).
     fail_flush: AtomicBool,
-    mark: open::CommitMark,
+    mark: mark::CommitMark,
+    /// What the database holds as far as Pantau committed it (see [`tally`]).
+    tally: std::sync::Mutex<Tally>,
+    /// One commit at a time, so that each one's difference applies to the tally before it.
+    commit_lock: std::sync::Mutex<()>,
+    /// [`Store::close`] was called: no more reads or writes, and no reopening.
+    closed: AtomicBool,
     /// The last revision [`Store::update`] wrote, to encode the next one from.
     last: std::sync::Mutex<Option<Encoded>>,
     /// A write failed in sled and the handles could not be reopened yet (see [`Store::reopen`]).
@@ -90,13 +102,16 @@ struct Shared {
 }
 
 impl Shared {
-    fn new(path: &Path, fast_open: bool) -> Shared {
+    fn new(path: &Path, fast_open: bool, tally: Tally) -> Shared {
         Shared {
             path: path.to_path_buf(),
             fast_open,
             fail_writes: std::sync::atomic::AtomicBool::new(false),
             fail_flush: AtomicBool::new(false),
-            mark: open::CommitMark::new(path),
+            mark: mark::CommitMark::new(path),
+            tally: std::sync::Mutex::new(tally),
+            commit_lock: std::sync::Mutex::new(()),
+            closed: AtomicBool::new(false),
             last: std::sync::Mutex::new(None),
             failed: AtomicBool::new(false),
             stuck: AtomicBool::new(false),
@@ -114,13 +129,36 @@ impl Drop for Shared {
 
 type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
 
+/// How a commit learns the tally it leaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counting {
+    /// From the records it wrote (see [`tx_put`]): the committed-field path.
+    Incremental,
+    /// By reading the trees again after it: imports, whose writes are many and done apart.
+    Recount,
+}
+
 impl Store {
-    fn new(handles: Handles, path: &Path, fast_open: bool) -> Store {
+    fn new(handles: Handles, path: &Path, fast_open: bool, tally: Tally) -> Store {
         Store {
             live: Arc::new(RwLock::new(Some(Arc::new(handles)))),
             path: path.to_path_buf(),
-            shared: Arc::new(Shared::new(path, fast_open)),
+            shared: Arc::new(Shared::new(path, fast_open, tally)),
         }
+    }
+
+    /// What the database holds as far as Pantau committed it.
+    pub fn tally(&self) -> Tally {
+        *self
+            .shared
+            .tally
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How many records a whole-tree read of `kind` may yield (see [`tally::scan`]).
+    fn limit(&self, kind: Kind) -> u64 {
+        self.tally().limit(kind)
     }
 
     /// The open handles (kept only for the length of one operation, so that a reopen can
@@ -128,6 +166,9 @@ impl Store {
     fn h(&self) -> Result<Arc<Handles>> {
         if self.shared.stuck.load(Ordering::SeqCst) {
             return Err(StoreError::Stuck);
+        }
+        if self.shared.closed.load(Ordering::SeqCst) {
+            return Err(StoreError::NotReopened("closed".into()));
         }
         let current = || {
             self.live
@@ -178,11 +219,52 @@ impl Store {
         open::remove_unfinished_snapshots(&self.path);
         let handles = wait_for_lock(|| open::handles(&self.path))
             .map_err(|e| StoreError::NotReopened(e.to_string()))?;
+        // A failed write may or may not have reached the disk: count what is there now.
+        if let Ok(now) = tally::count(&handles, &Tally::unbounded()) {
+            self.shared.mark.write(&now, Pending::None);
+            *self
+                .shared
+                .tally
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = now;
+        }
         *slot = Some(Arc::new(handles));
         // The cached last revision (`Shared::last`) needs no reset: it is only used when its
         // bytes are the stored ones.
         self.shared.failed.store(false, Ordering::SeqCst);
         Ok(())
+    }
+
+    /// Closes the database for every clone of this store (reads and writes fail from here
+    /// on) and writes the clean-close fingerprint, so that the next start takes the fast
+    /// path. Other threads (the app's search worker, its watchdog) may still hold clones at
+    /// quit, which kept the last-handle `Drop` from ever running (issue 13, point 5).
+    /// Returns whether sled closed its files.
+    pub fn close(self) -> bool {
+        self.shared.closed.store(true, Ordering::SeqCst);
+        let mut slot = self.live.write().unwrap_or_else(PoisonError::into_inner);
+        let Some(mut current) = slot.take() else {
+            return false;
+        };
+        // Another thread may be reading through the handles this very moment.
+        for _ in 0..100 {
+            match Arc::try_unwrap(current) {
+                Ok(handles) => {
+                    if !close_in_background(handles) {
+                        return false;
+                    }
+                    fingerprint::record(&self.path);
+                    return true;
+                }
+                Err(busy) => {
+                    current = busy;
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+            }
+        }
+        // Still in use: left to the last handle's drop (see `Shared`).
+        *slot = Some(current);
+        false
     }
 
     /// Opens (or creates) the database at `path`. See [`open`] for the errors it maps; a lock
@@ -313,7 +395,7 @@ impl Store {
             if changes.is_empty() {
                 return Ok(None);
             }
-            visits.insert(&key, next.bytes.clone())?;
+            tx_put(visits, Kind::Visit, &key, next.bytes.clone())?;
             put_derived(derived, &next.visit)?;
             put_event(
                 audit,
@@ -374,9 +456,9 @@ impl Store {
                 deleted_by: stamp.actor.clone(),
                 visit: v,
             };
-            visits.remove(&key)?;
+            tx_remove(visits, Kind::Visit, &key)?;
             summaries.remove(&key)?;
-            trash.insert(&key, encode(&entry)?)?;
+            tx_put(trash, Kind::Trash, &key, encode(&entry)?.into())?;
             put_event(
                 audit,
                 seq,
@@ -397,7 +479,7 @@ impl Store {
             let mut v = entry.visit;
             v.revision += 1;
             v.updated = stamp.at;
-            trash.remove(&key)?;
+            tx_remove(trash, Kind::Trash, &key)?;
             put_visit(visits, summaries, &v)?;
             put_event(
                 audit,
@@ -432,14 +514,15 @@ impl Store {
             return Err(StoreError::NotFound(prefix.to_string()));
         }
         let mut found = Vec::new();
-        for key in self.h()?.visits.iter().keys() {
-            let key = key.map_err(read_error)?;
-            if let Some(id) = keys::id_from_key(&key)
+        let limit = self.limit(Kind::Visit);
+        tally::scan(&self.h()?.visits, keys::VISITS, limit, |key, _| {
+            if let Some(id) = keys::id_from_key(key)
                 && id.simple().to_string().starts_with(&want)
             {
                 found.push(id);
             }
-        }
+            Ok(())
+        })?;
         match found.as_slice() {
             [one] => Ok(*one),
             [] => Err(StoreError::NotFound(prefix.to_string())),
@@ -452,24 +535,40 @@ impl Store {
 
     /// Summaries of all live visits, newest first.
     pub fn summaries(&self) -> Result<Vec<VisitSummary>> {
-        let mut out = decode_all(&self.h()?.summaries, keys::SUMMARIES)?;
+        let mut out = decode_all(
+            &self.h()?.summaries,
+            keys::SUMMARIES,
+            self.limit(Kind::Visit),
+        )?;
         out.sort_by_key(|s: &VisitSummary| std::cmp::Reverse(s.sort_key()));
         Ok(out)
     }
 
     /// All live visits, in id order.
     pub fn visits(&self) -> Result<Vec<Visit>> {
-        decode_all(&self.h()?.visits, keys::VISITS)
+        decode_all(&self.h()?.visits, keys::VISITS, self.limit(Kind::Visit))
     }
 
     /// The follow-up facts of all live visits, in id order. They are derived data written with
     /// every visit; when the tree does not hold one per visit (a database from before it existed,
     /// or a lost write), they are rebuilt from the visits first.
     pub fn facts(&self) -> Result<Vec<VisitFacts>> {
-        if self.h()?.facts.len() != self.h()?.visits.len() {
+        let limit = self.limit(Kind::Visit);
+        let count = |tree: &sled::Tree, name| {
+            let mut n = 0usize;
+            tally::scan(tree, name, limit, |_, _| {
+                n += 1;
+                Ok(())
+            })
+            .map(|()| n)
+        };
+        let h = self.h()?;
+        let stale = count(&h.facts, keys::FACTS)? != count(&h.visits, keys::VISITS)?;
+        drop(h);
+        if stale {
             self.rebuild_facts()?;
         }
-        decode_all(&self.h()?.facts, keys::FACTS)
+        decode_all(&self.h()?.facts, keys::FACTS, limit)
     }
 
     /// Rewrites the follow-up facts from the visits.
@@ -490,7 +589,8 @@ impl Store {
 
     /// The trash, most recently deleted first.
     pub fn trash(&self) -> Result<Vec<TrashEntry>> {
-        let mut out: Vec<TrashEntry> = decode_all(&self.h()?.trash, keys::TRASH)?;
+        let mut out: Vec<TrashEntry> =
+            decode_all(&self.h()?.trash, keys::TRASH, self.limit(Kind::Trash))?;
         out.sort_by_key(|e| std::cmp::Reverse(e.deleted_at));
         Ok(out)
     }
@@ -498,10 +598,17 @@ impl Store {
     /// The audit events of one visit, oldest first.
     pub fn audit(&self, id: Uuid) -> Result<Vec<AuditEvent>> {
         let mut out = Vec::new();
-        for kv in self.h()?.audit.scan_prefix(keys::visit_key(id)) {
-            let (k, v) = kv.map_err(read_error)?;
-            out.push(decode(keys::AUDIT, &k, &v)?);
-        }
+        let limit = self.limit(Kind::Event);
+        tally::scan_prefix(
+            &self.h()?.audit,
+            keys::AUDIT,
+            &keys::visit_key(id),
+            limit,
+            |k, v| {
+                out.push(decode(keys::AUDIT, k, v)?);
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 
@@ -579,37 +686,30 @@ impl Store {
         id.map_err(|e| self.write_failed(e))
     }
 
-    /// Runs `f` as one transaction over the visit trees, then flushes. When `f` wrote the audit
-    /// event `seq` of `visit`, records `seq` as the last commit (see [`open::CommitMark`]).
-    /// `f` may run more than once (sled retries on conflict), so it must have no side effects.
+    /// Runs `f` as one transaction over the visit trees, then flushes, and notes the tally
+    /// the commit leaves in the commit mark (see [`mark`]). `f` writes the records the tally
+    /// counts through [`tx_put`] and [`tx_remove`], so the difference it makes is known
+    /// without reading anything else. `f` may run more than once (sled retries on conflict),
+    /// so it must have no side effects.
     fn commit_event<T>(
         &self,
-        visit: Uuid,
-        seq: u64,
+        _visit: Uuid,
+        _seq: u64,
         f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
     ) -> Result<T> {
-        self.commit_event_ending(visit, seq, 0, f)
+        self.commit(0, Counting::Incremental, f)
     }
 
-    /// [`Store::commit_event`]; the same transaction also ends a bulk import that wrote `notes`
-    /// batches (see [`pending`]).
+    /// [`Store::commit_event`] for an import: the same transaction also ends a bulk import that
+    /// wrote `notes` batches (see [`pending`]); its records are counted afresh after it.
     fn commit_event_ending<T>(
         &self,
-        visit: Uuid,
-        seq: u64,
+        _visit: Uuid,
+        _seq: u64,
         notes: u32,
         f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
     ) -> Result<T> {
-        let out = self.commit(notes, f)?;
-        if self
-            .h()?
-            .audit
-            .contains_key(keys::audit_key(visit, seq))
-            .unwrap_or(false)
-        {
-            self.shared.mark.record(seq);
-        }
-        Ok(out)
+        self.commit(notes, Counting::Recount, f)
     }
 
     /// Runs `f` as one transaction over the visit trees, then flushes. The transaction also
@@ -618,9 +718,16 @@ impl Store {
     fn commit<T>(
         &self,
         notes: u32,
+        counting: Counting,
         f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
     ) -> Result<T> {
         self.check_writable()?;
+        let _one_at_a_time = self
+            .shared
+            .commit_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let before = self.tally();
         let h = self.h()?;
         let trees = (
             &h.visits,
@@ -630,11 +737,16 @@ impl Store {
             &h.facts,
             &h.meta,
         );
+        if counting == Counting::Recount {
+            self.shared.mark.write(&before, Pending::Any);
+        }
+        let delta = std::cell::Cell::new(Tally::default());
         let out = match trees.transaction(|(v, s, t, a, x, m)| {
             for n in 0..notes {
                 m.remove(pending::note_key(n))?;
             }
-            f(
+            tally::begin_attempt();
+            let out = f(
                 v,
                 &Derived {
                     summaries: s,
@@ -642,7 +754,17 @@ impl Store {
                 },
                 t,
                 a,
-            )
+            );
+            let d = tally::end_attempt().unwrap_or_default();
+            if out.is_ok() && counting == Counting::Incremental && d != Tally::default() {
+                delta.set(d);
+                // Before sled applies it (and its flusher may write it out): a process killed
+                // from here on leaves either state, and the mark names both.
+                self.shared
+                    .mark
+                    .write(&before, Pending::Tally(before.plus(&d)));
+            }
+            out
         }) {
             Ok(out) => out,
             Err(TransactionError::Abort(e)) => return Err(e),
@@ -660,6 +782,21 @@ impl Store {
             drop(h);
             return Err(self.write_failed(e));
         }
+        let after = match counting {
+            Counting::Incremental if delta.get() == Tally::default() => return Ok(out),
+            Counting::Incremental => before.plus(&delta.get()),
+            Counting::Recount => match tally::count(&h, &Tally::unbounded()) {
+                Ok(t) => t,
+                // The mark stays "import ending": the next open checks the log's length only.
+                Err(_) => return Ok(out),
+            },
+        };
+        self.shared.mark.write(&after, Pending::None);
+        *self
+            .shared
+            .tally
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = after;
         Ok(out)
     }
 
@@ -700,8 +837,27 @@ impl Derived<'_> {
 }
 
 fn put_visit(visits: &TransactionalTree, derived: &Derived, v: &Visit) -> TxResult<()> {
-    visits.insert(&keys::visit_key(v.id), encode(v)?)?;
+    tx_put(
+        visits,
+        Kind::Visit,
+        &keys::visit_key(v.id),
+        encode(v)?.into(),
+    )?;
     put_derived(derived, v)
+}
+
+/// Inserts a record the tally counts, noting the difference (see [`tally::record`]).
+fn tx_put(tree: &TransactionalTree, kind: Kind, key: &[u8], value: sled::IVec) -> TxResult<()> {
+    let old = tree.insert(key, value.clone())?;
+    tally::record(kind, key, old.as_deref(), Some(&value));
+    Ok(())
+}
+
+/// Removes a record the tally counts, noting the difference.
+fn tx_remove(tree: &TransactionalTree, kind: Kind, key: &[u8]) -> TxResult<()> {
+    let old = tree.remove(key)?;
+    tally::record(kind, key, old.as_deref(), None);
+    Ok(())
 }
 
 fn put_derived(derived: &Derived, v: &Visit) -> TxResult<()> {
@@ -736,8 +892,12 @@ fn changes_between(key: &[u8], old: &[u8], new: &[u8]) -> TxResult<Vec<FieldChan
 }
 
 fn put_event(audit: &TransactionalTree, seq: u64, e: &AuditEvent) -> TxResult<()> {
-    audit.insert(&keys::audit_key(e.visit, seq), encode(e)?)?;
-    Ok(())
+    tx_put(
+        audit,
+        Kind::Event,
+        &keys::audit_key(e.visit, seq),
+        encode(e)?.into(),
+    )
 }
 
 fn decode<T: DeserializeOwned>(tree: &str, key: &[u8], raw: &[u8]) -> Result<T> {
@@ -751,13 +911,14 @@ fn decode_tx<T: DeserializeOwned>(tree: &str, key: &[u8], raw: &[u8]) -> TxResul
     decode(tree, key, raw).map_err(ConflictableTransactionError::Abort)
 }
 
-fn decode_all<T: DeserializeOwned>(tree: &sled::Tree, name: &str) -> Result<Vec<T>> {
-    tree.iter()
-        .map(|kv| {
-            let (k, v) = kv.map_err(read_error)?;
-            decode(name, &k, &v)
-        })
-        .collect()
+/// Every record of `tree`, decoded; at most `limit` of them (see [`tally::scan`]).
+fn decode_all<T: DeserializeOwned>(tree: &sled::Tree, name: &str, limit: u64) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    tally::scan(tree, name, limit, |k, v| {
+        out.push(decode(name, k, v)?);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// Runs `open` until sled's lock is free, for at most 1.5 s: sled lets go of its lock from a

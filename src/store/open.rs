@@ -4,6 +4,8 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
+use super::mark::{self, Mark, Pending};
+use super::tally::{self, Tally};
 use super::{Handles, Result, Store, StoreError, keys, schema};
 
 pub(super) fn open(path: &Path) -> Result<Store> {
@@ -11,19 +13,42 @@ pub(super) fn open(path: &Path) -> Result<Store> {
         path: path.to_path_buf(),
         detail: e.to_string(),
     };
-    create_private_dir(path).map_err(io)?;
+    crate::private_fs::ensure_private_dir(path).map_err(io)?;
     remove_unfinished_snapshots(path);
+    let mark = mark::read(path);
     let mut fast = false;
+    let mut tally = Tally::default();
     if holds_data(path).map_err(io)? {
-        fast = super::fingerprint::matches(path);
-        if !fast {
-            trial_open(path)?;
+        // The fast path needs both: files as Pantau closed them, and what they hold.
+        match (super::fingerprint::matches(path), mark.settled()) {
+            (true, Some(t)) => {
+                fast = true;
+                tally = t;
+            }
+            _ => tally = trial_open(path, &mark)?,
         }
     }
-    let store = Store::new(handles(path)?, path, fast);
+    let store = Store::new(handles(path)?, path, fast, tally);
     schema::ensure(&store, schema::MIGRATIONS)?;
+    if !fast {
+        // Also turns an older Pantau's mark into one with the counts and digest.
+        store.shared.mark.write(&tally, Pending::None);
+    }
     restrict_files(path);
     Ok(store)
+}
+
+/// sled's trees of an open database.
+fn trees(db: sled::Db) -> sled::Result<Handles> {
+    Ok(Handles {
+        meta: db.open_tree(keys::META)?,
+        visits: db.open_tree(keys::VISITS)?,
+        summaries: db.open_tree(keys::SUMMARIES)?,
+        trash: db.open_tree(keys::TRASH)?,
+        audit: db.open_tree(keys::AUDIT)?,
+        facts: db.open_tree(keys::FACTS)?,
+        db,
+    })
 }
 
 /// sled's handles on the files at `path`, without the copy check of [`trial_open`]: for a
@@ -37,19 +62,10 @@ pub(super) fn handles(path: &Path) -> Result<Handles> {
     // describes them. A new one is written when this store is closed cleanly.
     super::fingerprint::forget(path).map_err(io)?;
     let db = open_sled(path)?;
-    let damaged = |e: sled::Error| StoreError::Damaged {
-        path: path.to_path_buf(),
+    // sled had the files: damage found now is no longer "files untouched".
+    let handles = trees(db).map_err(|e| StoreError::Corrupt {
         detail: e.to_string(),
-    };
-    let handles = Handles {
-        meta: db.open_tree(keys::META).map_err(damaged)?,
-        visits: db.open_tree(keys::VISITS).map_err(damaged)?,
-        summaries: db.open_tree(keys::SUMMARIES).map_err(damaged)?,
-        trash: db.open_tree(keys::TRASH).map_err(damaged)?,
-        audit: db.open_tree(keys::AUDIT).map_err(damaged)?,
-        facts: db.open_tree(keys::FACTS).map_err(damaged)?,
-        db,
-    };
+    })?;
     // An import cut short (a crash, or a failed write before this reopen) is undone first.
     if let Err(e) = super::pending::roll_back(&handles) {
         // After a failed write sled's close may wait for ever; the caller may hold the store's
@@ -102,82 +118,9 @@ pub(super) fn remove_unfinished_snapshots(path: &Path) {
 /// Name of the scratch folder, inside the database folder, where [`trial_open`] works.
 const TRIAL_DIR: &str = ".pantau-open-check";
 
-/// A file beside sled's, holding the sequence number of the last committed audit event.
-const COMMIT_MARK: &str = "pantau-last-commit";
-
-/// The [`COMMIT_MARK`] file, noting the sequence number of the last committed (and flushed)
-/// audit event, so that a later open can tell when sled comes back with less than was committed
-/// (see [`trial_open`]). The file stays open and each commit rewrites its one line in place:
-/// creating a new file and renaming it over the old one cost more than sled's whole commit.
-/// The number is written twice, so that a torn write reads as no mark rather than a wrong one.
-/// Best effort: the commit has already happened, and a mark that is missing or behind only
-/// weakens that later check.
-pub(super) struct CommitMark {
-    path: std::path::PathBuf,
-    file: std::sync::Mutex<Option<std::fs::File>>,
-}
-
-impl CommitMark {
-    pub(super) fn new(dir: &Path) -> CommitMark {
-        CommitMark {
-            path: dir.join(COMMIT_MARK),
-            file: std::sync::Mutex::new(None),
-        }
-    }
-
-    pub(super) fn record(&self, seq: u64) {
-        use std::io::{Seek, SeekFrom, Write};
-        let Ok(mut slot) = self.file.lock() else {
-            return;
-        };
-        if slot.is_none() {
-            *slot = open_mark(&self.path).ok();
-        }
-        let Some(file) = slot.as_mut() else {
-            return;
-        };
-        let line = mark_line(seq);
-        if file
-            .seek(SeekFrom::Start(0))
-            .and_then(|_| file.write_all(line.as_bytes()))
-            .is_err()
-        {
-            // Opened again at the next commit (the folder may have been unwritable for a while).
-            *slot = None;
-        }
-    }
-}
-
-fn mark_line(seq: u64) -> String {
-    format!("{seq:020} {seq:020}\n")
-}
-
-fn open_mark(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path)?;
-    // A mark of an older version may be shorter or longer; every line written is this long.
-    file.set_len(mark_line(0).len() as u64)?;
-    Ok(file)
-}
-
-fn read_commit_mark(path: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(path.join(COMMIT_MARK)).ok()?;
-    let mut numbers = text.split_whitespace().map(|n| n.parse::<u64>().ok());
-    let first = numbers.next()??;
-    // Older versions wrote the number once; a line with two that differ was torn.
-    match numbers.next() {
-        None => Some(first),
-        Some(second) if second == Some(first) && numbers.next().is_none() => Some(first),
-        Some(_) => None,
-    }
-}
-
 /// Whether `path` already holds a database (as opposed to a new or empty folder).
 fn holds_data(path: &Path) -> std::io::Result<bool> {
-    if path.join(COMMIT_MARK).exists() {
+    if path.join(mark::COMMIT_MARK).exists() {
         return Ok(true);
     }
     match std::fs::metadata(path.join("db")) {
@@ -195,18 +138,21 @@ fn holds_data(path: &Path) -> std::io::Result<bool> {
 }
 
 /// Opens a copy of an existing database before the real thing, and refuses the real one when
-/// the copy does not read as a Pantau database or holds less than was committed.
+/// the copy does not read as a Pantau database of this schema or does not hold what was
+/// committed (the [`Tally`] in the commit mark). Returns what it holds.
 ///
 /// sled "recovers" whatever it cannot read: on garbage or a truncated `db` file it overwrites
 /// the unreadable part with its `Corrupted` marker, writes a new snapshot, deletes blobs, and
 /// opens what it could read — an *empty* database, or an older state without the latest
 /// visits — without any error. Done on a copy, that destruction costs nothing: the files the
 /// user may still rescue are handed to sled only when the copy came through with its schema
-/// version and with every audit event up to the [`COMMIT_MARK`].
+/// version (not newer than this build's: a newer database is refused before anything is
+/// written) and with exactly the records of the [`mark::COMMIT_MARK`] (counts and digest),
+/// read with bounded scans (see [`tally::scan`]).
 ///
 /// sled's lock on the `db` file is taken first (the same `flock`/`LockFileEx` lock sled uses),
 /// so a database in use is reported as such and is never copied half-written.
-fn trial_open(path: &Path) -> Result<()> {
+fn trial_open(path: &Path, mark: &Mark) -> Result<Tally> {
     let io = |e: std::io::Error| StoreError::Io {
         path: path.to_path_buf(),
         detail: e.to_string(),
@@ -237,19 +183,20 @@ fn trial_open(path: &Path) -> Result<()> {
     }
     let result = copy_db(path, &mut db_file, &trial)
         .map_err(io)
-        .and_then(|()| check_copy(path, &trial));
+        .and_then(|()| check_copy(path, &trial, mark));
     let removed = std::fs::remove_dir_all(&trial);
     // The lock is released when `db_file` is dropped, just before sled takes it again.
     drop(db_file);
-    result?;
-    removed.map_err(io)
+    let found = result?;
+    removed.map_err(io)?;
+    Ok(found)
 }
 
 /// Copies sled's files (`conf`, `db`, `snap.*`, `blobs/`) into `to`. The `db` file is read
 /// through the handle that holds the lock: on Windows a locked file cannot be read through
 /// another one.
 fn copy_db(from: &Path, db_file: &mut std::fs::File, to: &Path) -> std::io::Result<()> {
-    create_private_dir(to)?;
+    crate::private_fs::ensure_private_dir(to)?;
     let mut out = std::fs::File::create(to.join("db"))?;
     std::io::copy(db_file, &mut out)?;
     out.sync_all()?;
@@ -272,8 +219,10 @@ fn copy_db(from: &Path, db_file: &mut std::fs::File, to: &Path) -> std::io::Resu
     Ok(())
 }
 
-/// Opens the copy with sled; it must hold the schema version every Pantau database has.
-fn check_copy(path: &Path, copy: &Path) -> Result<()> {
+/// Opens the copy with sled; it must hold the schema version every Pantau database has, no
+/// newer than this build's, and what the commit mark says was committed. An import cut short
+/// is undone on the copy first, as the real open will do.
+fn check_copy(path: &Path, copy: &Path, mark: &Mark) -> Result<Tally> {
     let damaged = |detail: String| StoreError::Damaged {
         path: path.to_path_buf(),
         detail,
@@ -282,32 +231,31 @@ fn check_copy(path: &Path, copy: &Path) -> Result<()> {
         StoreError::Damaged { detail, .. } | StoreError::Io { detail, .. } => damaged(detail),
         other => damaged(other.to_string()),
     })?;
-    let version = db
-        .open_tree(keys::META)
-        .and_then(|meta| meta.get(keys::SCHEMA_VERSION))
+    let h = trees(db).map_err(|e| damaged(e.to_string()))?;
+    let version = h
+        .meta
+        .get(keys::SCHEMA_VERSION)
         .map_err(|e| damaged(e.to_string()))?;
-    if version.is_none() {
+    let Some(version) = version else {
         return Err(damaged(
             "no Pantau data could be read from the files".into(),
         ));
-    }
-    if let Some(mark) = read_commit_mark(path) {
-        let audit = db
-            .open_tree(keys::AUDIT)
-            .map_err(|e| damaged(e.to_string()))?;
-        let mut last = None;
-        for key in audit.iter().keys() {
-            let key = key.map_err(|e| damaged(e.to_string()))?;
-            last = last.max(keys::seq_from_key(&key));
+    };
+    match <[u8; 4]>::try_from(version.as_ref()).map(u32::from_be_bytes) {
+        Ok(found) if found > schema::CURRENT_SCHEMA => {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: schema::CURRENT_SCHEMA,
+            });
         }
-        if last.is_none_or(|last| last < mark) {
-            return Err(damaged(format!(
-                "committed changes are missing (last change read: {}, last committed: {mark})",
-                last.map_or_else(|| "none".to_string(), |l| l.to_string())
-            )));
-        }
+        Ok(0) | Err(_) => return Err(damaged("bad schema version".into())),
+        Ok(_) => {}
     }
-    Ok(())
+    super::pending::roll_back(&h).map_err(|e| damaged(e.to_string()))?;
+    let found = tally::count(&h, &mark.bound()).map_err(|e| damaged(e.to_string()))?;
+    mark.verify(&found).map_err(damaged)?;
+    Ok(found)
 }
 
 /// sled has been seen to panic on some damaged files (spacejam/sled#1410); a panic there must
@@ -384,26 +332,9 @@ fn map_open_error(path: &Path, e: sled::Error) -> StoreError {
     }
 }
 
-#[cfg(unix)]
-fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if path.is_dir() {
-        return Ok(());
-    }
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(path)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(path)
-}
-
 /// sled creates its files with the process umask; audit notes are not for other users.
 #[cfg(unix)]
-fn restrict_files(path: &Path) {
+pub(super) fn restrict_files(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     let Ok(entries) = std::fs::read_dir(path) else {
         return;
@@ -415,7 +346,7 @@ fn restrict_files(path: &Path) {
 }
 
 #[cfg(not(unix))]
-fn restrict_files(_path: &Path) {}
+pub(super) fn restrict_files(_path: &Path) {}
 
 #[cfg(test)]
 mod tests {
@@ -439,48 +370,5 @@ mod tests {
         let store = Store::open(&path).unwrap();
         assert_eq!(store.get(v.id).unwrap().unwrap(), v);
         assert!(!unfinished.exists());
-    }
-
-    fn mark_after(write: impl FnOnce(&Path)) -> Option<u64> {
-        let dir = tempfile::tempdir().unwrap();
-        write(dir.path());
-        read_commit_mark(dir.path())
-    }
-
-    #[test]
-    fn the_commit_mark_is_rewritten_in_place() {
-        let got = mark_after(|dir| {
-            let mark = CommitMark::new(dir);
-            mark.record(1_000);
-            mark.record(7);
-        });
-        assert_eq!(got, Some(7));
-    }
-
-    #[test]
-    fn a_mark_of_an_older_version_or_a_torn_one_is_read_for_what_it_is() {
-        let file = |text: &'static str| {
-            move |dir: &Path| std::fs::write(dir.join(COMMIT_MARK), text).unwrap()
-        };
-        assert_eq!(mark_after(file("42\n")), Some(42));
-        assert_eq!(
-            mark_after(file("00000000000000000042 00000000000000000042\n")),
-            Some(42)
-        );
-        assert_eq!(
-            mark_after(file("00000000000000001999 00000000000000001000\n")),
-            None
-        );
-        assert_eq!(mark_after(file("garbage")), None);
-        // An older, longer mark is cut to the new line's length.
-        let got = mark_after(|dir| {
-            std::fs::write(
-                dir.join(COMMIT_MARK),
-                "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19\n",
-            )
-            .unwrap();
-            CommitMark::new(dir).record(3);
-        });
-        assert_eq!(got, Some(3));
     }
 }
