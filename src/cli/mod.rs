@@ -1,4 +1,10 @@
 //! Command-line interface: arguments (clap) and the subcommands that do not need the TUI.
+//!
+//! Nothing here prints directly: [`out`] makes every text inert and sees every write error.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+#[macro_use]
+mod out;
 
 mod backups;
 mod commands;
@@ -107,7 +113,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let lang = resolve_lang(cli.lang);
     // Guide files need no database; an invalid --guide stops before the TUI starts.
     if let Some(Command::Guide { command }) = &cli.command {
-        return guide_cmd::run(command, lang);
+        return finish(lang, Ok(guide_cmd::run(command, lang)));
     }
     let guide = match cli.command {
         None => match active_guide(
@@ -119,14 +125,14 @@ pub fn run(cli: Cli) -> ExitCode {
         ) {
             Ok(g) => Some(g),
             Err(msg) => {
-                eprintln!("{msg}");
+                errln!("{msg}");
                 return ExitCode::from(1);
             }
         },
         Some(_) => None,
     };
     let Some(db) = cli.db.clone().or_else(crate::paths::default_db) else {
-        eprintln!("{}", t(lang, "cli.no_data_dir"));
+        errln!("{}", t(lang, "cli.no_data_dir"));
         return ExitCode::from(2);
     };
     let early = match &cli.command {
@@ -149,7 +155,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 let (out, problems) =
                     crate::backup::around(&store, || crate::tui::run(&store, lang, g));
                 for p in problems {
-                    eprintln!("{}", tf(lang, "backup.failed", &[&p]));
+                    errln!("{}", tf(lang, "backup.failed", &[&p]));
                 }
                 out.map_err(|e| (e, 1))
             }
@@ -182,11 +188,22 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn finish(lang: Lang, result: commands::CmdResult) -> ExitCode {
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err((msg, code)) => {
-            eprintln!("{}", tf(lang, "cli.fatal", &[&msg]));
+            errln!("{}", tf(lang, "cli.fatal", &[&msg]));
             ExitCode::from(code)
+        }
+    };
+    match out::finish() {
+        out::Outcome::Written | out::Outcome::ReaderGone => code,
+        out::Outcome::Failed(e) => {
+            errln!("{}", tf(lang, "hardening.stdout_failed", &[&e]));
+            if code == ExitCode::SUCCESS {
+                ExitCode::from(1)
+            } else {
+                code
+            }
         }
     }
 }
