@@ -13,7 +13,20 @@ pub type CmdResult = Result<ExitCode, (String, u8)>;
 
 fn store_err(lang: Lang, e: crate::store::StoreError) -> (String, u8) {
     let code = if e.is_fatal() { 2 } else { 1 };
-    (e.message(lang), code)
+    (store_message(lang, &e), code)
+}
+
+/// The store's message, except where it speaks of a screen: a command that could not save
+/// has nothing on screen to keep, and its change (an import, the demo) was not made at all.
+pub fn store_message(lang: Lang, e: &crate::store::StoreError) -> String {
+    use crate::store::StoreError;
+    match e {
+        StoreError::DiskFull => t(lang, "hardening.disk_full_cli").to_string(),
+        StoreError::Stuck => t(lang, "hardening.disk_full_cli").to_string(),
+        StoreError::Write(detail) => tf(lang, "hardening.write_cli", &[detail]),
+        StoreError::ReadOnly { path } => tf(lang, "hardening.read_only_cli", &[&path.display()]),
+        e => e.message(lang),
+    }
 }
 
 fn describe(lang: Lang, v: &crate::domain::Visit) -> String {

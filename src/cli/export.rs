@@ -68,11 +68,13 @@ pub struct ImportArgs {
 }
 
 fn fail(lang: Lang, e: ExportError) -> (String, u8) {
-    let code = match &e {
-        ExportError::Store(s) if s.is_fatal() => 2,
-        _ => 1,
-    };
-    (e.message(lang), code)
+    match &e {
+        ExportError::Store(s) => (
+            super::commands::store_message(lang, s),
+            if s.is_fatal() { 2 } else { 1 },
+        ),
+        _ => (e.message(lang), 1),
+    }
 }
 
 fn date(lang: Lang, s: &Option<String>) -> Result<Option<NaiveDate>, ExportError> {
