@@ -110,7 +110,14 @@ pub enum Command {
 /// Exit codes: 0 fine, 1 the request failed (nothing found, problems reported),
 /// 2 the database cannot be used (in use, damaged, unreadable).
 pub fn run(cli: Cli) -> ExitCode {
-    let lang = resolve_lang(cli.lang);
+    // Read once; a command says what is wrong with it on stderr, the app in its status line.
+    let settings = crate::config::Settings::load();
+    let lang = resolve_lang(cli.lang, settings.config.lang);
+    if cli.command.is_some() {
+        for m in settings.messages(lang) {
+            errln!("{m}");
+        }
+    }
     // Guide files need no database; an invalid --guide stops before the TUI starts.
     if let Some(Command::Guide { command }) = &cli.command {
         return finish(lang, Ok(guide_cmd::run(command, lang)));
@@ -119,7 +126,7 @@ pub fn run(cli: Cli) -> ExitCode {
         None => match active_guide(
             cli.guide
                 .clone()
-                .or_else(|| crate::config::current().guide)
+                .or_else(|| settings.config.guide.clone())
                 .as_deref(),
             lang,
         ) {
@@ -153,7 +160,7 @@ pub fn run(cli: Cli) -> ExitCode {
         None => match guide {
             Some(g) => {
                 let (out, problems) =
-                    crate::backup::around(&store, || crate::tui::run(&store, lang, g));
+                    crate::backup::around(&store, || crate::tui::run(&store, lang, g, &settings));
                 for p in problems {
                     errln!("{}", tf(lang, "backup.failed", &[&p]));
                 }
@@ -209,12 +216,12 @@ fn finish(lang: Lang, result: commands::CmdResult) -> ExitCode {
 }
 
 /// `--lang`, else `PANTAU_LANG`, else the saved choice, else Indonesian.
-pub fn resolve_lang(flag: Option<Lang>) -> Lang {
+pub fn resolve_lang(flag: Option<Lang>, saved: Option<Lang>) -> Lang {
     flag.or_else(|| {
         std::env::var("PANTAU_LANG")
             .ok()
             .and_then(|v| Lang::parse(&v))
     })
-    .or_else(crate::config::saved_lang)
+    .or(saved)
     .unwrap_or_default()
 }
