@@ -420,6 +420,45 @@ impl Keymap {
         bad
     }
 
+    /// Whether some key still quits: force quit from every screen, or quit from the list (where
+    /// the app starts), by a key that no screen's own binding takes first.
+    pub fn can_quit(&self) -> bool {
+        let works = |action: Action, contexts: &[Context]| {
+            self.keys(Context::Global, action)
+                .iter()
+                .filter_map(|k| KeyCombo::parse(k))
+                .any(|combo| {
+                    contexts.iter().all(|c| {
+                        *c == Context::Global
+                            || self.lookup.get(&(*c, combo)).is_none_or(|a| *a == action)
+                    })
+                })
+        };
+        works(Action::ForceQuit, &Context::ALL) || works(Action::Quit, &[Context::List])
+    }
+
+    /// The shipped quit keys back; all the shipped keys if even those are taken.
+    pub fn restore_quit(&mut self) {
+        let shipped = Keymap::shipped();
+        for action in [Action::Quit, Action::ForceQuit] {
+            let keys = shipped.keys(Context::Global, action).to_vec();
+            // The shipped keys parse (a test says so).
+            let _ = self.bind(Context::Global, action, keys);
+        }
+        if !self.can_quit() {
+            *self = shipped;
+        }
+    }
+
+    /// The quit keys for people: "q / Ctrl-C".
+    pub fn quit_label(&self) -> String {
+        format!(
+            "{} / {}",
+            self.keys_label(Context::Global, Action::Quit),
+            self.keys_label(Context::Global, Action::ForceQuit)
+        )
+    }
+
     /// The action for a key in `ctx`: the context's own binding first, then the global one
     /// (not while typing into a text box, where only Ctrl combinations reach global).
     pub fn action(&self, ctx: Context, key: &KeyEvent) -> Option<Action> {

@@ -1,6 +1,6 @@
 //! `pantau backups`, `pantau restore`, and the hints printed when the database cannot be opened.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,7 +15,7 @@ use crate::store::{Store, StoreError};
 /// Prints the open error, then what to do about it: for a database in use, that read-only
 /// commands need it too; for a damaged one, the way back from the newest backup.
 pub fn open_failed(lang: Lang, db: &Path, e: &StoreError, command: Option<&Command>) -> ExitCode {
-    eprintln!("{}", e.message(lang));
+    errln!("{}", e.message(lang));
     match e {
         StoreError::InUse { .. }
             if matches!(
@@ -23,11 +23,11 @@ pub fn open_failed(lang: Lang, db: &Path, e: &StoreError, command: Option<&Comma
                 Some(Command::List { .. } | Command::Show { .. } | Command::Export(_))
             ) =>
         {
-            eprintln!("{}", t(lang, "backup.in_use_readonly"));
+            errln!("{}", t(lang, "backup.in_use_readonly"));
         }
         // A folder that cannot be written or a full disk is no reason to restore anything.
         StoreError::Damaged { .. } | StoreError::Corrupt { .. } | StoreError::TooNew { .. } => {
-            eprintln!("{}", restore_hint(lang, db));
+            errln!("{}", restore_hint(lang, db));
         }
         _ => {}
     }
@@ -51,16 +51,16 @@ pub fn list(db: &Path, lang: Lang) -> CmdResult {
     let dir = backup::dir_for(db);
     let all = backup::list(db).map_err(|e| (e.to_string(), 1))?;
     if all.is_empty() {
-        println!("{}", tf(lang, "backup.none", &[&dir.display()]));
+        outln!("{}", tf(lang, "backup.none", &[&dir.display()]));
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}", tf(lang, "backup.folder", &[&dir.display()]));
+    outln!("{}", tf(lang, "backup.folder", &[&dir.display()]));
     for b in &all {
         let count = crate::export::read_bundle(&b.path)
             .map(|bundle| bundle.visits.len().to_string())
             .unwrap_or_else(|_| t(lang, "backup.unreadable").to_string());
         let when = b.at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S");
-        println!(
+        outln!(
             "  {}",
             tf(lang, "backup.row", &[&when, &count, &b.path.display()])
         );
@@ -108,11 +108,11 @@ pub fn restore(
                     Err(_) => {}
                 }
                 if !confirmed(lang, db, &file, bundle.visits.len(), &aside, yes)? {
-                    println!("{}", t(lang, "backup.cancelled"));
+                    outln!("{}", t(lang, "backup.cancelled"));
                     return Ok(ExitCode::from(1));
                 }
                 std::fs::rename(db, &aside).map_err(|e| (e.to_string(), 2))?;
-                println!("{}", tf(lang, "backup.set_aside", &[&aside.display()]));
+                outln!("{}", tf(lang, "backup.set_aside", &[&aside.display()]));
             }
             db.to_path_buf()
         }
@@ -121,7 +121,7 @@ pub fn restore(
     store
         .import_histories(&bundle.visits)
         .map_err(|e| (e.message(lang), 1))?;
-    println!(
+    outln!(
         "{}",
         tf(
             lang,
@@ -130,7 +130,7 @@ pub fn restore(
         )
     );
     if target != db {
-        println!("{}", tf(lang, "backup.use_db", &[&target.display()]));
+        outln!("{}", tf(lang, "backup.use_db", &[&target.display()]));
     }
     let report = store.check();
     if !report.is_clean() {
@@ -165,7 +165,7 @@ fn confirmed(
     if !std::io::stdin().is_terminal() {
         return Err((t(lang, "backup.need_yes").to_string(), 1));
     }
-    print!(
+    out!(
         "{}",
         tf(
             lang,
@@ -173,7 +173,7 @@ fn confirmed(
             &[&db.display(), &file.display(), &visits, &aside.display()]
         )
     );
-    let _ = std::io::stdout().flush();
+    super::out::flush();
     let mut answer = String::new();
     let _ = std::io::stdin().lock().read_line(&mut answer);
     Ok(matches!(

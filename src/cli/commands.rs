@@ -1,4 +1,3 @@
-use std::io::Write;
 use std::process::ExitCode;
 
 use unicode_width::UnicodeWidthStr;
@@ -14,7 +13,20 @@ pub type CmdResult = Result<ExitCode, (String, u8)>;
 
 fn store_err(lang: Lang, e: crate::store::StoreError) -> (String, u8) {
     let code = if e.is_fatal() { 2 } else { 1 };
-    (e.message(lang), code)
+    (store_message(lang, &e), code)
+}
+
+/// The store's message, except where it speaks of a screen: a command that could not save
+/// has nothing on screen to keep, and its change (an import, the demo) was not made at all.
+pub fn store_message(lang: Lang, e: &crate::store::StoreError) -> String {
+    use crate::store::StoreError;
+    match e {
+        StoreError::DiskFull => t(lang, "hardening.disk_full_cli").to_string(),
+        StoreError::Stuck => t(lang, "hardening.disk_full_cli").to_string(),
+        StoreError::Write(detail) => tf(lang, "hardening.write_cli", &[detail]),
+        StoreError::ReadOnly { path } => tf(lang, "hardening.read_only_cli", &[&path.display()]),
+        e => e.message(lang),
+    }
 }
 
 fn describe(lang: Lang, v: &crate::domain::Visit) -> String {
@@ -28,12 +40,12 @@ fn describe(lang: Lang, v: &crate::domain::Visit) -> String {
 pub fn demo(store: &Store, lang: Lang) -> CmdResult {
     let stamp = Stamp::now();
     match demo::load(store, &stamp).map_err(|e| store_err(lang, e))? {
-        DemoOutcome::Loaded(v) => println!(
+        DemoOutcome::Loaded(v) => outln!(
             "{}",
             tf(lang, "cli.demo_loaded", &[&describe(lang, &v), &v.id])
         ),
-        DemoOutcome::AlreadyThere(v) => println!("{}", tf(lang, "cli.demo_exists", &[&v.id])),
-        DemoOutcome::InTrash(id) => println!("{}", tf(lang, "cli.demo_in_trash", &[&id])),
+        DemoOutcome::AlreadyThere(v) => outln!("{}", tf(lang, "cli.demo_exists", &[&v.id])),
+        DemoOutcome::InTrash(id) => outln!("{}", tf(lang, "cli.demo_in_trash", &[&id])),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -44,12 +56,11 @@ pub fn list(store: &Store, lang: Lang, json: bool) -> CmdResult {
         return print_json(lang, &rows);
     }
     if rows.is_empty() {
-        println!("{}", t(lang, "cli.list_empty"));
+        outln!("{}", t(lang, "cli.list_empty"));
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = std::io::stdout().lock();
     for r in &rows {
-        let _ = writeln!(out, "{}", list_line(lang, r));
+        outln!("{}", list_line(lang, r));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -89,13 +100,13 @@ pub fn show(store: &Store, lang: Lang, id: &str, json: bool) -> CmdResult {
     if json {
         return print_json(lang, &visit);
     }
-    print!("{}", super::show::render(lang, &visit));
+    out!("{}", super::show::render(lang, &visit));
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn check(store: &Store, lang: Lang) -> CmdResult {
     let r = store.check();
-    println!(
+    outln!(
         "{}",
         tf(
             lang,
@@ -104,28 +115,25 @@ pub fn check(store: &Store, lang: Lang) -> CmdResult {
         )
     );
     if !r.warnings.is_empty() {
-        println!("{}", tf(lang, "check.warnings", &[&r.warnings.len()]));
+        outln!("{}", tf(lang, "check.warnings", &[&r.warnings.len()]));
         for (id, p) in &r.warnings {
-            println!("  {id}: {}", tf(lang, p.key(), &[&p.subject()]));
+            outln!("  {id}: {}", tf(lang, p.key(), &[&p.subject()]));
         }
     }
     if r.is_clean() {
-        println!("{}", t(lang, "check.clean"));
+        outln!("{}", t(lang, "check.clean"));
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}", tf(lang, "check.damaged", &[&r.problems.len()]));
+    outln!("{}", tf(lang, "check.damaged", &[&r.problems.len()]));
     for p in &r.problems {
-        println!("  {}", p.message(lang));
+        outln!("  {}", p.message(lang));
     }
     // The database does not hold what it should: damage, as the README's exit codes say.
     println!("{}", super::backups::restore_hint(lang, store.path()));
     Ok(ExitCode::from(2))
 }
 
-fn print_json<T: serde::Serialize>(lang: Lang, value: &T) -> CmdResult {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)
-        .map_err(|e| (tf(lang, "cli.json_error", &[&e]), 1))?;
-    let _ = writeln!(out);
+pub fn print_json<T: serde::Serialize>(lang: Lang, value: &T) -> CmdResult {
+    super::out::json_value(value).map_err(|e| (tf(lang, "cli.json_error", &[&e]), 1))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,5 @@
 //! `pantau export` and `pantau import`.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,11 +68,13 @@ pub struct ImportArgs {
 }
 
 fn fail(lang: Lang, e: ExportError) -> (String, u8) {
-    let code = match &e {
-        ExportError::Store(s) if s.is_fatal() => 2,
-        _ => 1,
-    };
-    (e.message(lang), code)
+    match &e {
+        ExportError::Store(s) => (
+            super::commands::store_message(lang, s),
+            if s.is_fatal() { 2 } else { 1 },
+        ),
+        _ => (e.message(lang), 1),
+    }
 }
 
 fn date(lang: Lang, s: &Option<String>) -> Result<Option<NaiveDate>, ExportError> {
@@ -111,7 +112,7 @@ fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, Expo
     if selected.is_empty() {
         return Err(ExportError::NothingToExport);
     }
-    let written = |p: &std::path::Path| println!("{}", tf(lang, "export.wrote", &[&p.display()]));
+    let written = |p: &std::path::Path| outln!("{}", tf(lang, "export.wrote", &[&p.display()]));
     match a.format {
         Format::Md | Format::Html => {
             let format = if a.format == Format::Md {
@@ -173,20 +174,13 @@ fn write_json(
     match output {
         Some(path) => {
             export::write_private(path, bytes)?;
-            eprintln!(
+            errln!(
                 "{}",
                 tf(lang, "export.wrote_bundle", &[&n, &path.display()])
             );
         }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)
-                .and_then(|_| out.flush())
-                .map_err(|e| ExportError::Io {
-                    path: PathBuf::from("-"),
-                    detail: e.to_string(),
-                })?;
-        }
+        // Bundles are JSON: as UTF-8 text, escaped where a terminal could act on it.
+        None => super::out::json(String::from_utf8_lossy(bytes).trim_end()),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -196,7 +190,7 @@ pub fn import(store: &Store, lang: Lang, a: ImportArgs) -> CmdResult {
         return Err((t(lang, "import.no_files").to_string(), 1));
     }
     let s = export::import_files(store, &a.files).map_err(|e| fail(lang, e))?;
-    println!(
+    outln!(
         "{}",
         tf(
             lang,
@@ -211,7 +205,7 @@ pub fn import(store: &Store, lang: Lang, a: ImportArgs) -> CmdResult {
     );
     for id in &s.in_conflict {
         if let Ok(Some(v)) = store.get(*id) {
-            println!(
+            outln!(
                 "{}",
                 tf(
                     lang,

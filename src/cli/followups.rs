@@ -1,7 +1,6 @@
 //! `pantau followups` and `pantau overview`: the board's list and the overview's figures as
 //! text or JSON, from the same aggregation the screens use.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -79,15 +78,11 @@ pub fn followups(
             }
         })
         .collect();
-    let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, &rows)
-            .map_err(|e| (tf(lang, "cli.json_error", &[&e]), 1))?;
-        let _ = writeln!(out);
-        return Ok(ExitCode::SUCCESS);
+        return super::commands::print_json(lang, &rows);
     }
     if rows.is_empty() {
-        let _ = writeln!(out, "{}", t(lang, "board.no_match_cli"));
+        outln!("{}", t(lang, "board.no_match_cli"));
         return Ok(ExitCode::SUCCESS);
     }
     for r in &rows {
@@ -111,8 +106,7 @@ pub fn followups(
             .target_date
             .map(|d| d.to_string())
             .unwrap_or_else(|| "—".into());
-        let _ = writeln!(
-            out,
+        outln!(
             "{mark} {}  {}  {}  {}  {}{}  ({} {})",
             pad(&target, 10),
             pad(&format!("{} {}", r.district_code, r.district), 28),
@@ -128,8 +122,7 @@ pub fn followups(
             r.visit_date,
         );
     }
-    let _ = writeln!(
-        out,
+    outln!(
         "{}",
         tf(
             lang,
@@ -147,17 +140,12 @@ fn pad(s: &str, width: usize) -> String {
 pub fn overview(store: &Store, lang: Lang, json: bool) -> CmdResult {
     let f = load(store, lang)?;
     let o = Overview::build(&f.facts, &DEFAULT_INDICATORS);
-    let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, &o)
-            .map_err(|e| (tf(lang, "cli.json_error", &[&e]), 1))?;
-        let _ = writeln!(out);
-        return Ok(ExitCode::SUCCESS);
+        return super::commands::print_json(lang, &o);
     }
     let draft = o.by_status.first().map_or(0, |s| s.1);
     let fin = o.by_status.get(1).map_or(0, |s| s.1);
-    let _ = writeln!(
-        out,
+    outln!(
         "{}",
         tf(
             lang,
@@ -165,23 +153,21 @@ pub fn overview(store: &Store, lang: Lang, json: bool) -> CmdResult {
             &[&o.visits, &o.districts, &draft, &fin]
         )
     );
-    let _ = writeln!(out, "\n{}", t(lang, "overview.by_province"));
+    outln!("\n{}", t(lang, "overview.by_province"));
     for p in &o.by_province {
-        let _ = writeln!(
-            out,
+        outln!(
             "  {}  {}",
             pad(&format!("{} {}", p.code, p.name), 32),
             p.visits
         );
     }
-    let _ = writeln!(out, "\n{}", t(lang, "overview.tab_visits"));
+    outln!("\n{}", t(lang, "overview.tab_visits"));
     for m in o.by_month.iter().filter(|m| m.visits > 0) {
-        let _ = writeln!(out, "  {}-{:02}  {}", m.year, m.month, m.visits);
+        outln!("  {}-{:02}  {}", m.year, m.month, m.visits);
     }
-    let _ = writeln!(out, "\n{}", t(lang, "overview.obstacles_heading_cli"));
+    outln!("\n{}", t(lang, "overview.obstacles_heading_cli"));
     for r in &o.obstacles {
-        let _ = writeln!(
-            out,
+        outln!(
             "  {}  {}  ({} {})",
             pad(t(lang, r.category.key()), 60),
             r.visits.len(),
@@ -189,8 +175,7 @@ pub fn overview(store: &Store, lang: Lang, json: bool) -> CmdResult {
             t(lang, "overview.col_reports").to_lowercase()
         );
     }
-    let _ = writeln!(
-        out,
+    outln!(
         "\n{}",
         tf(lang, "overview.strategies_heading", &[&o.districts])
     );
@@ -200,18 +185,17 @@ pub fn overview(store: &Store, lang: Lang, json: bool) -> CmdResult {
             .zip(r.counts)
             .map(|(s, c)| format!("{} {c}", t(lang, s.key())))
             .collect();
-        let _ = writeln!(out, "  S{}  {}", r.number, counts.join(" · "));
+        outln!("  S{}  {}", r.number, counts.join(" · "));
     }
     for ind in &o.coverage {
-        let _ = writeln!(out, "\n{}", ind.label.get(lang));
+        outln!("\n{}", ind.label.get(lang));
         for s in &ind.series {
             let pts: Vec<String> = s
                 .points
                 .iter()
                 .map(|(d, v)| format!("{d} {v:.1}%"))
                 .collect();
-            let _ = writeln!(
-                out,
+            outln!(
                 "  {}  {}",
                 pad(&format!("{} {}", s.code, s.name), 32),
                 pts.join(" → ")

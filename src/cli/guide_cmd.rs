@@ -28,21 +28,21 @@ pub fn check(path: &Path, lang: Lang) -> ExitCode {
     let shown = path.display().to_string();
     match guide::load(Some(path)) {
         Ok(g) => {
-            println!("{}", summary(&shown, &g, lang));
+            outln!("{}", summary(&shown, &g, lang));
             ExitCode::SUCCESS
         }
         Err(LoadError::Invalid { errors, .. }) => {
             for e in &errors {
-                println!("{}", e.display(&shown, lang));
+                outln!("{}", e.display(&shown, lang));
             }
-            println!(
+            outln!(
                 "{}",
                 tf(lang, "guide.check_failed", &[&shown, &errors.len()])
             );
             ExitCode::from(1)
         }
         Err(e @ LoadError::Io { .. }) => {
-            eprintln!("{}", e.message(lang));
+            errln!("{}", e.message(lang));
             ExitCode::from(1)
         }
     }

@@ -1,4 +1,10 @@
 //! Command-line interface: arguments (clap) and the subcommands that do not need the TUI.
+//!
+//! Nothing here prints directly: [`out`] makes every text inert and sees every write error.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+#[macro_use]
+mod out;
 
 mod backups;
 mod commands;
@@ -104,29 +110,36 @@ pub enum Command {
 /// Exit codes: 0 fine, 1 the request failed (nothing found, problems reported),
 /// 2 the database cannot be used (in use, damaged, unreadable).
 pub fn run(cli: Cli) -> ExitCode {
-    let lang = resolve_lang(cli.lang);
+    // Read once; a command says what is wrong with it on stderr, the app in its status line.
+    let settings = crate::config::Settings::load();
+    let lang = resolve_lang(cli.lang, settings.config.lang);
+    if cli.command.is_some() {
+        for m in settings.messages(lang) {
+            errln!("{m}");
+        }
+    }
     // Guide files need no database; an invalid --guide stops before the TUI starts.
     if let Some(Command::Guide { command }) = &cli.command {
-        return guide_cmd::run(command, lang);
+        return finish(lang, Ok(guide_cmd::run(command, lang)));
     }
     let guide = match cli.command {
         None => match active_guide(
             cli.guide
                 .clone()
-                .or_else(|| crate::config::current().guide)
+                .or_else(|| settings.config.guide.clone())
                 .as_deref(),
             lang,
         ) {
             Ok(g) => Some(g),
             Err(msg) => {
-                eprintln!("{msg}");
+                errln!("{msg}");
                 return ExitCode::from(1);
             }
         },
         Some(_) => None,
     };
     let Some(db) = cli.db.clone().or_else(crate::paths::default_db) else {
-        eprintln!("{}", t(lang, "cli.no_data_dir"));
+        errln!("{}", t(lang, "cli.no_data_dir"));
         return ExitCode::from(2);
     };
     let early = match &cli.command {
@@ -147,9 +160,9 @@ pub fn run(cli: Cli) -> ExitCode {
         None => match guide {
             Some(g) => {
                 let (out, problems) =
-                    crate::backup::around(&store, || crate::tui::run(&store, lang, g));
+                    crate::backup::around(&store, || crate::tui::run(&store, lang, g, &settings));
                 for p in problems {
-                    eprintln!("{}", tf(lang, "backup.failed", &[&p]));
+                    errln!("{}", tf(lang, "backup.failed", &[&p]));
                 }
                 out.map_err(|e| (e, 1))
             }
@@ -189,22 +202,33 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn finish(lang: Lang, result: commands::CmdResult) -> ExitCode {
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err((msg, code)) => {
-            eprintln!("{}", tf(lang, "cli.fatal", &[&msg]));
+            errln!("{}", tf(lang, "cli.fatal", &[&msg]));
             ExitCode::from(code)
+        }
+    };
+    match out::finish() {
+        out::Outcome::Written | out::Outcome::ReaderGone => code,
+        out::Outcome::Failed(e) => {
+            errln!("{}", tf(lang, "hardening.stdout_failed", &[&e]));
+            if code == ExitCode::SUCCESS {
+                ExitCode::from(1)
+            } else {
+                code
+            }
         }
     }
 }
 
 /// `--lang`, else `PANTAU_LANG`, else the saved choice, else Indonesian.
-pub fn resolve_lang(flag: Option<Lang>) -> Lang {
+pub fn resolve_lang(flag: Option<Lang>, saved: Option<Lang>) -> Lang {
     flag.or_else(|| {
         std::env::var("PANTAU_LANG")
             .ok()
             .and_then(|v| Lang::parse(&v))
     })
-    .or_else(crate::config::saved_lang)
+    .or(saved)
     .unwrap_or_default()
 }

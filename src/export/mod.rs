@@ -301,28 +301,47 @@ fn read_bundle_bytes(file: &Path) -> Result<Vec<u8>, ExportError> {
 
 /// Creates (or replaces) `path` with `bytes`, readable and writable by the owner only: reports
 /// and exports hold names and findings that are not for other users of the computer.
+///
+/// The bytes go to a new temporary file in the same folder (created exclusively, so no planted
+/// file or link is followed), are synced, and only then take the name: a full disk or a crash
+/// leaves the previous file as it was and no half file under its name.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    replace_file(path, |f| f.write_all(bytes))
+}
+
+/// [`write_private`] with the writing done by `fill`; an error from it (or from syncing or
+/// renaming) removes the temporary file and leaves `path` untouched.
+fn replace_file(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), ExportError> {
     let io = |e: std::io::Error| ExportError::Io {
         path: path.to_path_buf(),
         detail: e.to_string(),
     };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // tempfile creates with O_EXCL and mode 0600 on Unix; the dot keeps it out of listings.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    fill(tmp.as_file_mut()).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    // The rename itself is durable once the folder is synced (not possible on Windows).
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
     }
-    let mut f = options.open(path).map_err(io)?;
-    // An existing file keeps its mode on open; make it owner-only too.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(io)?;
-    }
-    f.write_all(bytes).map_err(io)?;
-    f.sync_all().map_err(io)
+    Ok(())
 }
 
 /// Creates folder `dir` (owner-only on Unix) if it does not exist.
@@ -342,4 +361,58 @@ pub fn create_private_dir(dir: &Path) -> Result<(), ExportError> {
         b.mode(0o700);
     }
     b.create(dir).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_write_that_fails_halfway_leaves_the_previous_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("good.json");
+        write_private(&path, b"{\"the\": \"previous\"}").unwrap();
+        let failed = replace_file(&path, |f| {
+            f.write_all(b"{\"half")?;
+            Err(std::io::Error::other("No space left on device"))
+        });
+        assert!(matches!(failed, Err(ExportError::Io { .. })), "{failed:?}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"{\"the\": \"previous\"}");
+        assert_eq!(leftovers(dir.path()), ["good.json"]);
+    }
+
+    #[test]
+    fn a_rename_that_fails_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let taken = dir.path().join("taken");
+        std::fs::create_dir(&taken).unwrap();
+        std::fs::write(taken.join("inside"), b"x").unwrap();
+        assert!(write_private(&taken, b"new").is_err());
+        assert_eq!(leftovers(dir.path()), ["taken"]);
+    }
+
+    #[test]
+    fn a_replaced_file_is_whole_and_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.md");
+        std::fs::write(&path, b"old and longer than the new one").unwrap();
+        write_private(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(leftovers(dir.path()), ["r.md"]);
+    }
 }

@@ -18,10 +18,10 @@ use crossterm::{execute, terminal};
 use ratatui::DefaultTerminal;
 
 use crate::app::{App, Effect, Msg};
-use crate::config::Config;
+use crate::config::{Config, Settings};
 use crate::guide::Guide;
 use crate::i18n::Lang;
-use crate::keymap::{Action, Keymap};
+use crate::keymap::Action;
 use crate::store::Store;
 use runner::{Runner, SearchBackend};
 
@@ -32,21 +32,28 @@ pub fn build_app(
     config: &Config,
     guide: Arc<Guide>,
 ) -> Result<App, String> {
+    let settings = Settings::from_config(None, config.clone());
+    build_app_with(store, lang, &settings, guide)
+}
+
+/// Builds the app with the settings read at start; their problems show in the status line,
+/// as an error (they are not what the user asked for).
+pub fn build_app_with(
+    store: &Store,
+    lang: Lang,
+    settings: &Settings,
+    guide: Arc<Guide>,
+) -> Result<App, String> {
     let summaries = store.summaries().map_err(|e| e.message(lang))?;
-    let mut keymap = Keymap::shipped();
-    let bad = keymap.apply_overrides(&config.keys);
     let mut app = App::new(
         lang,
-        keymap,
+        settings.keymap.clone(),
         store.path().display().to_string(),
         summaries,
         guide,
     );
-    if !bad.is_empty() {
-        app.on_msg(Msg::Notice {
-            key: "notice.keymap_bad",
-            arg: bad.join(", "),
-        });
+    if let Some(all) = crate::config::summary(lang, settings) {
+        app.on_msg(Msg::Failed(all));
     }
     Ok(app)
 }
@@ -65,16 +72,14 @@ pub fn drain(app: &mut App, runner: &mut Runner, effects: Vec<Effect>) -> bool {
     app.quit
 }
 
-pub fn run(store: &Store, lang: Lang, guide: Guide) -> Result<ExitCode, String> {
-    let config_path = crate::config::path();
-    let config = config_path
-        .as_deref()
-        .map(Config::load)
-        .transpose()
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    let mut app = build_app(store, lang, &config, Arc::new(guide))?;
+pub fn run(
+    store: &Store,
+    lang: Lang,
+    guide: Guide,
+    settings: &Settings,
+) -> Result<ExitCode, String> {
+    let config_path = settings.path.clone();
+    let mut app = build_app_with(store, lang, settings, Arc::new(guide))?;
     let (msg_tx, msg_rx) = mpsc::channel();
     // The board and overview need every visit's follow-up facts; load them off the UI thread
     // now so that opening those screens later is instant.

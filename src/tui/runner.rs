@@ -7,7 +7,6 @@ use std::sync::mpsc::Sender;
 
 use crate::app::history::DistrictHistory;
 use crate::app::{Effect, Msg};
-use crate::config::Config;
 use crate::demo::{self, DemoOutcome};
 use crate::domain::Stamp;
 use crate::i18n::{Lang, tf};
@@ -324,8 +323,6 @@ impl Runner {
         let Some(path) = &self.config_path else {
             return Ok(());
         };
-        let mut cfg = Config::load(path).unwrap_or_default();
-        cfg.lang = Some(lang);
-        cfg.save(path)
+        crate::config::save_lang(path, lang)
     }
 }

@@ -1,0 +1,30 @@
+use super::*;
+
+#[test]
+fn positions_of_syntax_errors_are_lines_and_columns_from_one() {
+    assert_eq!(line_col("ab\ncd", 0), (1, 1));
+    assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    let (_, problems) = read(b"lang = \"en\"\n[keys]\n\"list.down\" = [\"j\"\n");
+    assert!(
+        matches!(problems[..], [Problem::Syntax { line: 3, .. }]),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn one_bad_line_at_the_top_keeps_the_other_lines() {
+    let (config, problems) = read(b"lang = \"en\"\nguide = \"g.toml\nx = 1 = 2\n");
+    assert_eq!(config.lang, Some(Lang::En));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+}
+
+#[test]
+fn only_the_exact_language_codes_are_taken() {
+    for bad in ["xx", "english", "EN", ""] {
+        let (config, problems) = read(format!("lang = {bad:?}\n").as_bytes());
+        assert_eq!(config.lang, None, "{bad}");
+        assert_eq!(problems, [Problem::Lang(bad.to_string())]);
+    }
+    let (config, _) = read(b"lang = 3\n");
+    assert_eq!(config.lang, None);
+}
