@@ -237,6 +237,13 @@ impl Store {
 
     /// Stores a new visit as revision 1, with a `create` audit event holding its whole content.
     pub fn create(&self, visit: &Visit, stamp: &Stamp) -> Result<Visit> {
+        self.create_as(visit, stamp, new_id())
+    }
+
+    /// [`Store::create`] with a given creation event id: a visit created the same way on
+    /// every laptop (the sample visit) then has the same creation event everywhere, and the
+    /// laptops' later edits read as branches of one history rather than two histories.
+    pub fn create_as(&self, visit: &Visit, stamp: &Stamp, event_id: Uuid) -> Result<Visit> {
         let mut v = visit.clone();
         v.revision = 1;
         v.updated = stamp.at;
@@ -245,7 +252,9 @@ impl Store {
             old: None,
             new: Some(content(&v)),
         };
-        let event = self.event(&v, stamp, AuditAction::Create, "", vec![change], None, None);
+        let mut event = self.event(&v, stamp, AuditAction::Create, "", vec![change], None, None);
+        event.id = event_id;
+        crate::domain::chain::seal(&mut event, Vec::new());
         let seq = self.next_seq()?;
         let key = keys::visit_key(v.id);
         self.commit_event(v.id, seq, |visits, summaries, trash, audit| {
