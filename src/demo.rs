@@ -20,8 +20,17 @@ pub enum DemoOutcome {
     InTrash(uuid::Uuid),
 }
 
-/// Loads the sample visit once; a second call finds it and changes nothing.
-pub fn load(store: &Store, stamp: &Stamp) -> Result<DemoOutcome> {
+/// The sample visit's creation: the same event on every laptop (id, time, author), so that
+/// laptops that each loaded it share its history from the start.
+pub fn creation() -> (Stamp, uuid::Uuid) {
+    let v = karo_visit();
+    let id = crate::domain::derived_id(&[b"pantau-demo-creation", v.id.as_bytes()]);
+    (Stamp::new(v.created, "pantau"), id)
+}
+
+/// Loads the sample visit once; a second call finds it and changes nothing. Its creation is
+/// [`creation`], whoever loads it (`_stamp` is kept for callers' symmetry with other writes).
+pub fn load(store: &Store, _stamp: &Stamp) -> Result<DemoOutcome> {
     let visit = karo_visit();
     if let Some(existing) = store.get(visit.id)? {
         return Ok(DemoOutcome::AlreadyThere(existing));
@@ -29,7 +38,8 @@ pub fn load(store: &Store, stamp: &Stamp) -> Result<DemoOutcome> {
     if store.contains(visit.id)? {
         return Ok(DemoOutcome::InTrash(visit.id));
     }
-    match store.create(&visit, stamp) {
+    let (stamp, event) = creation();
+    match store.create_as(&visit, &stamp, event) {
         Ok(v) => Ok(DemoOutcome::Loaded(v)),
         Err(StoreError::AlreadyExists(id)) => Ok(DemoOutcome::InTrash(id)),
         Err(e) => Err(e),

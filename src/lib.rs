@@ -17,6 +17,7 @@ pub mod format;
 pub mod guide;
 pub mod i18n;
 pub mod keymap;
+pub mod labels;
 mod par;
 pub mod paths;
 pub mod private_fs;

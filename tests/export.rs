@@ -77,6 +77,7 @@ fn final_visit_report_shows_digest_and_amendments_and_escapes_html() {
         at: Utc.with_ymd_and_hms(2022, 3, 17, 10, 0, 0).unwrap(),
         by: "ani".into(),
         digest: "ab12cd34".into(),
+        chain: String::new(),
         reason: String::new(),
     });
     let stamp = Stamp::new(Utc.with_ymd_and_hms(2022, 3, 17, 10, 0, 0).unwrap(), "ani");

@@ -263,18 +263,31 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
     );
 
     // Wrong version, in both languages.
-    let mut v2 = value.clone();
-    v2["version"] = 2.into();
-    let e = refused(&db, dir.path(), "v2.json", v2.to_string().as_bytes());
-    assert_eq!(e, BundleError::WrongVersion { found: "2".into() });
+    // (Version 2 is now this build's own: the next one is the unknown one.)
+    let mut v3 = value.clone();
+    v3["version"] = 3.into();
+    let e = refused(&db, dir.path(), "v3.json", v3.to_string().as_bytes());
+    assert_eq!(e, BundleError::WrongVersion { found: "3".into() });
     assert_eq!(
         en(&e),
-        "bundle version 2 is not supported; this Pantau reads version 1. Update Pantau."
+        "bundle version 3 is not supported; this Pantau reads version 2. Update Pantau."
     );
     assert!(
         e.message(Lang::Id)
-            .starts_with("versi bundel 2 tidak didukung")
+            .starts_with("versi bundel 3 tidak didukung")
     );
+    // A version written as text is not a newer Pantau's: say what is wrong with it.
+    let mut text = value.clone();
+    text["version"] = "1".into();
+    let e = refused(&db, dir.path(), "vtext.json", text.to_string().as_bytes());
+    assert_eq!(e, BundleError::VersionNotNumber { found: "1".into() });
+    assert!(!en(&e).contains("Update Pantau"), "{}", en(&e));
+    // An empty file is empty, not truncated.
+    for empty in [&b""[..], b"  \n"] {
+        let e = refused(&db, dir.path(), "empty.json", empty);
+        assert_eq!(e, BundleError::Empty);
+        assert_eq!(e.message(Lang::Id), "berkas kosong");
+    }
 
     // Not a bundle at all.
     let e = refused(&db, dir.path(), "other.json", br#"{"hello": 1}"#);
@@ -358,7 +371,13 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
         "forged.json",
         forged.to_string().as_bytes(),
     );
-    assert!(matches!(e, BundleError::BadHistory { .. }), "{e:?}");
+    assert!(matches!(e, BundleError::HistoryNotVisit { .. }), "{e:?}");
+    // In Indonesian, wholly Indonesian.
+    assert!(
+        !e.message(Lang::Id).contains("does not"),
+        "{}",
+        e.message(Lang::Id)
+    );
 
     // A wrong type deep inside: line and column.
     let mut wrong = value.clone();
@@ -406,7 +425,15 @@ fn the_demo_loaded_on_two_laptops_merges_without_conflict() {
     save(&b, &fb);
     export::import_files(&a, &[fb]).unwrap();
     let s = export::import_files(&b, &[fa]).unwrap();
-    assert_eq!(s.updated, vec![karo]);
+    // The sample's creation is the same event on both (issue 14, point 5): a took b's edit as
+    // a fast forward, so b learns nothing new from a (it used to be a merge of two creations).
+    assert_eq!(s.unchanged, vec![karo]);
+    assert_eq!(a.audit(karo).unwrap(), b.audit(karo).unwrap());
+    assert_eq!(
+        a.audit(karo).unwrap().len(),
+        2,
+        "creation, then budi's edit"
+    );
     assert_eq!(snapshot(&a), snapshot(&b));
     let v = a.get(karo).unwrap().unwrap();
     assert_eq!((v.venue.as_str(), v.in_conflict()), ("Aula", false));

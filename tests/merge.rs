@@ -27,7 +27,14 @@ fn commit(
     new.revision = h.visit.revision + 1;
     new.updated = at;
     let mut out = h.clone();
-    out.history.push(AuditEvent {
+    let follows: Vec<String> = h
+        .history
+        .last()
+        .map(|e| e.hash.clone())
+        .into_iter()
+        .collect();
+    let mut event = AuditEvent {
+        hash: String::new(),
         id: Uuid::from_u128(id),
         visit: new.id,
         at,
@@ -37,7 +44,11 @@ fn commit(
         reason: String::new(),
         changes,
         branches: Vec::new(),
-    });
+        follows: Vec::new(),
+        settles: None,
+    };
+    pantau::domain::chain::seal(&mut event, follows);
+    out.history.push(event);
     out.visit = new;
     out
 }
@@ -124,6 +135,7 @@ fn apply(h: &VisitHistory, ops: &[Op], side: u128) -> VisitHistory {
                         at: t0(),
                         by: tag.clone(),
                         digest: format!("digest-{tag}"),
+                        chain: String::new(),
                         reason: String::new(),
                     });
                     action = AuditAction::Finalise;

@@ -51,7 +51,19 @@ pub enum Overlay {
     /// Choosing between the values two laptops gave a field; the cursor runs over candidates.
     Conflicts {
         cursor: usize,
+        /// Asked before settling a conflict of a final visit: the settlement amends it.
+        reason: Option<TextInput>,
     },
+}
+
+/// A one-line input in an overlay (compared by its text: `Input` itself is not comparable).
+#[derive(Debug, Clone, Default)]
+pub struct TextInput(pub Input);
+
+impl PartialEq for TextInput {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.value() == other.0.value() && self.0.cursor() == other.0.cursor()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +116,8 @@ pub enum Effect {
         visit: Uuid,
         conflict: Uuid,
         choice: usize,
+        /// Why (the amendment's reason for a final visit; empty otherwise).
+        reason: String,
     },
     /// The follow-up facts of every visit, for the board and the overview.
     LoadFollowUps,
@@ -279,6 +293,12 @@ impl App {
         match (&self.overlay, self.screen) {
             (Some(Overlay::Help), _) => Context::Help,
             (Some(Overlay::Confirm(_)), _) => Context::Confirm,
+            (
+                Some(Overlay::Conflicts {
+                    reason: Some(_), ..
+                }),
+                _,
+            ) => Context::Reason,
             (Some(Overlay::Conflicts { .. }), _) => Context::Conflicts,
             (None, Screen::List) if self.search.active => Context::Search,
             (None, Screen::List) => Context::List,
@@ -351,6 +371,25 @@ impl App {
                 let effects = iv.on_editor_key(&guide, lang, key, action);
                 self.with_position(effects)
             }
+            Context::Reason
+                if action.is_none()
+                    && matches!(
+                        self.overlay,
+                        Some(Overlay::Conflicts {
+                            reason: Some(_),
+                            ..
+                        })
+                    ) =>
+            {
+                if let Some(Overlay::Conflicts {
+                    reason: Some(input),
+                    ..
+                }) = self.overlay.as_mut()
+                {
+                    input.0.handle_event(&Event::Key(key));
+                }
+                vec![]
+            }
             Context::Goto | Context::Note | Context::Reason if action.is_none() => {
                 if let Some(iv) = self.interview.as_mut() {
                     match iv.popup.as_mut() {
@@ -397,6 +436,9 @@ impl App {
                 vec![Effect::SaveLang(self.lang)]
             }
             (Context::Conflicts, a) => self.conflicts_action(a),
+            (Context::Reason, a) if matches!(self.overlay, Some(Overlay::Conflicts { .. })) => {
+                self.conflicts_action(a)
+            }
             (Context::Help, Close) => {
                 self.overlay = None;
                 vec![]
@@ -565,7 +607,10 @@ impl App {
             ExportReport => return vec![Effect::ExportReport(d.id)],
             ShowConflicts => {
                 if d.visit.as_ref().is_some_and(|v| !v.conflicts.is_empty()) {
-                    self.overlay = Some(Overlay::Conflicts { cursor: 0 });
+                    self.overlay = Some(Overlay::Conflicts {
+                        cursor: 0,
+                        reason: None,
+                    });
                 } else {
                     self.status = Status::Notice {
                         key: "notice.no_conflicts",
@@ -640,24 +685,43 @@ impl App {
 
     fn conflicts_action(&mut self, action: Action) -> Vec<Effect> {
         let choices = self.conflict_choices();
-        let Some(Overlay::Conflicts { cursor }) = self.overlay.as_mut() else {
+        let is_final = self
+            .detail
+            .as_ref()
+            .and_then(|d| d.visit.as_ref())
+            .is_some_and(|v| v.is_final());
+        let Some(Overlay::Conflicts { cursor, reason }) = self.overlay.as_mut() else {
             return vec![];
         };
-        match action {
-            Action::Up => *cursor = cursor.saturating_sub(1),
-            Action::Down => *cursor = (*cursor + 1).min(choices.len().saturating_sub(1)),
-            Action::Open => {
-                let pick = choices.get(*cursor).copied();
-                self.overlay = None;
-                if let (Some((conflict, choice)), Some(d)) = (pick, &self.detail) {
-                    return vec![Effect::ResolveConflict {
-                        visit: d.id,
-                        conflict,
-                        choice,
-                    }];
-                }
+        let pick = choices.get(*cursor).copied();
+        let settle = |reason: String, app: &mut App| {
+            app.overlay = None;
+            match (pick, &app.detail) {
+                (Some((conflict, choice)), Some(d)) => vec![Effect::ResolveConflict {
+                    visit: d.id,
+                    conflict,
+                    choice,
+                    reason,
+                }],
+                _ => vec![],
             }
-            Action::Close => self.overlay = None,
+        };
+        match (reason.as_ref(), action) {
+            // Asking why (a final visit): the reason, or back to the choice.
+            (Some(input), Action::Commit) => {
+                let why = input.0.value().trim().to_string();
+                if why.is_empty() {
+                    return vec![];
+                }
+                return settle(why, self);
+            }
+            (Some(_), Action::Cancel) => *reason = None,
+            (Some(_), _) => {}
+            (None, Action::Up) => *cursor = cursor.saturating_sub(1),
+            (None, Action::Down) => *cursor = (*cursor + 1).min(choices.len().saturating_sub(1)),
+            (None, Action::Open) if is_final => *reason = Some(TextInput::default()),
+            (None, Action::Open) => return settle(String::new(), self),
+            (None, Action::Close) => self.overlay = None,
             _ => {}
         }
         vec![]

@@ -50,8 +50,15 @@ pub fn demo(store: &Store, lang: Lang) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn list(store: &Store, lang: Lang, json: bool) -> CmdResult {
-    let rows = store.summaries().map_err(|e| store_err(lang, e))?;
+pub fn list(store: &Store, lang: Lang, json: bool, only_conflicts: bool) -> CmdResult {
+    let mut rows = store.summaries().map_err(|e| store_err(lang, e))?;
+    if only_conflicts {
+        rows.retain(|r| r.conflicts > 0);
+        if rows.is_empty() && !json {
+            println!("{}", t(lang, "chain.open_none"));
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     if json {
         return print_json(lang, &rows);
     }
@@ -72,8 +79,13 @@ pub fn list_line(lang: Lang, r: &VisitSummary) -> String {
         .map(|s| format::datetime_short(&s))
         .unwrap_or_else(|| "-".into());
     let district = format!("{} {}", r.district.code, r.district.name);
+    let conflicts = if r.conflicts > 0 {
+        format!("  ⚠ {}", tf(lang, "chain.count", &[&r.conflicts]))
+    } else {
+        String::new()
+    };
     format!(
-        "{}  {}  {}  {}  {}",
+        "{}  {}  {}  {}  {}{conflicts}",
         pad(&date, 20),
         pad(&district, 30),
         pad(t(lang, r.kind.key()), 18),

@@ -215,5 +215,9 @@ pub fn import(store: &Store, lang: Lang, a: ImportArgs) -> CmdResult {
             );
         }
     }
+    // "0 in conflict" is about this import; what is still open is what the auditor acts on.
+    if let Some(line) = super::conflicts::open_line(store, lang) {
+        println!("{line}");
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ mod out;
 
 mod backups;
 mod commands;
+mod conflicts;
 mod export;
 mod followups;
 mod guide_cmd;
@@ -52,6 +53,9 @@ pub enum Command {
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
+        /// Only visits with conflicts left open by an import
+        #[arg(long)]
+        conflicts: bool,
     },
     /// One visit in full (a unique prefix of its id is enough)
     Show {
@@ -62,6 +66,26 @@ pub enum Command {
     },
     /// Verify the database: decode every record and replay every visit's history
     Check,
+    /// The conflicts imports left open (of every visit, or of one), with every value
+    Conflicts {
+        /// Only this visit (a unique prefix of its id is enough)
+        id: Option<String>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle a conflict: keep value CHOICE (1 = the value held now), as an audited change
+    Settle {
+        /// The visit (a unique prefix of its id is enough)
+        visit: String,
+        /// The conflict: its number in `pantau conflicts VISIT`, or a prefix of its id
+        conflict: String,
+        /// The value to keep: its number in `pantau conflicts VISIT`
+        choice: usize,
+        /// Why (required for a final visit: the settlement amends it)
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Interview guides: `pantau guide check PATH` validates a guide file
     Guide {
         #[command(subcommand)]
@@ -169,7 +193,14 @@ pub fn run(cli: Cli) -> ExitCode {
             None => Ok(ExitCode::SUCCESS),
         },
         Some(Command::Demo) => commands::demo(&store, lang),
-        Some(Command::List { json }) => commands::list(&store, lang, json),
+        Some(Command::List { json, conflicts }) => commands::list(&store, lang, json, conflicts),
+        Some(Command::Conflicts { id, json }) => conflicts::list(&store, lang, id.as_deref(), json),
+        Some(Command::Settle {
+            visit,
+            conflict,
+            choice,
+            reason,
+        }) => conflicts::settle(&store, lang, &visit, &conflict, choice, reason.as_deref()),
         Some(Command::Show { id, json }) => commands::show(&store, lang, &id, json),
         Some(Command::Check) => commands::check(&store, lang),
         Some(Command::Guide { .. }) => Ok(ExitCode::SUCCESS), // handled above

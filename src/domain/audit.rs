@@ -39,6 +39,10 @@ pub fn current_user() -> String {
 /// One committed change to one visit, as kept in the append-only audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {
+    /// SHA-256 of everything else in the event, lower-case hex (see [`super::chain`]): set once
+    /// when the event is made. First, so that a store reads a log's head without parsing it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hash: String,
     /// Identity of the event itself, so that merged logs do not repeat it.
     pub id: Uuid,
     pub visit: Uuid,
@@ -57,6 +61,21 @@ pub struct AuditEvent {
     /// so that nothing recorded on either laptop is lost and the same merge is recognised later.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub branches: Vec<Vec<AuditEvent>>,
+    /// The hashes of the events this one follows, like a commit's parents: the event before it,
+    /// or for a merge event the heads of the branches it joins (sorted); empty for a creation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follows: Vec<String>,
+    /// Set when the event settles a conflict: the settlement then asserts the value it keeps,
+    /// also when that is the value the visit already held (see [`super::merge`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settles: Option<Settlement>,
+}
+
+/// What a settling event settled: the conflict and the field it was about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settlement {
+    pub conflict: Uuid,
+    pub path: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -28,7 +28,20 @@ pub fn canonical(v: &Visit) -> String {
 /// Lower-case hex SHA-256 of [`canonical`].
 pub fn digest(v: &Visit) -> String {
     let hash = Sha256::digest(canonical(v).as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    super::chain::hex(&hash)
+}
+
+/// The digest of a visit finalised on top of the audit log whose head hash is `chain`: the
+/// content and the whole history before it (an empty `chain` gives [`digest`]).
+pub fn digest_chained(v: &Visit, chain: &str) -> String {
+    if chain.is_empty() {
+        return digest(v);
+    }
+    let mut h = Sha256::new();
+    h.update(canonical(v).as_bytes());
+    h.update(b"\nchain ");
+    h.update(chain.as_bytes());
+    super::chain::hex(&h.finalize())
 }
 
 #[cfg(test)]

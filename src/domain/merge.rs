@@ -49,7 +49,8 @@ impl VisitHistory {
     /// tests and benchmarks.
     pub fn created(mut visit: Visit, event: Uuid, at: DateTime<Utc>, actor: &str) -> Self {
         visit.revision = 1;
-        let create = AuditEvent {
+        let mut create = AuditEvent {
+            hash: String::new(),
             id: event,
             visit: visit.id,
             at,
@@ -59,7 +60,10 @@ impl VisitHistory {
             reason: String::new(),
             changes: diff_values(&Value::Null, &content(&visit)),
             branches: Vec::new(),
+            follows: Vec::new(),
+            settles: None,
         };
+        super::chain::seal(&mut create, Vec::new());
         VisitHistory {
             visit,
             trashed: None,
@@ -210,6 +214,9 @@ struct Tip {
     head_id: Uuid,
     head_actor: String,
     revision: u64,
+    /// The fields (and conflict records) this side's own events settled: it asserts its values
+    /// there even where it kept the value it had (see [`node`]).
+    settled: Vec<String>,
 }
 
 /// Merges `remote` (from a bundle) into `local` (from this database). Both must be the same
@@ -256,6 +263,7 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
             head_id: head.id,
             head_actor: head.actor.clone(),
             own_base: Value::Null,
+            settled: Vec::new(),
             revision,
             state,
             events,
@@ -331,6 +339,13 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
             })
             .count();
         let (own_base, _) = replay_from(base.clone(), base_rev, &tips[i].events[..shared])?;
+        let mut own = Vec::new();
+        all_events(&tips[i].events[shared..], &mut own);
+        tips[i].settled = own
+            .iter()
+            .filter_map(|e| e.settles.as_ref())
+            .flat_map(|s| [s.path.clone(), format!("conflicts/{}", s.conflict)])
+            .collect();
         tips[i].own_base = match (&same_creation, shared) {
             (Some(created), 0) => created.clone(),
             _ => own_base,
@@ -389,7 +404,8 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
         from_content(merged, revision, at).map_err(|e| format!("merged visit is invalid: {e}"))?;
     let actors: BTreeSet<&str> = tips.iter().map(|t| t.head_actor.as_str()).collect();
     let changes: Vec<FieldChange> = diff_values(&base, &content(&visit));
-    let event = AuditEvent {
+    let mut event = AuditEvent {
+        hash: String::new(),
         id: merge_id,
         visit: visit.id,
         at,
@@ -399,7 +415,16 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
         reason: String::new(),
         changes,
         branches: tips.iter().map(|t| t.events.clone()).collect(),
+        follows: Vec::new(),
+        settles: None,
     };
+    let mut follows: Vec<String> = tips
+        .iter()
+        .filter_map(|t| t.events.last().or(prefix_head).map(|e| e.hash.clone()))
+        .collect();
+    follows.sort();
+    follows.dedup();
+    super::chain::seal(&mut event, follows);
     let mut every = Vec::new();
     all_events(&local.history, &mut every);
     all_events(&remote.history, &mut every);
@@ -466,8 +491,16 @@ fn node(
     own_bases: &[Option<&Value>],
     values: &[Option<&Value>],
 ) -> Option<Value> {
+    // A side asserts a value it changed, or settled; a final side all its values, except where
+    // another side settled them (an openly recorded amendment).
+    let settles = |i: usize| ctx.tips[i].settled.iter().any(|p| covers(path, p));
+    let settled_elsewhere = |i: usize| {
+        (0..values.len()).any(|j| j != i && ctx.tips[j].settled.iter().any(|p| covers(p, path)))
+    };
     let asserted: Vec<usize> = (0..values.len())
-        .filter(|&i| ctx.tips[i].final_ || values[i] != own_bases[i])
+        .filter(|&i| {
+            values[i] != own_bases[i] || settles(i) || (ctx.tips[i].final_ && !settled_elsewhere(i))
+        })
         .collect();
     let mut distinct: Vec<Option<&Value>> = Vec::new();
     for &i in &asserted {
@@ -532,6 +565,13 @@ fn node(
         candidates,
     });
     held
+}
+
+/// Whether `path` is `inner` or holds it.
+fn covers(path: &str, inner: &str) -> bool {
+    path.is_empty()
+        || inner == path
+        || (inner.starts_with(path) && inner.as_bytes().get(path.len()) == Some(&b'/'))
 }
 
 /// The value at an audit-log path (`attendees/<id>/name`), for tests and the conflict view.

@@ -5,6 +5,7 @@
 
 mod answer;
 mod audit;
+pub mod chain;
 mod conflict;
 mod diff;
 mod digest;
@@ -18,10 +19,10 @@ mod validate;
 mod visit;
 
 pub use answer::{Answer, AnswerValue, YesPartialNo};
-pub use audit::{AuditAction, AuditEvent, Stamp, current_user};
+pub use audit::{AuditAction, AuditEvent, Settlement, Stamp, current_user};
 pub use conflict::{Candidate, Conflict, derived_id};
 pub use diff::{FieldChange, apply_changes, diff_encoded, diff_members, diff_values, same_content};
-pub use digest::{canonical, digest};
+pub use digest::{canonical, digest, digest_chained};
 pub use facts::{
     FOLLOW_UP_COMMITMENTS, FOLLOW_UP_DEADLINE, FOLLOW_UP_PIC, FollowUpFacts, StrategyFacts,
     VisitFacts,

@@ -187,8 +187,13 @@ impl VisitStatus {
 pub struct Finalisation {
     pub at: DateTime<Utc>,
     pub by: String,
-    /// SHA-256 of the canonical content, lower-case hex.
+    /// SHA-256 of the canonical content and of `chain`, lower-case hex.
     pub digest: String,
+    /// The hash of the audit log's head when the visit was finalised (see
+    /// [`super::chain`]): the digest covers it, so a printed report names the whole history.
+    /// Empty for visits finalised before logs were linked.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub chain: String,
     /// Why the visit was finalised with required answers missing, if it was.
     #[serde(default)]
     pub reason: String,

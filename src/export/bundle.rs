@@ -12,6 +12,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
+use crate::domain::chain;
 use crate::domain::merge::{self, VisitHistory};
 use crate::domain::{AuditAction, Problem};
 use crate::i18n::{Lang, tf};
@@ -19,8 +20,11 @@ use crate::store::StoredHistory;
 
 /// The value of `format` in every bundle.
 pub const FORMAT: &str = "pantau-bundle";
-/// The bundle version this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The bundle version this build writes. Version 1 (before audit events were hash-linked) is
+/// still read: its logs are linked as they are read, as a database of schema 1 is migrated.
+pub const VERSION: u32 = 2;
+/// The oldest bundle version this build reads.
+pub const OLDEST_VERSION: u32 = 1;
 /// Longest text accepted in any field of an imported visit, in bytes.
 pub const MAX_TEXT: usize = 100_000;
 
@@ -117,6 +121,24 @@ pub enum BundleError {
         visit: Uuid,
         detail: String,
     },
+    /// The log replays to another revision or content than the visit's.
+    HistoryNotVisit {
+        visit: Uuid,
+        replayed: u64,
+        revision: u64,
+    },
+    /// An event of the log does not match its hash or its link (an altered past).
+    BrokenChain {
+        visit: Uuid,
+        event: Uuid,
+        altered: bool,
+    },
+    /// `version` written as text (`"1"`) rather than a number.
+    VersionNotNumber {
+        found: String,
+    },
+    /// The file holds nothing (or only white space).
+    Empty,
 }
 
 impl BundleError {
@@ -163,6 +185,31 @@ impl BundleError {
             BundleError::BadContent { visit, detail } => {
                 tf(lang, "import.bad_content", &[visit, detail])
             }
+            BundleError::HistoryNotVisit {
+                visit,
+                replayed,
+                revision,
+            } => tf(
+                lang,
+                "chain.history_not_visit",
+                &[visit, replayed, revision],
+            ),
+            BundleError::BrokenChain {
+                visit,
+                event,
+                altered,
+            } => {
+                let key = if *altered {
+                    "chain.bundle_altered"
+                } else {
+                    "chain.bundle_link"
+                };
+                tf(lang, key, &[visit, event])
+            }
+            BundleError::VersionNotNumber { found } => {
+                tf(lang, "chain.version_text", &[found, &VERSION])
+            }
+            BundleError::Empty => tf(lang, "chain.empty_file", &[]),
         }
     }
 }
@@ -309,6 +356,9 @@ pub fn parse_each<R: Send>(
             return Err(BundleError::NotUtf8 { line, column });
         }
     };
+    if text.trim().is_empty() {
+        return Err(BundleError::Empty);
+    }
     let envelope: Envelope = match serde_json::from_str(text) {
         Ok(b) => b,
         Err(e) => {
@@ -324,13 +374,22 @@ pub fn parse_each<R: Send>(
         version: Some(Value::from(envelope.version)),
     })?;
     let numbered: Vec<(usize, &RawValue)> = envelope.visits.iter().copied().enumerate().collect();
+    let legacy = envelope.version < VERSION;
     let read = crate::par::map(&numbered, |&(i, raw)| {
-        let h: VisitHistory = serde_json::from_str(raw.get()).map_err(|e| {
+        let mut h: VisitHistory = serde_json::from_str(raw.get()).map_err(|e| {
             let (line, column) = position_within(text, raw.get(), e.line(), e.column());
             invalid(&e, line, column)
         })?;
         check_visit(&h)?;
-        Ok((Identity::of(&h), take(i, h)))
+        let identity = Identity::of(&h);
+        // A broken chain is reported after the checks across visits: an event id copied into
+        // another visit is named as such, not as the altered event it also is.
+        if legacy {
+            chain::seal_all(&mut h.history, None);
+        } else if let Err(e) = check_chain(&h) {
+            return Ok((identity, Err(e)));
+        }
+        Ok((identity, Ok(take(i, h))))
     });
     let mut identities = Vec::with_capacity(read.len());
     let mut taken = Vec::with_capacity(read.len());
@@ -340,6 +399,7 @@ pub fn parse_each<R: Send>(
         taken.push(t);
     }
     check_identities(&identities)?;
+    let taken = taken.into_iter().collect::<Result<Vec<R>, BundleError>>()?;
     let bundle = Bundle {
         format: envelope.format,
         version: envelope.version,
@@ -386,7 +446,13 @@ fn check_header(header: &Header) -> Result<(), BundleError> {
         return Err(BundleError::NotABundle);
     }
     match &header.version {
-        Some(v) if v.as_u64() == Some(u64::from(VERSION)) => Ok(()),
+        Some(v)
+            if v.as_u64()
+                .is_some_and(|n| (u64::from(OLDEST_VERSION)..=u64::from(VERSION)).contains(&n)) =>
+        {
+            Ok(())
+        }
+        Some(Value::String(s)) => Err(BundleError::VersionNotNumber { found: s.clone() }),
         Some(v) => Err(BundleError::WrongVersion {
             found: v.to_string(),
         }),
@@ -431,9 +497,11 @@ fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
 pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
     check_identities(&bundle.visits.iter().map(Identity::of).collect::<Vec<_>>())?;
     // The expensive checks, visit by visit, on all cores.
-    crate::par::map(&bundle.visits, check_visit)
-        .into_iter()
-        .collect::<Result<Vec<()>, BundleError>>()?;
+    crate::par::map(&bundle.visits, |h| {
+        check_visit(h).and_then(|()| check_chain(h))
+    })
+    .into_iter()
+    .collect::<Result<Vec<()>, BundleError>>()?;
     Ok(())
 }
 
@@ -501,15 +569,22 @@ fn check_visit(h: &VisitHistory) -> Result<(), BundleError> {
     let (state, revision) = merge::replay_borrowed(&h.history)
         .map_err(|detail| BundleError::BadHistory { visit: id, detail })?;
     if revision != h.visit.revision || !crate::domain::same_content(&state, &content) {
-        return Err(BundleError::BadHistory {
+        return Err(BundleError::HistoryNotVisit {
             visit: id,
-            detail: format!(
-                "history (revision {revision}) does not lead to the visit (revision {})",
-                h.visit.revision
-            ),
+            replayed: revision,
+            revision: h.visit.revision,
         });
     }
     Ok(())
+}
+
+/// Every event matches its hash and follows the one before it (bundles of version 2).
+fn check_chain(h: &VisitHistory) -> Result<(), BundleError> {
+    chain::verify(&h.history).map_err(|e| BundleError::BrokenChain {
+        visit: h.visit.id,
+        event: e.event(),
+        altered: !matches!(e, chain::ChainError::BadLink(_)),
+    })
 }
 
 /// A log starts with the visit's creation — or, for a visit created on two laptops
@@ -571,7 +646,7 @@ mod tests {
     #[test]
     fn shipped_schema_matches_the_envelope_we_write() {
         let schema: Value =
-            serde_json::from_str(include_str!("../../assets/schema/bundle-v1.schema.json"))
+            serde_json::from_str(include_str!("../../assets/schema/bundle-v2.schema.json"))
                 .expect("schema is JSON");
         assert_eq!(schema["properties"]["format"]["const"], FORMAT);
         assert_eq!(schema["properties"]["version"]["const"], VERSION);

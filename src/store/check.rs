@@ -44,6 +44,12 @@ pub enum CheckProblem {
     LiveAndTrashed(Uuid),
     /// The records are not those Pantau committed (see [`super::tally`]).
     NotAsCommitted(String),
+    /// An audit event that does not match its hash or does not follow the one before it.
+    BrokenChain {
+        id: Uuid,
+        event: Uuid,
+        altered: bool,
+    },
 }
 
 impl CheckProblem {
@@ -63,6 +69,14 @@ impl CheckProblem {
             CheckProblem::LiveAndTrashed(id) => tf(lang, "check.live_and_trashed", &[id]),
             CheckProblem::NotAsCommitted(detail) => {
                 tf(lang, "integrity.not_as_committed", &[detail])
+            }
+            CheckProblem::BrokenChain { id, event, altered } => {
+                let key = if *altered {
+                    "chain.check_altered"
+                } else {
+                    "chain.check_link"
+                };
+                tf(lang, key, &[id, event])
             }
         }
     }
@@ -124,9 +138,17 @@ impl Store {
             match current(id) {
                 None => r.problems.push(CheckProblem::OrphanEvents(*id)),
                 Some(v) => {
+                    // One problem per visit: a log that does not replay is not checked for
+                    // links as well.
                     if let Err(detail) = replay(v, evs) {
                         r.problems
                             .push(CheckProblem::HistoryMismatch { id: *id, detail });
+                    } else if let Err(e) = crate::domain::chain::verify(evs) {
+                        r.problems.push(CheckProblem::BrokenChain {
+                            id: *id,
+                            event: e.event(),
+                            altered: matches!(e, crate::domain::chain::ChainError::Altered(_)),
+                        });
                     }
                 }
             }
@@ -320,6 +342,35 @@ mod tests {
                 assert!(detail.contains("differs"), "{detail}");
             }
             other => panic!("expected one HistoryMismatch, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_event_changed_in_place_breaks_the_chain() {
+        let (_dir, store, v) = store();
+        let keys = audit_keys(&store, v.id);
+        let raw = db(&store).audit.get(&keys[1]).unwrap().unwrap();
+        let mut e: crate::domain::AuditEvent = serde_json::from_slice(&raw).unwrap();
+        e.actor = "mallory".into();
+        db(&store)
+            .audit
+            .insert(&keys[1], serde_json::to_vec(&e).unwrap())
+            .unwrap();
+        match store.check().problems.as_slice() {
+            [CheckProblem::BrokenChain { id, event, altered }] => {
+                assert_eq!((*id, *event, *altered), (v.id, e.id, true));
+            }
+            other => panic!("expected one BrokenChain, got {other:?}"),
+        }
+        // Rehashed to match, it no longer is what the next event follows.
+        e.hash = crate::domain::chain::event_hash(&e);
+        db(&store)
+            .audit
+            .insert(&keys[1], serde_json::to_vec(&e).unwrap())
+            .unwrap();
+        match store.check().problems.as_slice() {
+            [CheckProblem::BrokenChain { altered: false, .. }] => {}
+            other => panic!("expected one broken link, got {other:?}"),
         }
     }
 

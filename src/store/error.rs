@@ -45,6 +45,8 @@ pub enum StoreError {
     AlreadyExists(Uuid),
     #[error("visit {id} cannot be merged: {detail}")]
     Merge { id: Uuid, detail: String },
+    #[error("visit {id}: event {event} arrived with content other than the stored one")]
+    Rewritten { id: Uuid, event: Uuid },
     #[error("visit {id} has no conflict {conflict} with choice {choice}")]
     NoSuchConflict {
         id: Uuid,
@@ -86,6 +88,7 @@ impl StoreError {
             StoreError::AlreadyExists(id) => tf(lang, "store.exists", &[id]),
             StoreError::Stale { id, .. } => tf(lang, "store.stale", &[id]),
             StoreError::Merge { id, detail } => tf(lang, "import.merge_failed", &[id, detail]),
+            StoreError::Rewritten { id, event } => tf(lang, "chain.rewritten", &[id, event]),
             StoreError::NoSuchConflict { id, .. } => tf(lang, "import.no_such_conflict", &[id]),
         }
     }

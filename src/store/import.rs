@@ -279,12 +279,19 @@ impl Store {
         for remote in copies {
             let merged = match now.as_deref().or(before.as_ref()) {
                 None => Cow::Borrowed(*remote),
-                Some(local) => match merge::merge(local, remote)
-                    .map_err(|detail| StoreError::Merge { id, detail })?
-                {
-                    Outcome::Unchanged => continue,
-                    Outcome::Replaced(h) | Outcome::Merged(h) => Cow::Owned(h),
-                },
+                // Events are immutable: one this database (or an earlier copy) holds must come
+                // back exactly as it is, or the whole import is refused.
+                Some(local) => {
+                    match crate::domain::chain::rewritten(&local.history, &remote.history) {
+                        Some(event) => return Err(StoreError::Rewritten { id, event }),
+                        None => match merge::merge(local, remote)
+                            .map_err(|detail| StoreError::Merge { id, detail })?
+                        {
+                            Outcome::Unchanged => continue,
+                            Outcome::Replaced(h) | Outcome::Merged(h) => Cow::Owned(h),
+                        },
+                    }
+                }
             };
             now = Some(merged);
         }
@@ -450,7 +457,11 @@ impl Store {
         } else {
             AuditAction::Edit
         };
-        match self.update(&settled, stamp, action, reason)? {
+        let settles = crate::domain::Settlement {
+            conflict,
+            path: c.path.clone(),
+        };
+        match self.update_settling(&settled, stamp, action, reason, Some(settles))? {
             Some(v) => Ok(v),
             None => Ok(visit),
         }

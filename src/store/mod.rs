@@ -319,6 +319,13 @@ impl Store {
 
     /// Stores a new visit as revision 1, with a `create` audit event holding its whole content.
     pub fn create(&self, visit: &Visit, stamp: &Stamp) -> Result<Visit> {
+        self.create_as(visit, stamp, new_id())
+    }
+
+    /// [`Store::create`] with a given creation event id: a visit created the same way on
+    /// every laptop (the sample visit) then has the same creation event everywhere, and the
+    /// laptops' later edits read as branches of one history rather than two histories.
+    pub fn create_as(&self, visit: &Visit, stamp: &Stamp, event_id: Uuid) -> Result<Visit> {
         let mut v = visit.clone();
         v.revision = 1;
         v.updated = stamp.at;
@@ -327,7 +334,9 @@ impl Store {
             old: None,
             new: Some(content(&v)),
         };
-        let event = self.event(&v, stamp, AuditAction::Create, "", vec![change]);
+        let mut event = self.event(&v, stamp, AuditAction::Create, "", vec![change], None, None);
+        event.id = event_id;
+        crate::domain::chain::seal(&mut event, Vec::new());
         let seq = self.next_seq()?;
         let key = keys::visit_key(v.id);
         self.commit_event(v.id, seq, |visits, summaries, trash, audit| {
@@ -354,9 +363,32 @@ impl Store {
         action: AuditAction,
         reason: &str,
     ) -> Result<Option<Visit>> {
+        self.update_settling(visit, stamp, action, reason, None)
+    }
+
+    /// [`Store::update`] of an event that settles a conflict (`settles`).
+    fn update_settling(
+        &self,
+        visit: &Visit,
+        stamp: &Stamp,
+        action: AuditAction,
+        reason: &str,
+        settles: Option<crate::domain::Settlement>,
+    ) -> Result<Option<Visit>> {
         let mut new = visit.clone();
         new.revision = visit.revision + 1;
         new.updated = stamp.at;
+        // The event follows the log's head. Read before the transaction (which cannot scan):
+        // a commit in between changes the revision, which the transaction refuses as stale.
+        let head = self.head_hash(visit.id)?;
+        if action == AuditAction::Finalise
+            && let Some(f) = new.finalisation.as_mut()
+            && f.chain.is_empty()
+            && f.digest == crate::domain::digest(visit)
+        {
+            f.chain = head.clone().unwrap_or_default();
+            f.digest = crate::domain::digest_chained(visit, &f.chain);
+        }
         let seq = self.next_seq()?;
         let key = keys::visit_key(visit.id);
         // Taken out, not held through the commit (a failed write reopens the store from within
@@ -397,11 +429,16 @@ impl Store {
             }
             tx_put(visits, Kind::Visit, &key, next.bytes.clone())?;
             put_derived(derived, &next.visit)?;
-            put_event(
-                audit,
-                seq,
-                &self.event(&next.visit, stamp, action, reason, changes),
-            )?;
+            let event = self.event(
+                &next.visit,
+                stamp,
+                action,
+                reason,
+                changes,
+                head.as_deref(),
+                settles.clone(),
+            );
+            put_event(audit, seq, &event)?;
             Ok(Some(next))
         });
         let (keep, saved) = match written {
@@ -442,6 +479,7 @@ impl Store {
 
     /// Moves a visit to the trash. Nothing is lost: [`Store::restore`] brings it back.
     pub fn delete(&self, id: Uuid, stamp: &Stamp) -> Result<()> {
+        let head = self.head_hash(id)?;
         let seq = self.next_seq()?;
         let key = keys::visit_key(id);
         self.commit_event(id, seq, |visits, summaries, trash, audit| {
@@ -462,13 +500,22 @@ impl Store {
             put_event(
                 audit,
                 seq,
-                &self.event(&entry.visit, stamp, AuditAction::Delete, "", vec![]),
+                &self.event(
+                    &entry.visit,
+                    stamp,
+                    AuditAction::Delete,
+                    "",
+                    vec![],
+                    head.as_deref(),
+                    None,
+                ),
             )
         })
     }
 
     /// Brings a visit back from the trash.
     pub fn restore(&self, id: Uuid, stamp: &Stamp) -> Result<Visit> {
+        let head = self.head_hash(id)?;
         let seq = self.next_seq()?;
         let key = keys::visit_key(id);
         self.commit_event(id, seq, |visits, summaries, trash, audit| {
@@ -484,7 +531,15 @@ impl Store {
             put_event(
                 audit,
                 seq,
-                &self.event(&v, stamp, AuditAction::Restore, "", vec![]),
+                &self.event(
+                    &v,
+                    stamp,
+                    AuditAction::Restore,
+                    "",
+                    vec![],
+                    head.as_deref(),
+                    None,
+                ),
             )?;
             Ok(v)
         })
@@ -656,6 +711,37 @@ impl Store {
         self.h().map_or(0, |h| h.db.size_on_disk().unwrap_or(0))
     }
 
+    /// The hash of the newest event of a visit's log: what its next event follows. Read from
+    /// the front of the stored event (`hash` is its first member), without parsing the rest: a
+    /// creation holds the whole visit.
+    fn head_hash(&self, id: Uuid) -> Result<Option<String>> {
+        let last = self
+            .h()?
+            .audit
+            .scan_prefix(keys::visit_key(id))
+            .next_back()
+            .transpose()
+            .map_err(read_error)?;
+        let Some((k, raw)) = last else {
+            return Ok(None);
+        };
+        const FRONT: &[u8] = b"{\"hash\":\"";
+        if let Some(hex) = raw.get(FRONT.len()..FRONT.len() + 64)
+            && raw.starts_with(FRONT)
+            && raw.get(FRONT.len() + 64) == Some(&b'"')
+            && hex.iter().all(u8::is_ascii_hexdigit)
+        {
+            return Ok(Some(String::from_utf8_lossy(hex).into_owned()));
+        }
+        let e: AuditEvent = decode(keys::AUDIT, &k, &raw)?;
+        Ok(Some(if e.hash.is_empty() {
+            crate::domain::chain::event_hash(&e)
+        } else {
+            e.hash
+        }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn event(
         &self,
         v: &Visit,
@@ -663,8 +749,11 @@ impl Store {
         action: AuditAction,
         reason: &str,
         changes: Vec<FieldChange>,
+        follows: Option<&str>,
+        settles: Option<crate::domain::Settlement>,
     ) -> AuditEvent {
-        AuditEvent {
+        let mut e = AuditEvent {
+            hash: String::new(),
             id: new_id(),
             visit: v.id,
             at: stamp.at,
@@ -674,7 +763,11 @@ impl Store {
             reason: reason.to_string(),
             changes,
             branches: Vec::new(),
-        }
+            follows: Vec::new(),
+            settles,
+        };
+        crate::domain::chain::seal(&mut e, follows.map(str::to_string).into_iter().collect());
+        e
     }
 
     fn next_seq(&self) -> Result<u64> {

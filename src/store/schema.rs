@@ -3,14 +3,51 @@
 use super::{Result, Store, StoreError, keys};
 
 /// The schema this build reads and writes.
-pub const CURRENT_SCHEMA: u32 = 1;
+pub const CURRENT_SCHEMA: u32 = 2;
 
 /// A step from schema `n` to `n + 1`; `MIGRATIONS[i]` upgrades from version `i + 1`.
 pub type Migration = fn(&Store) -> Result<()>;
 
-/// No migration yet: version 1 is the first released schema. A new version appends its step
-/// here and bumps [`CURRENT_SCHEMA`].
-pub const MIGRATIONS: &[Migration] = &[];
+/// Version 1 is the first released schema; version 2 links every audit event to the ones it
+/// follows ([`seal_logs`]). A new version appends its step here and bumps [`CURRENT_SCHEMA`].
+pub const MIGRATIONS: &[Migration] = &[seal_logs];
+
+/// Schema 1 → 2: every visit's audit log becomes a hash-linked chain (see
+/// [`crate::domain::chain`]), computed from the events as they are; the events keep their
+/// keys. Safe to run again after an interruption: sealing is recomputed from the content, so
+/// a log half sealed is sealed the same way.
+fn seal_logs(store: &Store) -> Result<()> {
+    use crate::domain::AuditEvent;
+    let write = |e: sled::Error| StoreError::Write(e.to_string());
+    let h = store.h()?;
+    let mut current: Option<[u8; 16]> = None;
+    let mut log: Vec<(sled::IVec, AuditEvent)> = Vec::new();
+    let flush_log = |log: &mut Vec<(sled::IVec, AuditEvent)>| -> Result<()> {
+        let mut events: Vec<AuditEvent> = log.iter().map(|(_, e)| e.clone()).collect();
+        crate::domain::chain::seal_all(&mut events, None);
+        for ((k, _), e) in log.drain(..).zip(events) {
+            let bytes = serde_json::to_vec(&e).map_err(|e| StoreError::Write(e.to_string()))?;
+            h.audit.insert(k, bytes).map_err(write)?;
+        }
+        Ok(())
+    };
+    for kv in h.audit.iter() {
+        let (k, v) = kv.map_err(super::read_error)?;
+        let visit: [u8; 16] = k
+            .get(..16)
+            .and_then(|p| p.try_into().ok())
+            .ok_or_else(|| damaged(store, keys::describe(keys::AUDIT, &k)))?;
+        if current != Some(visit) {
+            flush_log(&mut log)?;
+            current = Some(visit);
+        }
+        let e: AuditEvent = super::decode(keys::AUDIT, &k, &v)?;
+        log.push((k, e));
+    }
+    flush_log(&mut log)?;
+    h.db.flush().map_err(write)?;
+    Ok(())
+}
 
 /// Stamps a new database, upgrades an older one step by step, refuses a newer one.
 pub(super) fn ensure(store: &Store, migrations: &[Migration]) -> Result<()> {
@@ -115,12 +152,14 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(read_version(&store).unwrap(), Some(CURRENT_SCHEMA));
         // Pretend a build with one more schema step opens this database.
-        ensure(&store, &[bump_marker]).unwrap();
-        assert_eq!(read_version(&store).unwrap(), Some(2));
+        let mut steps = MIGRATIONS.to_vec();
+        steps.push(bump_marker);
+        ensure(&store, &steps).unwrap();
+        assert_eq!(read_version(&store).unwrap(), Some(CURRENT_SCHEMA + 1));
         assert!(store.h().unwrap().meta.get(b"migrated").unwrap().is_some());
         // Running again does nothing more.
         store.h().unwrap().meta.remove(b"migrated").unwrap();
-        ensure(&store, &[bump_marker]).unwrap();
+        ensure(&store, &steps).unwrap();
         assert!(store.h().unwrap().meta.get(b"migrated").unwrap().is_none());
     }
 
@@ -132,11 +171,52 @@ mod tests {
         match ensure(&store, MIGRATIONS) {
             Err(StoreError::TooNew {
                 found: 7,
-                supported: 1,
+                supported: CURRENT_SCHEMA,
                 ..
             }) => {}
             other => panic!("expected TooNew, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_schema_1_database_gets_its_audit_logs_linked_and_checks_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let v = crate::demo::karo_visit();
+        let stamp = crate::domain::Stamp::new(v.created, "t");
+        let mut stored = store.create(&v, &stamp).unwrap();
+        stored.venue = "Aula".into();
+        let edited = store
+            .update(&stored, &stamp, crate::domain::AuditAction::Edit, "")
+            .unwrap()
+            .unwrap();
+        let sealed = store.audit(v.id).unwrap();
+        // Back to what schema 1 stored: no hashes, no links.
+        let h = store.h().unwrap();
+        for kv in h.audit.iter() {
+            let (k, raw) = kv.unwrap();
+            let mut e: crate::domain::AuditEvent = serde_json::from_slice(&raw).unwrap();
+            e.hash.clear();
+            e.follows.clear();
+            h.audit.insert(k, serde_json::to_vec(&e).unwrap()).unwrap();
+        }
+        drop(h);
+        write_version(&store, 1).unwrap();
+        assert!(
+            !store.check().is_clean(),
+            "unlinked log must not pass the check"
+        );
+        ensure(&store, MIGRATIONS).unwrap();
+        assert_eq!(read_version(&store).unwrap(), Some(CURRENT_SCHEMA));
+        assert_eq!(store.audit(v.id).unwrap(), sealed);
+        assert!(store.check().is_clean(), "{:?}", store.check().problems);
+        // The next edit follows the migrated head.
+        let mut again = edited;
+        again.venue = "Pendopo".into();
+        store
+            .update(&again, &stamp, crate::domain::AuditAction::Edit, "")
+            .unwrap();
+        assert!(store.check().is_clean(), "{:?}", store.check().problems);
     }
 
     #[test]

@@ -224,10 +224,11 @@ impl Runner {
                 visit,
                 conflict,
                 choice,
+                reason,
             } => {
                 match self
                     .store
-                    .resolve_conflict(visit, conflict, choice, &self.stamp(), "")
+                    .resolve_conflict(visit, conflict, choice, &self.stamp(), &reason)
                 {
                     Ok(v) => {
                         self.index(Job::Upsert(Box::new(v.clone())));

@@ -49,7 +49,16 @@ pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
     let ctx = app.context();
     let mut spans = Vec::new();
     let mut used = 0usize;
+    let in_conflict = app
+        .detail
+        .as_ref()
+        .and_then(|d| d.visit.as_ref())
+        .is_some_and(|v| v.in_conflict());
     for (key, action) in app.keymap.bar(ctx) {
+        // Offered only where there is something to settle.
+        if action == crate::keymap::Action::ShowConflicts && !in_conflict {
+            continue;
+        }
         let label = t(app.lang, &action.catalogue_label()).to_string();
         let w = key.width() + label.width() + 3;
         if used + w > area.width as usize {

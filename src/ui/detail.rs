@@ -23,8 +23,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         );
         return;
     };
-    let para = Paragraph::new(lines(app.lang, &app.guide, v, area.width as usize))
-        .wrap(Wrap { trim: false });
+    let mut all = lines(app.lang, &app.guide, v, area.width as usize);
+    if v.in_conflict() {
+        all.insert(0, conflict_banner(app, v));
+    }
+    let para = Paragraph::new(all).wrap(Wrap { trim: false });
     let total = para.line_count(area.width);
     let max = total.saturating_sub(area.height as usize);
     let scroll = d.scroll.get().min(max);
@@ -32,6 +35,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     d.page.set((area.height as usize).saturating_sub(1).max(1));
     let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
     frame.render_widget(para.scroll((scroll, 0)), area);
+}
+
+/// "⚠ 2 konflik dari impor: Tempat; Strategi 2 · Komitmen — tekan c untuk memilih".
+fn conflict_banner(app: &App, v: &Visit) -> Line<'static> {
+    let l = app.lang;
+    let fields: Vec<String> = v
+        .conflicts
+        .iter()
+        .map(|c| crate::labels::field_label(l, v, Some(&app.guide), &c.path))
+        .collect();
+    let key = app.keymap.keys_label(
+        crate::keymap::Context::Detail,
+        crate::keymap::Action::ShowConflicts,
+    );
+    Line::styled(
+        inert(&crate::i18n::tf(
+            l,
+            "chain.banner",
+            &[&v.conflicts.len(), &fields.join("; "), &key],
+        )),
+        theme::error(),
+    )
 }
 
 fn heading(out: &mut Vec<Line<'static>>, lang: Lang, key: &str, count: Option<usize>) {

@@ -155,13 +155,20 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
                 .start
                 .map(|d| format::datetime_short(&d))
                 .unwrap_or_else(|| "—".into());
-            let mut cells = vec![
-                Cell::from(date),
-                Cell::from(super::text::inert(&format!(
-                    "{} {}",
-                    s.district.code, s.district.name
-                ))),
-            ];
+            let district = Span::raw(super::text::inert(&format!(
+                "{} {}",
+                s.district.code, s.district.name
+            )));
+            // A visit an import left in conflict is marked, with how many fields.
+            let district = if s.conflicts > 0 {
+                Line::from(vec![
+                    Span::styled(format!("⚠{} ", s.conflicts), theme::error()),
+                    district,
+                ])
+            } else {
+                Line::from(district)
+            };
+            let mut cells = vec![Cell::from(date), Cell::from(district)];
             if let Some((field, text)) = VisitList::hit(r, app.search.hits.as_deref()) {
                 cells.push(Cell::from(Line::from(vec![
                     Span::styled(format!("{}: ", t(l, field.key())), theme::muted()),

@@ -4,6 +4,7 @@
 mod audit;
 mod bars;
 mod board;
+mod conflicts;
 mod detail;
 mod help;
 mod history;
@@ -70,7 +71,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.overlay {
         Some(Overlay::Help) => help::draw(frame, body, app),
         Some(Overlay::Confirm(c)) => help::confirm(frame, body, app, c),
-        Some(Overlay::Conflicts { cursor }) => help::conflicts(frame, body, app, *cursor),
+        Some(Overlay::Conflicts { cursor, reason }) => {
+            conflicts::draw(frame, body, app, *cursor, reason.as_ref().map(|r| &r.0))
+        }
         None => {}
     }
 }

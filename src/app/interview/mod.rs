@@ -1004,6 +1004,7 @@ impl Interview {
             at,
             by: by.to_string(),
             digest: crate::domain::digest(&self.visit),
+            chain: String::new(),
             reason: reason.to_string(),
         });
         self.editor = None;

@@ -1,0 +1,119 @@
+//! The sample visit edited on two laptops and exchanged: golden screens (80x24, both
+//! languages) of the list marker, the detail banner, the conflict popup and the edit history;
+//! and settling on a final visit asks for the amendment's reason.
+
+mod common;
+
+use chrono::Duration;
+use common::{Harness, fixed_stamp};
+use pantau::app::Msg;
+use pantau::domain::{AuditAction, Stamp, Visit, VisitStatus};
+use pantau::export::{self, Filter};
+use pantau::i18n::Lang;
+use pantau::store::Store;
+
+fn edit(store: &Store, minutes: i64, who: &str, f: impl FnOnce(&mut Visit)) {
+    let karo = pantau::demo::karo_visit().id;
+    let mut v = store.get(karo).unwrap().unwrap();
+    f(&mut v);
+    let at = fixed_stamp().at + Duration::minutes(minutes);
+    let action = if v.is_final() && v.finalisation.is_some() && v.amendments == 0 {
+        AuditAction::Finalise
+    } else {
+        AuditAction::Edit
+    };
+    store
+        .update(&v, &Stamp::new(at, who), action, "")
+        .unwrap()
+        .unwrap();
+}
+
+/// Laptop A (the harness) and laptop B both edit the sample visit; A imports B's bundle.
+fn exchanged(lang: Lang, final_on_a: bool) -> (Harness, tempfile::TempDir) {
+    let mut h = Harness::with_demo(lang);
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = Store::open(&other_dir.path().join("db")).unwrap();
+    let start = other_dir.path().join("start.json");
+    export::write_bundle(h.store(), &Filter::default(), true, &start).unwrap();
+    export::import_files(&other, &[start]).unwrap();
+    edit(h.store(), 1, "ani", |v| {
+        v.venue = "Aula Kantor Bupati Karo, Kabanjahe".into();
+        v.strategies[1].commitment = "Surat edaran Bupati tentang tertib iuran".into();
+    });
+    edit(&other, 2, "budi", |v| {
+        v.venue = "Pendopo Rumah Dinas Bupati".into();
+        v.strategies[1].commitment = "Perbup kepatuhan iuran 2022".into();
+        v.attendees[1].post = "Wakil Bupati Karo".into();
+    });
+    if final_on_a {
+        edit(h.store(), 3, "ani", |v| {
+            v.status = VisitStatus::Final;
+            v.finalisation = Some(pantau::domain::Finalisation {
+                at: fixed_stamp().at,
+                by: "ani".into(),
+                digest: pantau::domain::digest(v),
+                chain: String::new(),
+                reason: String::new(),
+            });
+        });
+    }
+    let theirs = other_dir.path().join("budi.json");
+    export::write_bundle(&other, &Filter::default(), true, &theirs).unwrap();
+    export::import_files(h.store(), &[theirs]).unwrap();
+    let list = h.store().summaries().unwrap();
+    h.app.on_msg(Msg::ListLoaded(list));
+    (h, other_dir)
+}
+
+#[test]
+fn the_conflict_popup_and_the_history_read_as_labels_and_values() {
+    for lang in [Lang::Id, Lang::En] {
+        let (mut h, _other) = exchanged(lang, false);
+        let code = lang.code();
+        insta::assert_snapshot!(format!("conflict_list_{code}_80x24"), h.screen(80, 24));
+        h.keys("<enter>");
+        insta::assert_snapshot!(format!("conflict_detail_{code}_80x24"), h.screen(80, 24));
+        h.keys("c");
+        let popup = h.screen(80, 24);
+        insta::assert_snapshot!(format!("conflict_popup_{code}_80x24"), popup);
+        // Labels, not paths or ids.
+        assert!(!popup.contains("strategies/"), "{popup}");
+        let label = if lang == Lang::Id {
+            "Strategi 2 · Komitmen"
+        } else {
+            "Strategy 2 · Commitment"
+        };
+        assert!(popup.contains(label), "{popup}");
+        h.keys("<esc>a");
+        let history = h.screen(80, 24);
+        insta::assert_snapshot!(format!("conflict_history_{code}_80x24"), history);
+        assert!(
+            history.contains("ani") && history.contains("budi"),
+            "{history}"
+        );
+    }
+}
+
+#[test]
+fn settling_a_conflict_of_a_final_visit_asks_why_and_records_it() {
+    let (mut h, _other) = exchanged(Lang::En, true);
+    let karo = pantau::demo::karo_visit().id;
+    let before = h.store().get(karo).unwrap().unwrap();
+    assert!(before.is_final() && before.in_conflict());
+    h.keys("<enter>c<enter>");
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("Reason"), "{screen}");
+    // Nothing settled yet, and an empty reason settles nothing.
+    h.keys("<enter>");
+    assert_eq!(h.store().get(karo).unwrap().unwrap(), before);
+    h.keys("typo in the venue<enter>");
+    let after = h.store().get(karo).unwrap().unwrap();
+    assert_eq!(after.conflicts.len(), before.conflicts.len() - 1);
+    let last = h.store().audit(karo).unwrap().pop().unwrap();
+    assert_eq!(
+        (last.action, last.reason.as_str()),
+        (AuditAction::Amend, "typo in the venue")
+    );
+    assert!(last.settles.is_some());
+    assert!(h.store().check().is_clean(), "{:?}", h.store().check());
+}
