@@ -3,6 +3,7 @@
 //!
 //! The TUI needs one call: [`write_report`] (with [`default_report_name`] for the file name).
 
+pub mod answers;
 pub mod bundle;
 mod csv_out;
 pub mod html;

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{AnswerValue, AuditAction, AuditEvent, StrategyStatus, Visit, VisitStatus};
 use crate::format;
+use crate::guide::Guide;
 use crate::i18n::{Lang, t, tf};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,11 +63,12 @@ pub fn section_title(lang: Lang, id: &str) -> String {
         .map_or_else(|| id.to_string(), |(_, k)| t(lang, k).to_string())
 }
 
-fn section_rank(id: &str) -> usize {
-    SECTIONS
-        .iter()
-        .position(|(s, _)| *s == id)
-        .unwrap_or(SECTIONS.len())
+/// The guide's title of section `id`, else the catalogue's.
+pub fn guide_section_title(guide: &Guide, lang: Lang, id: &str) -> String {
+    guide.sections.iter().find(|s| s.id == id).map_or_else(
+        || section_title(lang, id),
+        |s| s.title.get(lang).to_string(),
+    )
 }
 
 /// An answer as written in the report: with its unit, and a ratio with its percentage.
@@ -104,11 +106,7 @@ pub fn answer_text(lang: Lang, v: &Visit, a: &AnswerValue) -> String {
 
 /// 1234567 → "1.234.567" in Indonesian, "1,234,567" in English.
 fn group(lang: Lang, n: i64) -> String {
-    let s = format::rupiah(n).replacen("Rp ", "", 1);
-    match lang {
-        Lang::Id => s,
-        Lang::En => s.replace('.', ","),
-    }
+    format::count(lang, n)
 }
 
 /// "14.10" in Indonesian, "14:10" in English.
@@ -127,7 +125,19 @@ fn or_dash(s: &str) -> String {
     }
 }
 
+/// The report of `v` read with the built-in guide (see [`build_with`]).
 pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<Utc>) -> Report {
+    build_with(crate::guide::builtin(), v, history, lang, generated)
+}
+
+/// The report of `v`, its answers labelled by `guide`.
+pub fn build_with(
+    guide: &Guide,
+    v: &Visit,
+    history: &[AuditEvent],
+    lang: Lang,
+    generated: DateTime<Utc>,
+) -> Report {
     let l = |k: &'static str| t(lang, k).to_string();
     let none = || Block::Remark(l("show.none"));
     let mut sections = Vec::new();
@@ -206,38 +216,19 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
         none(),
     ));
 
-    // Answers by section, then the figures quoted
+    // Answers under the guide's sections, then the figures quoted
     let mut blocks = Vec::new();
-    let mut answers: Vec<(&String, &crate::domain::Answer)> = v.answers.iter().collect();
-    answers.sort_by_key(|(q, _)| {
-        let sec = q.split('.').next().unwrap_or("");
-        (section_rank(sec), sec.to_string(), q.to_string())
-    });
-    let mut current: Option<&str> = None;
-    let mut rows = Vec::new();
     let head = vec![l("report.question"), l("report.answer"), l("report.note")];
-    for (q, a) in answers {
-        let (sec, short) = q.split_once('.').unwrap_or(("", q.as_str()));
-        if current != Some(sec) {
-            if !rows.is_empty() {
-                blocks.push(Block::Table {
-                    head: head.clone(),
-                    rows: std::mem::take(&mut rows),
-                });
-            }
-            if !sec.is_empty() {
-                blocks.push(Block::Subheading(section_title(lang, sec)));
-            }
-            current = Some(sec);
-        }
-        rows.push(vec![
-            short.replace('_', " "),
-            answer_text(lang, v, &a.value),
-            a.note.clone(),
-        ]);
-    }
-    if !rows.is_empty() {
-        blocks.push(Block::Table { head, rows });
+    for g in super::answers::groups(guide, v, lang) {
+        blocks.push(Block::Subheading(g.title));
+        blocks.push(Block::Table {
+            head: head.clone(),
+            rows: g
+                .rows
+                .into_iter()
+                .map(|r| vec![r.label, r.value, r.note])
+                .collect(),
+        });
     }
     if blocks.is_empty() {
         blocks.push(none());
@@ -255,14 +246,12 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
                 .figures
                 .iter()
                 .map(|f| {
-                    let value = if f.unit.trim() == "%" {
-                        format::percent(lang, f.value)
-                    } else if f.unit.trim().eq_ignore_ascii_case("rp") {
-                        format::rupiah(f.value.round() as i64)
-                    } else {
-                        format!("{} {}", f.value, f.unit).trim().to_string()
-                    };
-                    vec![f.label.clone(), value, l(f.scope.key()), f.notes.clone()]
+                    vec![
+                        f.label.clone(),
+                        format::figure(lang, f.value, &f.unit),
+                        l(f.scope.key()),
+                        f.notes.clone(),
+                    ]
                 })
                 .collect(),
         });
@@ -438,7 +427,7 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
                 clock(lang, &n.at),
                 n.section
                     .as_deref()
-                    .map(|s| section_title(lang, s))
+                    .map(|id| guide_section_title(guide, lang, id))
                     .unwrap_or_default(),
                 n.text.clone(),
             ]
@@ -604,12 +593,17 @@ mod tests {
     #[test]
     fn answers_are_grouped_by_guide_section_in_interview_order() {
         let mut v = crate::demo::karo_visit();
+        v.answers.clear();
         v.answers.insert(
-            "pekerja_rentan.iuran_rp".into(),
+            "vuln_paid".into(),
+            crate::domain::Answer::new(AnswerValue::YesPartialNo(crate::domain::YesPartialNo::Yes)),
+        );
+        v.answers.insert(
+            "vuln_contribution".into(),
             crate::domain::Answer::new(AnswerValue::Money(16_800)),
         );
         v.answers.insert(
-            "regulasi_anggaran.perda_ada".into(),
+            "reg_exists".into(),
             crate::domain::Answer::new(AnswerValue::YesPartialNo(
                 crate::domain::YesPartialNo::Partial,
             )),
@@ -624,7 +618,7 @@ mod tests {
         assert_eq!(
             heads[..2],
             [
-                &Block::Subheading("Regulasi & anggaran".into()),
+                &Block::Subheading("Regulasi dan anggaran".into()),
                 &Block::Subheading("Pekerja rentan".into())
             ]
         );
