@@ -190,14 +190,14 @@ pub fn number(lang: Lang, n: i64) -> String {
     }
 }
 
-/// The opening of a Berita Acara: "hari Kamis tanggal tujuh belas bulan Maret tahun dua ribu dua
+/// The opening of a Berita Acara ("Pada hari ini …"): "Kamis tanggal tujuh belas bulan Maret tahun dua ribu dua
 /// puluh dua" / "Thursday, the seventeenth day of March in the year two thousand and twenty-two".
 pub fn date(lang: Lang, d: NaiveDate) -> String {
     let weekday = t(lang, format::weekday_key(d.weekday()));
     let month = format::month_name(lang, d.month());
     match lang {
         Lang::Id => format!(
-            "hari {weekday} tanggal {} bulan {month} tahun {}",
+            "{weekday} tanggal {} bulan {month} tahun {}",
             indonesian(d.day() as i64),
             indonesian(d.year() as i64)
         ),
@@ -300,7 +300,7 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2022, 3, 17).unwrap();
         assert_eq!(
             date(Lang::Id, d),
-            "hari Kamis tanggal tujuh belas bulan Maret tahun dua ribu dua puluh dua"
+            "Kamis tanggal tujuh belas bulan Maret tahun dua ribu dua puluh dua"
         );
         assert_eq!(
             date(Lang::En, d),
@@ -345,8 +345,7 @@ mod tests {
         let mut seen_months = std::collections::BTreeSet::new();
         while d <= end {
             let text = date(Lang::Id, d);
-            let rest = text.strip_prefix("hari ").unwrap();
-            let (weekday, rest) = rest.split_once(" tanggal ").unwrap();
+            let (weekday, rest) = text.split_once(" tanggal ").unwrap();
             let (day, rest) = rest.split_once(" bulan ").unwrap();
             let (month, year) = rest.split_once(" tahun ").unwrap();
             assert_eq!(weekday, t(Lang::Id, format::weekday_key(d.weekday())));

@@ -17,6 +17,8 @@ pub struct Report {
     pub stamp: String,
     pub sections: Vec<Section>,
     pub footer: String,
+    /// A formal document (Berita Acara, Notulen, Daftar Hadir): title centred, in capitals.
+    pub formal: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +41,30 @@ pub enum Block {
     Remark(String),
     /// Something the reader must notice (open conflicts).
     Warning(String),
+    /// Signature blocks side by side: caption, room to sign, name, position, NIP line.
+    Signatures(Vec<Signature>),
+    /// An attendance list whose last column is signed: numbers alternate left and right so
+    /// that neighbours do not sign over each other, as on the usual printed form.
+    Attendance {
+        head: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// The number in the signature column of attendance row `i` (0-based) and whether it stands
+/// on the left: 1 left, 2 right, 3 left…
+pub fn sign_number(i: usize) -> (usize, bool) {
+    (i + 1, i.is_multiple_of(2))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signature {
+    /// "Bupati Karo," / "Ketua Tim Kunjungan,".
+    pub caption: String,
+    pub name: String,
+    pub position: String,
+    /// "NIP. ……" for the signatory to complete, or empty.
+    pub nip: String,
 }
 
 /// Guide sections, in interview order, with their catalogue titles.
@@ -547,6 +573,7 @@ pub fn build_with(
             "report.footer",
             &[&generated.format("%Y-%m-%d %H:%M UTC"), &v.revision, &v.id],
         ),
+        formal: false,
     }
 }
 
