@@ -511,7 +511,7 @@ fn notulen(guide: &Guide, v: &Visit, lang: Lang, o: &DocOptions) -> Report {
     };
     sections.push(section(l(lang, "documents.proceedings"), vec![proceedings]));
     sections.push(section(
-        l(lang, "documents.ba_obstacles"),
+        l(lang, "documents.obstacles"),
         vec![obstacles(lang, v)],
     ));
     let mut decisions = vec![strategies(lang, v)];
@@ -523,7 +523,7 @@ fn notulen(guide: &Guide, v: &Visit, lang: Lang, o: &DocOptions) -> Report {
     sections.push(section(l(lang, "documents.decisions"), decisions));
     if !v.handovers.is_empty() {
         sections.push(section(
-            l(lang, "documents.ba_handovers"),
+            l(lang, "documents.handovers"),
             vec![handovers(lang, v)],
         ));
     }

@@ -188,7 +188,6 @@ pub fn build_with(
         (l("show.team"), or_dash(&v.team.join(", "))),
         (l("show.status"), l(v.status.key())),
         (l("show.revision"), v.revision.to_string()),
-        (l("report.visit_id"), v.id.to_string()),
     ];
     if !v.source.is_empty() {
         fields.push((l("show.source"), v.source.clone()));
