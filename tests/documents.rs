@@ -404,3 +404,66 @@ fn documents_render_on_a4_with_libreoffice_when_installed() {
         assert!(text.contains("Abetnego"), "{name}: {text}");
     }
 }
+
+#[test]
+fn the_detail_menu_writes_each_document_in_the_chosen_format() {
+    let mut h = Harness::with_demo(Lang::Id);
+    let home = tempfile::tempdir().unwrap();
+    // Documents go to the documents folder; point HOME at a temp dir for the test.
+    unsafe { std::env::set_var("HOME", home.path()) };
+    h.keys("<enter>x");
+    let menu = h.screen(100, 30);
+    for entry in [
+        "Dokumen kunjungan",
+        "1. Laporan kunjungan",
+        "2. Berita Acara Kunjungan",
+        "3. Notulen Rapat",
+        "4. Daftar Hadir",
+        "5. Daftar Hadir (sebelum rapat",
+        "[ HTML ]",
+    ] {
+        assert!(menu.contains(entry), "menu lacks {entry:?}:\n{menu}");
+    }
+    // Berita Acara as DOCX: one down, one format to the right.
+    h.keys("jl");
+    assert!(h.screen(100, 30).contains("[ DOCX ]"));
+    h.keys("<enter>");
+    let screen = h.screen(140, 30);
+    assert!(screen.contains("Dokumen ditulis ke"), "{screen}");
+    // The planned attendance list as Markdown.
+    h.keys("xjjjjll<enter>");
+    let mut written = Vec::new();
+    let mut stack = vec![home.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                written.push(e.path());
+            }
+        }
+    }
+    written.sort();
+    let names: Vec<String> = written
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "berita-acara-12.06-2022-03-17-017f96ad.docx",
+            "daftar-hadir-12.06-2022-03-17-017f96ad.md"
+        ],
+        "{written:?}"
+    );
+    let (_, text) = docx_text(&std::fs::read(&written[0]).unwrap());
+    assert!(text.contains("BERITA ACARA KUNJUNGAN"));
+    let dh = std::fs::read_to_string(&written[1]).unwrap();
+    assert!(
+        dh.contains("| 6 |  |  |  | …………………… 6. |"),
+        "blank rows for walk-ins:\n{dh}"
+    );
+    // Esc closes the menu without writing.
+    h.keys("x<esc>");
+    assert!(!h.screen(100, 30).contains("Format (←/→)"));
+}

@@ -49,7 +49,10 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .formal header { text-align: center; border-bottom: 3px double #111; }
 .formal h1 { color: #111; font-size: 15pt; letter-spacing: .04em; }
 .formal h2 { color: #111; border-bottom: none; font-size: 11.5pt; }
+.formal { font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", serif;
+  font-size: 12pt; }
 .formal p { text-align: justify; }
+.formal header p { text-align: center; }
 .signatures { display: flex; justify-content: space-around; gap: 10mm; margin-top: 6mm;
   break-inside: avoid; page-break-inside: avoid; }
 .signature { text-align: center; min-width: 60mm; }

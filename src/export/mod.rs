@@ -246,6 +246,7 @@ pub fn default_document_name(
 
 /// Writes document `kind` of visit `id` into folder `dir` under [`default_document_name`],
 /// with the default signatories and the configured number pattern. Returns the file written.
+#[allow(clippy::too_many_arguments)]
 pub fn write_document(
     store: &Store,
     id: Uuid,
@@ -253,13 +254,17 @@ pub fn write_document(
     format: DocFormat,
     lang: Lang,
     dir: &Path,
-    number_pattern: &str,
+    number_pattern: Option<&str>,
+    planned: bool,
 ) -> Result<PathBuf, ExportError> {
     let h = store
         .history(id)?
         .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
     let mut options = documents::DocOptions::new(&h.visit, Utc::now());
-    options.number_pattern = number_pattern.to_string();
+    if let Some(p) = number_pattern {
+        options.number_pattern = p.to_string();
+    }
+    options.planned = planned;
     let bytes = render_document(kind, format, crate::guide::builtin(), &h, lang, &options)?;
     let target = dir.join(default_document_name(&h.visit, kind, format));
     write_private(&target, &bytes)?;

@@ -71,6 +71,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Help) => help::draw(frame, body, app),
         Some(Overlay::Confirm(c)) => help::confirm(frame, body, app, c),
         Some(Overlay::Conflicts { cursor }) => help::conflicts(frame, body, app, *cursor),
+        Some(Overlay::Documents { cursor, format }) => {
+            help::documents(frame, body, app, *cursor, *format)
+        }
         None => {}
     }
 }
