@@ -21,6 +21,10 @@ pub struct Config {
     /// An interview guide file to use instead of the built-in one (`--guide` wins).
     #[serde(default)]
     pub guide: Option<std::path::PathBuf>,
+    /// The number of a Berita Acara, e.g. "BA-{seq}/KSP/{roman month}/{year}" (the default);
+    /// `{seq}`, `{roman month}`, `{month}`, `{year}`, `{day}` and `{district}` are filled in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_number: Option<String>,
     /// Key overrides: action name → list of keys, on top of the shipped keymap.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, Vec<String>>,

@@ -20,7 +20,7 @@ const MONTHS: [&str; 12] = [
     "month.m12",
 ];
 
-fn weekday_key(d: Weekday) -> &'static str {
+pub fn weekday_key(d: Weekday) -> &'static str {
     match d {
         Weekday::Mon => "weekday.mon",
         Weekday::Tue => "weekday.tue",
@@ -108,6 +108,48 @@ pub fn percent(lang: Lang, p: f64) -> String {
     }
 }
 
+/// A count with the local thousands mark: "4.812" in Indonesian, "4,812" in English.
+pub fn count(lang: Lang, n: i64) -> String {
+    let s = rupiah(n).replacen("Rp ", "", 1);
+    match lang {
+        Lang::Id => s,
+        Lang::En => s.replace('.', ","),
+    }
+}
+
+/// A computed share to two decimals, trailing zeros dropped: "86,05 %" / "86.05%", "75 %".
+pub fn percent_precise(lang: Lang, p: f64) -> String {
+    let s = format!("{:.2}", (p * 100.0).round() / 100.0);
+    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    match lang {
+        Lang::Id => format!("{} %", s.replace('.', ",")),
+        Lang::En => format!("{s}%"),
+    }
+}
+
+/// A figure quoted in a meeting with its unit: percentages and rupiah in their local form,
+/// other values grouped ("4.812 orang"), fractions with the local decimal mark.
+pub fn figure(lang: Lang, value: f64, unit: &str) -> String {
+    let unit = unit.trim();
+    if unit == "%" {
+        return percent_precise(lang, value);
+    }
+    if unit.eq_ignore_ascii_case("rp") {
+        return rupiah(value.round() as i64);
+    }
+    let n = if value.fract() == 0.0 && value.abs() < 9e15 {
+        count(lang, value as i64)
+    } else {
+        let s = format!("{value}");
+        if lang == Lang::Id {
+            s.replace('.', ",")
+        } else {
+            s
+        }
+    };
+    format!("{n} {unit}").trim_end().to_string()
+}
+
 /// `c` made inert for a screen or a file: a control character (say, from an escape sequence
 /// pasted into a field) becomes a visible `·`, so that no terminal or viewer acts on it; the
 /// characters in `keep` (line breaks, tabs where the output can take them) stay.
@@ -157,5 +199,24 @@ mod tests {
         assert_eq!(percent(Lang::Id, 86.0), "86 %");
         assert_eq!(percent(Lang::Id, 12.45), "12,5 %");
         assert_eq!(percent(Lang::En, 12.45), "12.5%");
+        assert_eq!(percent(Lang::Id, 81.2), "81,2 %");
+    }
+
+    #[test]
+    fn counts_shares_and_figures_read_as_people_write_them() {
+        assert_eq!(count(Lang::Id, 4_812), "4.812");
+        assert_eq!(count(Lang::En, 4_812), "4,812");
+        assert_eq!(count(Lang::Id, 812), "812");
+        assert_eq!(
+            percent_precise(Lang::Id, 1_721.0 / 2_000.0 * 100.0),
+            "86,05 %"
+        );
+        assert_eq!(percent_precise(Lang::En, 86.054), "86.05%");
+        assert_eq!(percent_precise(Lang::Id, 75.0), "75 %");
+        assert_eq!(percent_precise(Lang::Id, 12.5), "12,5 %");
+        assert_eq!(figure(Lang::Id, 86.0, "%"), "86 %");
+        assert_eq!(figure(Lang::Id, 4_812.0, "orang"), "4.812 orang");
+        assert_eq!(figure(Lang::Id, 2.5, "juta"), "2,5 juta");
+        assert_eq!(figure(Lang::En, 2_450_000_000.0, "Rp"), "Rp 2.450.000.000");
     }
 }

@@ -35,10 +35,12 @@ pub enum Context {
     BoardNote,
     Overview,
     Conflicts,
+    /// The menu of a visit's documents (from its detail, key x).
+    Documents,
 }
 
 impl Context {
-    pub const ALL: [Context; 23] = [
+    pub const ALL: [Context; 24] = [
         Context::Global,
         Context::List,
         Context::Search,
@@ -62,6 +64,7 @@ impl Context {
         Context::BoardNote,
         Context::Overview,
         Context::Conflicts,
+        Context::Documents,
     ];
 
     pub fn name(self) -> &'static str {
@@ -89,6 +92,7 @@ impl Context {
             Context::BoardNote => "board_note",
             Context::Overview => "overview",
             Context::Conflicts => "conflicts",
+            Context::Documents => "documents",
         }
     }
 

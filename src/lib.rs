@@ -26,6 +26,7 @@ pub mod store;
 pub mod synth;
 pub mod tui;
 pub mod ui;
+pub mod words;
 
 /// Imports, exports and the search index allocate and free millions of small values; glibc's
 /// allocator spent a third of an import in page clearing and chunk consolidation.

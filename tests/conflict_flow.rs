@@ -58,7 +58,8 @@ fn the_report_key_writes_the_html_report_and_says_where() {
     let home = tempfile::tempdir().unwrap();
     // The report goes to the documents folder; point HOME at a temp dir for the test.
     unsafe { std::env::set_var("HOME", home.path()) };
-    h.keys("<enter>x");
+    // x opens the menu of documents; the report as HTML is its first entry.
+    h.keys("<enter>x<enter>");
     let screen = h.screen(120, 30);
     assert!(screen.contains("Report written to"), "{screen}");
     let written: Vec<_> = walk(home.path())

@@ -22,6 +22,8 @@ use uuid::Uuid;
 use crate::domain::{
     Attendee, AuditAction, AuditEvent, District, Visit, VisitFacts, VisitSummary, new_id,
 };
+use crate::export::DocFormat;
+use crate::export::documents::DocumentKind;
 use crate::guide::Guide;
 use crate::i18n::Lang;
 use crate::keymap::{Action, Context, Keymap};
@@ -54,6 +56,11 @@ pub enum Overlay {
         /// Asked before settling a conflict of a final visit: the settlement amends it.
         reason: Option<TextInput>,
     },
+    /// The menu of the visit's documents: which one (see [`DOCUMENT_MENU`]) and which format.
+    Documents {
+        cursor: usize,
+        format: usize,
+    },
 }
 
 /// A one-line input in an overlay (compared by its text: `Input` itself is not comparable).
@@ -65,6 +72,15 @@ impl PartialEq for TextInput {
         self.0.value() == other.0.value() && self.0.cursor() == other.0.cursor()
     }
 }
+/// The documents the detail screen's menu offers, in order: (document, printed before the
+/// meeting).
+pub const DOCUMENT_MENU: [(DocumentKind, bool); 5] = [
+    (DocumentKind::Report, false),
+    (DocumentKind::BeritaAcara, false),
+    (DocumentKind::Notulen, false),
+    (DocumentKind::DaftarHadir, false),
+    (DocumentKind::DaftarHadir, true),
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirm {
@@ -112,6 +128,14 @@ pub enum Effect {
     RefreshFacts(Vec<Uuid>),
     /// Write the visit's printable report (HTML) to the documents folder.
     ExportReport(Uuid),
+    /// Write one of the visit's documents to the documents folder.
+    ExportDocument {
+        visit: Uuid,
+        kind: DocumentKind,
+        format: DocFormat,
+        /// A Daftar Hadir to print before the meeting.
+        planned: bool,
+    },
     ResolveConflict {
         visit: Uuid,
         conflict: Uuid,
@@ -300,6 +324,7 @@ impl App {
                 _,
             ) => Context::Reason,
             (Some(Overlay::Conflicts { .. }), _) => Context::Conflicts,
+            (Some(Overlay::Documents { .. }), _) => Context::Documents,
             (None, Screen::List) if self.search.active => Context::Search,
             (None, Screen::List) => Context::List,
             (None, Screen::Detail) => Context::Detail,
@@ -439,6 +464,7 @@ impl App {
             (Context::Reason, a) if matches!(self.overlay, Some(Overlay::Conflicts { .. })) => {
                 self.conflicts_action(a)
             }
+            (Context::Documents, a) => self.documents_action(a),
             (Context::Help, Close) => {
                 self.overlay = None;
                 vec![]
@@ -604,7 +630,12 @@ impl App {
                 }
             }
             Edit => return vec![Effect::OpenInterview(d.id)],
-            ExportReport => return vec![Effect::ExportReport(d.id)],
+            ExportReport => {
+                self.overlay = Some(Overlay::Documents {
+                    cursor: 0,
+                    format: 0,
+                })
+            }
             ShowConflicts => {
                 if d.visit.as_ref().is_some_and(|v| !v.conflicts.is_empty()) {
                     self.overlay = Some(Overlay::Conflicts {
@@ -681,6 +712,38 @@ impl App {
             .iter()
             .flat_map(|c| (0..c.candidates.len()).map(move |i| (c.id, i)))
             .collect()
+    }
+
+    fn documents_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(Overlay::Documents { cursor, format }) = self.overlay.as_mut() else {
+            return vec![];
+        };
+        let formats = DocFormat::ALL.len();
+        match action {
+            Action::Up => *cursor = cursor.saturating_sub(1),
+            Action::Down => *cursor = (*cursor + 1).min(DOCUMENT_MENU.len() - 1),
+            Action::Left => *format = (*format + formats - 1) % formats,
+            Action::Right => *format = (*format + 1) % formats,
+            Action::Open => {
+                let ((kind, planned), chosen) = (DOCUMENT_MENU[*cursor], DocFormat::ALL[*format]);
+                self.overlay = None;
+                if let Some(d) = &self.detail {
+                    // The report as HTML is what `x` always wrote; it keeps its own effect.
+                    if kind == DocumentKind::Report && chosen == DocFormat::Html {
+                        return vec![Effect::ExportReport(d.id)];
+                    }
+                    return vec![Effect::ExportDocument {
+                        visit: d.id,
+                        kind,
+                        format: chosen,
+                        planned,
+                    }];
+                }
+            }
+            Action::Close => self.overlay = None,
+            _ => {}
+        }
+        vec![]
     }
 
     fn conflicts_action(&mut self, action: Action) -> Vec<Effect> {

@@ -8,7 +8,9 @@ use clap::{Args, ValueEnum};
 
 use super::commands::CmdResult;
 use crate::domain::VisitStatus;
-use crate::export::{self, ExportError, Filter, ReportFormat};
+use crate::export::documents::{DocOptions, DocumentKind};
+use crate::export::roles::{PickError, pick};
+use crate::export::{self, DocFormat, ExportError, Filter, ReportFormat};
 use crate::i18n::{Lang, t, tf};
 use crate::store::Store;
 
@@ -24,6 +26,31 @@ pub enum Format {
     Csv,
     /// One workbook with a sheet per table
     Xlsx,
+    /// A visit document as a Word file (A4); with --document
+    Docx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocumentArg {
+    /// The visit report (Laporan Kunjungan)
+    Report,
+    /// The formal record of the visit, to be signed (Berita Acara Kunjungan)
+    BeritaAcara,
+    /// The minutes of the meeting (Notulen Rapat)
+    Notulen,
+    /// The attendance list with a signature column (Daftar Hadir)
+    DaftarHadir,
+}
+
+impl DocumentArg {
+    fn kind(self) -> DocumentKind {
+        match self {
+            DocumentArg::Report => DocumentKind::Report,
+            DocumentArg::BeritaAcara => DocumentKind::BeritaAcara,
+            DocumentArg::Notulen => DocumentKind::Notulen,
+            DocumentArg::DaftarHadir => DocumentKind::DaftarHadir,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -55,9 +82,30 @@ pub struct ExportArgs {
     /// Include the trash in a json bundle (a full backup)
     #[arg(long)]
     pub include_trash: bool,
-    /// Output file (md, html, json, xlsx) or folder (csv; md/html for several visits)
+    /// Output file (md, html, docx, json, xlsx) or folder (csv; md/html/docx for several visits)
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// A visit document instead of the data (formats md, html, docx)
+    #[arg(long, value_enum)]
+    pub document: Option<DocumentArg>,
+    /// Chair of the meeting (Notulen): attendee number or part of the name
+    #[arg(long, value_name = "WHO")]
+    pub chair: Option<String>,
+    /// Note-taker (Notulen, Daftar Hadir): attendee number or part of the name
+    #[arg(long, value_name = "WHO")]
+    pub note_taker: Option<String>,
+    /// Signs the Berita Acara for the district: attendee number or part of the name
+    #[arg(long, value_name = "WHO")]
+    pub regional_signatory: Option<String>,
+    /// Signs the Berita Acara for the visiting team: attendee number or part of the name
+    #[arg(long, value_name = "WHO")]
+    pub team_signatory: Option<String>,
+    /// Running number of the Berita Acara ({seq} in the number pattern of config.toml)
+    #[arg(long, value_name = "N")]
+    pub seq: Option<String>,
+    /// Daftar Hadir to print before the meeting: planned attendees and blank rows
+    #[arg(long)]
+    pub planned: bool,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +161,9 @@ fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, Expo
         return Err(ExportError::NothingToExport);
     }
     let written = |p: &std::path::Path| outln!("{}", tf(lang, "export.wrote", &[&p.display()]));
+    if a.document.is_some() || a.format == Format::Docx {
+        return write_documents(lang, a, &selected);
+    }
     match a.format {
         Format::Md | Format::Html => {
             let format = if a.format == Format::Md {
@@ -145,8 +196,8 @@ fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, Expo
                 written(&target);
             }
         }
-        // Written above, from the stored records.
-        Format::Json => {}
+        // Written above: from the stored records, and the documents.
+        Format::Json | Format::Docx => {}
         Format::Csv => {
             let dir = a.output.ok_or(ExportError::NeedOutput { format: "csv" })?;
             let visits: Vec<_> = selected.into_iter().map(|h| h.visit).collect();
@@ -160,6 +211,87 @@ fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, Expo
             export::write_xlsx(&visits, lang, &path)?;
             written(&path);
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The guide the answers are labelled with: config.toml's, else the built-in one.
+fn guide(lang: Lang) -> Result<std::borrow::Cow<'static, crate::guide::Guide>, ExportError> {
+    match crate::config::current().guide {
+        Some(p) => crate::guide::load(Some(&p))
+            .map(std::borrow::Cow::Owned)
+            .map_err(|e| ExportError::BadFilter(e.message(lang))),
+        None => Ok(std::borrow::Cow::Borrowed(crate::guide::builtin())),
+    }
+}
+
+/// `--document` (or `--format docx`): one document per selected visit.
+fn write_documents(
+    lang: Lang,
+    a: ExportArgs,
+    selected: &[crate::domain::merge::VisitHistory],
+) -> Result<ExitCode, ExportError> {
+    let kind = a.document.map_or(DocumentKind::Report, DocumentArg::kind);
+    let format = match a.format {
+        Format::Md => DocFormat::Markdown,
+        Format::Html => DocFormat::Html,
+        Format::Docx => DocFormat::Docx,
+        other => {
+            let name = other
+                .to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default();
+            return Err(ExportError::BadFilter(tf(
+                lang,
+                "documents.bad_format",
+                &[&name],
+            )));
+        }
+    };
+    let guide = guide(lang)?;
+    let pattern = crate::config::current()
+        .document_number
+        .unwrap_or_else(|| export::documents::DEFAULT_NUMBER_PATTERN.to_string());
+    let out = a.output.clone().unwrap_or_else(|| PathBuf::from("."));
+    let many = selected.len() > 1;
+    if many && !out.is_dir() && out.extension().is_some() {
+        return Err(ExportError::BadFilter(tf(
+            lang,
+            "export.many_to_file",
+            &[&selected.len()],
+        )));
+    }
+    if many || out.extension().is_none() {
+        export::create_private_dir(&out)?;
+    }
+    let now = Utc::now();
+    for h in selected {
+        let v = &h.visit;
+        let mut o = DocOptions::new(v, now);
+        o.number_pattern = pattern.clone();
+        o.seq = a.seq.clone();
+        o.planned = a.planned;
+        let who = |q: &Option<String>, current: Option<uuid::Uuid>| match q {
+            None => Ok(current),
+            Some(q) => pick(v, q).map(Some).map_err(|e| {
+                ExportError::BadFilter(match e {
+                    PickError::NoMatch(q) => tf(lang, "documents.no_such_person", &[&q]),
+                    PickError::Ambiguous(q) => tf(lang, "documents.ambiguous_person", &[&q]),
+                })
+            }),
+        };
+        o.roles.chair = who(&a.chair, o.roles.chair)?;
+        o.roles.note_taker = who(&a.note_taker, o.roles.note_taker)?;
+        o.roles.regional = who(&a.regional_signatory, o.roles.regional)?;
+        o.roles.team_lead = who(&a.team_signatory, o.roles.team_lead)?;
+        let bytes = export::render_document(kind, format, &guide, h, lang, &o)?;
+        let target = if out.is_dir() {
+            out.join(export::default_document_name(v, kind, format))
+        } else {
+            out.clone()
+        };
+        export::write_private(&target, &bytes)?;
+        println!("{}", tf(lang, "export.wrote", &[&target.display()]));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -193,7 +193,7 @@ pub fn overview(store: &Store, lang: Lang, json: bool) -> CmdResult {
             let pts: Vec<String> = s
                 .points
                 .iter()
-                .map(|(d, v)| format!("{d} {v:.1}%"))
+                .map(|(d, v)| format!("{d} {}", crate::format::percent(lang, *v)))
                 .collect();
             outln!(
                 "  {}  {}",

@@ -119,20 +119,22 @@ pub fn render(lang: Lang, v: &Visit) -> String {
     for f in &v.figures {
         let _ = writeln!(
             o,
-            "  - {}: {} {} ({})",
+            "  - {}: {} ({})",
             f.label,
-            f.value,
-            f.unit,
+            format::figure(lang, f.value, &f.unit),
             l(f.scope.key())
         );
     }
-    section(&mut o, lang, "show.answers", v.answers.is_empty());
-    for (q, a) in &v.answers {
-        let _ = writeln!(
-            o,
-            "  - {q}: {}",
-            serde_json::to_string(&a.value).unwrap_or_default()
-        );
+    let groups = crate::export::answers::groups(crate::guide::builtin(), v, lang);
+    section(&mut o, lang, "show.answers", groups.is_empty());
+    for g in groups {
+        let _ = writeln!(o, "  {}", g.title);
+        for r in g.rows {
+            let _ = writeln!(o, "    - {}: {}", r.label, r.value);
+            if !r.note.is_empty() {
+                let _ = writeln!(o, "      {}: {}", l("report.note"), r.note);
+            }
+        }
     }
     section(&mut o, lang, "show.notes", v.notes.is_empty());
     for n in &v.notes {

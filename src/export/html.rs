@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::report::{Block, Report};
+use super::report::{Block, Report, sign_number};
 
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -46,6 +46,21 @@ th { background: #e8edf3; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .remark { color: #555; font-style: italic; }
 .warning { border-left: 4px solid #b00020; background: #fdecee; padding: 2mm 3mm; }
+.formal header { text-align: center; border-bottom: 3px double #111; }
+.formal h1 { color: #111; font-size: 15pt; letter-spacing: .04em; }
+.formal h2 { color: #111; border-bottom: none; font-size: 11.5pt; }
+.formal { font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", serif;
+  font-size: 12pt; }
+.formal p { text-align: justify; }
+.formal header p { text-align: center; }
+.signatures { display: flex; justify-content: space-around; gap: 10mm; margin-top: 6mm;
+  break-inside: avoid; page-break-inside: avoid; }
+.signature { text-align: center; min-width: 60mm; }
+.signature .room { height: 22mm; }
+.signature .name { font-weight: bold; text-decoration: underline; }
+.attendance td { height: 11mm; vertical-align: middle; }
+.attendance td.sign { width: 38mm; }
+.attendance td.sign.right { text-align: right; }
 footer { margin-top: 8mm; border-top: 1px solid #a8b4c4; padding-top: 2mm; font-size: 8.5pt;
   color: #555; }
 @media print {
@@ -61,11 +76,12 @@ pub fn render(r: &Report) -> String {
         o,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{} — {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n\
+         <title>{} — {}</title>\n<style>{CSS}</style>\n</head>\n<body{}>\n<header>\n<h1>{}</h1>\n\
          <p class=\"subtitle\">{}</p>\n",
         r.lang.code(),
         esc(&r.title),
         esc(&r.subtitle),
+        if r.formal { " class=\"formal\"" } else { "" },
         esc(&r.title),
         esc(&r.subtitle)
     );
@@ -74,7 +90,10 @@ pub fn render(r: &Report) -> String {
     }
     o.push_str("</header>\n");
     for s in &r.sections {
-        let _ = writeln!(o, "<section>\n<h2>{}</h2>", esc(&s.title));
+        o.push_str("<section>\n");
+        if !s.title.is_empty() {
+            let _ = writeln!(o, "<h2>{}</h2>", esc(&s.title));
+        }
         for b in &s.blocks {
             match b {
                 Block::Fields(fields) => {
@@ -110,6 +129,43 @@ pub fn render(r: &Report) -> String {
                 }
                 Block::Warning(t) => {
                     let _ = writeln!(o, "<p class=\"warning\">{}</p>", esc(t));
+                }
+                Block::Signatures(signs) => {
+                    o.push_str("<div class=\"signatures\">\n");
+                    for sg in signs {
+                        let _ = writeln!(
+                            o,
+                            "<div class=\"signature\"><div>{}</div><div class=\"room\"></div>\
+                             <div class=\"name\">{}</div><div>{}</div><div>{}</div></div>",
+                            esc(&sg.caption),
+                            esc(&sg.name),
+                            esc(&sg.position),
+                            esc(&sg.nip)
+                        );
+                    }
+                    o.push_str("</div>\n");
+                }
+                Block::Attendance { head, rows } => {
+                    o.push_str("<table class=\"attendance\">\n<thead><tr>");
+                    for h in head {
+                        let _ = write!(o, "<th>{}</th>", esc(h));
+                    }
+                    o.push_str("</tr></thead>\n<tbody>\n");
+                    for (i, row) in rows.iter().enumerate() {
+                        o.push_str("<tr>");
+                        let last = row.len().saturating_sub(1);
+                        for (j, c) in row.iter().enumerate() {
+                            if j == last {
+                                let (n, left) = sign_number(i);
+                                let side = if left { "left" } else { "right" };
+                                let _ = write!(o, "<td class=\"sign {side}\">{n}.</td>");
+                            } else {
+                                let _ = write!(o, "<td>{}</td>", esc(c));
+                            }
+                        }
+                        o.push_str("</tr>\n");
+                    }
+                    o.push_str("</tbody>\n</table>\n");
                 }
             }
         }

@@ -2,7 +2,17 @@
 
 use std::fmt::Write;
 
-use super::report::{Block, Report};
+use super::report::{Block, Report, Signature, sign_number};
+
+/// The signature cell of row `i`: odd numbers sign on the left, even ones on the right.
+fn sign_cell(i: usize) -> String {
+    let (n, left) = sign_number(i);
+    if left {
+        format!("{n}. ……………………")
+    } else {
+        format!("…………………… {n}.")
+    }
+}
 
 /// Table cells and inline text, shown as typed: the characters Markdown would take for
 /// formatting or raw HTML are escaped, control characters made inert, line breaks kept as `<br>`.
@@ -31,7 +41,9 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "> **{}**\n", cell(&r.stamp));
     }
     for s in &r.sections {
-        let _ = writeln!(o, "## {}\n", cell(&s.title));
+        if !s.title.is_empty() {
+            let _ = writeln!(o, "## {}\n", cell(&s.title));
+        }
         for b in &s.blocks {
             match b {
                 Block::Fields(fields) => {
@@ -67,6 +79,37 @@ pub fn render(r: &Report) -> String {
                 }
                 Block::Warning(t) => {
                     let _ = writeln!(o, "> ⚠ **{}**\n", cell(t));
+                }
+                Block::Signatures(signs) => {
+                    let row = |f: &dyn Fn(&Signature) -> String| {
+                        let cells: Vec<String> = signs.iter().map(f).collect();
+                        format!("| {} |", cells.join(" | "))
+                    };
+                    let _ = writeln!(o, "{}", row(&|s| cell(&s.caption)));
+                    let _ = writeln!(o, "|{}", ":---:|".repeat(signs.len()));
+                    let _ = writeln!(o, "{}", row(&|_| "<br><br><br>".to_string()));
+                    let _ = writeln!(o, "{}", row(&|s| format!("**{}**", cell(&s.name))));
+                    let _ = writeln!(o, "{}", row(&|s| cell(&s.position)));
+                    if signs.iter().any(|s| !s.nip.is_empty()) {
+                        let _ = writeln!(o, "{}", row(&|s| cell(&s.nip)));
+                    }
+                    o.push('\n');
+                }
+                Block::Attendance { head, rows } => {
+                    let _ = writeln!(
+                        o,
+                        "| {} |",
+                        head.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | ")
+                    );
+                    let _ = writeln!(o, "|{}", "---|".repeat(head.len()));
+                    for (i, row) in rows.iter().enumerate() {
+                        let mut cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+                        if let Some(last) = cells.last_mut() {
+                            *last = sign_cell(i);
+                        }
+                        let _ = writeln!(o, "| {} |", cells.join(" | "));
+                    }
+                    o.push('\n');
                 }
             }
         }

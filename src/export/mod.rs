@@ -3,11 +3,15 @@
 //!
 //! The TUI needs one call: [`write_report`] (with [`default_report_name`] for the file name).
 
+pub mod answers;
 pub mod bundle;
 mod csv_out;
+pub mod documents;
+mod docx_out;
 pub mod html;
 pub mod md;
 pub mod report;
+pub mod roles;
 pub mod tables;
 mod xlsx_out;
 
@@ -36,6 +40,26 @@ impl ReportFormat {
         match self {
             ReportFormat::Markdown => "md",
             ReportFormat::Html => "html",
+        }
+    }
+}
+
+/// The formats of the visit documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocFormat {
+    Markdown,
+    Html,
+    Docx,
+}
+
+impl DocFormat {
+    pub const ALL: [DocFormat; 3] = [DocFormat::Html, DocFormat::Docx, DocFormat::Markdown];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            DocFormat::Markdown => "md",
+            DocFormat::Html => "html",
+            DocFormat::Docx => "docx",
         }
     }
 }
@@ -187,6 +211,64 @@ pub fn render_report(
         ReportFormat::Markdown => md::render(&doc),
         ReportFormat::Html => html::render(&doc),
     }
+}
+
+/// Renders document `kind` of one visit as the bytes of a file.
+pub fn render_document(
+    kind: documents::DocumentKind,
+    format: DocFormat,
+    guide: &crate::guide::Guide,
+    h: &VisitHistory,
+    lang: Lang,
+    options: &documents::DocOptions,
+) -> Result<Vec<u8>, ExportError> {
+    let doc = documents::build(kind, guide, &h.visit, &h.history, lang, options);
+    Ok(match format {
+        DocFormat::Markdown => md::render(&doc).into_bytes(),
+        DocFormat::Html => html::render(&doc).into_bytes(),
+        DocFormat::Docx => docx_out::render(&doc)?,
+    })
+}
+
+/// "berita-acara-12.06-2022-03-17-017f96ad.docx", like [`default_report_name`].
+pub fn default_document_name(
+    v: &Visit,
+    kind: documents::DocumentKind,
+    format: DocFormat,
+) -> String {
+    let report = default_report_name(v, ReportFormat::Markdown);
+    let stem = report
+        .strip_prefix("laporan-")
+        .and_then(|s| s.strip_suffix(".md"))
+        .unwrap_or(&report);
+    format!("{}-{stem}.{}", kind.slug(), format.extension())
+}
+
+/// Writes document `kind` of visit `id` into folder `dir` under [`default_document_name`],
+/// with the default signatories and the configured number pattern. Returns the file written.
+#[allow(clippy::too_many_arguments)]
+pub fn write_document(
+    store: &Store,
+    id: Uuid,
+    kind: documents::DocumentKind,
+    format: DocFormat,
+    lang: Lang,
+    dir: &Path,
+    number_pattern: Option<&str>,
+    planned: bool,
+) -> Result<PathBuf, ExportError> {
+    let h = store
+        .history(id)?
+        .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+    let mut options = documents::DocOptions::new(&h.visit, Utc::now());
+    if let Some(p) = number_pattern {
+        options.number_pattern = p.to_string();
+    }
+    options.planned = planned;
+    let bytes = render_document(kind, format, crate::guide::builtin(), &h, lang, &options)?;
+    let target = dir.join(default_document_name(&h.visit, kind, format));
+    write_private(&target, &bytes)?;
+    Ok(target)
 }
 
 /// Writes the report of visit `id` to `path` — a file, or an existing folder in which the file

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{AnswerValue, AuditAction, AuditEvent, StrategyStatus, Visit, VisitStatus};
 use crate::format;
+use crate::guide::Guide;
 use crate::i18n::{Lang, t, tf};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +17,8 @@ pub struct Report {
     pub stamp: String,
     pub sections: Vec<Section>,
     pub footer: String,
+    /// A formal document (Berita Acara, Notulen, Daftar Hadir): title centred, in capitals.
+    pub formal: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +41,30 @@ pub enum Block {
     Remark(String),
     /// Something the reader must notice (open conflicts).
     Warning(String),
+    /// Signature blocks side by side: caption, room to sign, name, position, NIP line.
+    Signatures(Vec<Signature>),
+    /// An attendance list whose last column is signed: numbers alternate left and right so
+    /// that neighbours do not sign over each other, as on the usual printed form.
+    Attendance {
+        head: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// The number in the signature column of attendance row `i` (0-based) and whether it stands
+/// on the left: 1 left, 2 right, 3 left…
+pub fn sign_number(i: usize) -> (usize, bool) {
+    (i + 1, i.is_multiple_of(2))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signature {
+    /// "Bupati Karo," / "Ketua Tim Kunjungan,".
+    pub caption: String,
+    pub name: String,
+    pub position: String,
+    /// "NIP. ……" for the signatory to complete, or empty.
+    pub nip: String,
 }
 
 /// Guide sections, in interview order, with their catalogue titles.
@@ -62,11 +89,12 @@ pub fn section_title(lang: Lang, id: &str) -> String {
         .map_or_else(|| id.to_string(), |(_, k)| t(lang, k).to_string())
 }
 
-fn section_rank(id: &str) -> usize {
-    SECTIONS
-        .iter()
-        .position(|(s, _)| *s == id)
-        .unwrap_or(SECTIONS.len())
+/// The guide's title of section `id`, else the catalogue's.
+pub fn guide_section_title(guide: &Guide, lang: Lang, id: &str) -> String {
+    guide.sections.iter().find(|s| s.id == id).map_or_else(
+        || section_title(lang, id),
+        |s| s.title.get(lang).to_string(),
+    )
 }
 
 /// An answer as written in the report: with its unit, and a ratio with its percentage.
@@ -104,11 +132,7 @@ pub fn answer_text(lang: Lang, v: &Visit, a: &AnswerValue) -> String {
 
 /// 1234567 → "1.234.567" in Indonesian, "1,234,567" in English.
 fn group(lang: Lang, n: i64) -> String {
-    let s = format::rupiah(n).replacen("Rp ", "", 1);
-    match lang {
-        Lang::Id => s,
-        Lang::En => s.replace('.', ","),
-    }
+    format::count(lang, n)
 }
 
 /// "14.10" in Indonesian, "14:10" in English.
@@ -127,7 +151,19 @@ fn or_dash(s: &str) -> String {
     }
 }
 
+/// The report of `v` read with the built-in guide (see [`build_with`]).
 pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<Utc>) -> Report {
+    build_with(crate::guide::builtin(), v, history, lang, generated)
+}
+
+/// The report of `v`, its answers labelled by `guide`.
+pub fn build_with(
+    guide: &Guide,
+    v: &Visit,
+    history: &[AuditEvent],
+    lang: Lang,
+    generated: DateTime<Utc>,
+) -> Report {
     let l = |k: &'static str| t(lang, k).to_string();
     let none = || Block::Remark(l("show.none"));
     let mut sections = Vec::new();
@@ -152,7 +188,6 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
         (l("show.team"), or_dash(&v.team.join(", "))),
         (l("show.status"), l(v.status.key())),
         (l("show.revision"), v.revision.to_string()),
-        (l("report.visit_id"), v.id.to_string()),
     ];
     if !v.source.is_empty() {
         fields.push((l("show.source"), v.source.clone()));
@@ -206,38 +241,19 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
         none(),
     ));
 
-    // Answers by section, then the figures quoted
+    // Answers under the guide's sections, then the figures quoted
     let mut blocks = Vec::new();
-    let mut answers: Vec<(&String, &crate::domain::Answer)> = v.answers.iter().collect();
-    answers.sort_by_key(|(q, _)| {
-        let sec = q.split('.').next().unwrap_or("");
-        (section_rank(sec), sec.to_string(), q.to_string())
-    });
-    let mut current: Option<&str> = None;
-    let mut rows = Vec::new();
     let head = vec![l("report.question"), l("report.answer"), l("report.note")];
-    for (q, a) in answers {
-        let (sec, short) = q.split_once('.').unwrap_or(("", q.as_str()));
-        if current != Some(sec) {
-            if !rows.is_empty() {
-                blocks.push(Block::Table {
-                    head: head.clone(),
-                    rows: std::mem::take(&mut rows),
-                });
-            }
-            if !sec.is_empty() {
-                blocks.push(Block::Subheading(section_title(lang, sec)));
-            }
-            current = Some(sec);
-        }
-        rows.push(vec![
-            short.replace('_', " "),
-            answer_text(lang, v, &a.value),
-            a.note.clone(),
-        ]);
-    }
-    if !rows.is_empty() {
-        blocks.push(Block::Table { head, rows });
+    for g in super::answers::groups(guide, v, lang) {
+        blocks.push(Block::Subheading(g.title));
+        blocks.push(Block::Table {
+            head: head.clone(),
+            rows: g
+                .rows
+                .into_iter()
+                .map(|r| vec![r.label, r.value, r.note])
+                .collect(),
+        });
     }
     if blocks.is_empty() {
         blocks.push(none());
@@ -255,14 +271,12 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
                 .figures
                 .iter()
                 .map(|f| {
-                    let value = if f.unit.trim() == "%" {
-                        format::percent(lang, f.value)
-                    } else if f.unit.trim().eq_ignore_ascii_case("rp") {
-                        format::rupiah(f.value.round() as i64)
-                    } else {
-                        format!("{} {}", f.value, f.unit).trim().to_string()
-                    };
-                    vec![f.label.clone(), value, l(f.scope.key()), f.notes.clone()]
+                    vec![
+                        f.label.clone(),
+                        format::figure(lang, f.value, &f.unit),
+                        l(f.scope.key()),
+                        f.notes.clone(),
+                    ]
                 })
                 .collect(),
         });
@@ -438,7 +452,7 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
                 clock(lang, &n.at),
                 n.section
                     .as_deref()
-                    .map(|s| section_title(lang, s))
+                    .map(|id| guide_section_title(guide, lang, id))
                     .unwrap_or_default(),
                 n.text.clone(),
             ]
@@ -558,6 +572,7 @@ pub fn build(v: &Visit, history: &[AuditEvent], lang: Lang, generated: DateTime<
             "report.footer",
             &[&generated.format("%Y-%m-%d %H:%M UTC"), &v.revision, &v.id],
         ),
+        formal: false,
     }
 }
 
@@ -604,12 +619,17 @@ mod tests {
     #[test]
     fn answers_are_grouped_by_guide_section_in_interview_order() {
         let mut v = crate::demo::karo_visit();
+        v.answers.clear();
         v.answers.insert(
-            "pekerja_rentan.iuran_rp".into(),
+            "vuln_paid".into(),
+            crate::domain::Answer::new(AnswerValue::YesPartialNo(crate::domain::YesPartialNo::Yes)),
+        );
+        v.answers.insert(
+            "vuln_contribution".into(),
             crate::domain::Answer::new(AnswerValue::Money(16_800)),
         );
         v.answers.insert(
-            "regulasi_anggaran.perda_ada".into(),
+            "reg_exists".into(),
             crate::domain::Answer::new(AnswerValue::YesPartialNo(
                 crate::domain::YesPartialNo::Partial,
             )),
@@ -624,7 +644,7 @@ mod tests {
         assert_eq!(
             heads[..2],
             [
-                &Block::Subheading("Regulasi & anggaran".into()),
+                &Block::Subheading("Regulasi dan anggaran".into()),
                 &Block::Subheading("Pekerja rentan".into())
             ]
         );

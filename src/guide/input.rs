@@ -909,6 +909,7 @@ fn time_text(lang: Lang, dt: &DateTime<FixedOffset>) -> String {
 pub fn edit_text(q: &Question, value: &AnswerValue, lang: Lang, visit: Option<&Visit>) -> String {
     match value {
         AnswerValue::YesPartialNo(x) => t(lang, x.key()).to_string(),
+        AnswerValue::Number(n) if !q.grouping => n.to_string(),
         AnswerValue::Number(n) => grouped(*n),
         AnswerValue::Money(n) => format::rupiah(*n),
         AnswerValue::Percentage(p) => {
@@ -955,24 +956,30 @@ pub fn display(q: &Question, value: &AnswerValue, lang: Lang, visit: Option<&Vis
     };
     match value {
         AnswerValue::YesPartialNo(x) => t(lang, x.key()).to_string(),
-        AnswerValue::Number(n) => match &q.unit {
-            Some(u) => format!("{} {}", grouped(*n), u.get(lang)),
-            None => grouped(*n),
-        },
+        AnswerValue::Number(n) => {
+            let n = if q.grouping {
+                format::count(lang, *n)
+            } else {
+                n.to_string()
+            };
+            match &q.unit {
+                Some(u) => format!("{n} {}", u.get(lang)),
+                None => n,
+            }
+        }
         AnswerValue::Money(n) => format::rupiah(*n),
         AnswerValue::Percentage(p) => format::percent(lang, *p),
-        AnswerValue::Ratio { part, whole } => match value.percent() {
-            Some(p) => tf(
-                lang,
-                "guide.value.ratio",
-                &[&grouped(*part), &grouped(*whole), &format::percent(lang, p)],
-            ),
-            None => tf(
-                lang,
-                "guide.value.ratio_undefined",
-                &[&grouped(*part), &grouped(*whole)],
-            ),
-        },
+        AnswerValue::Ratio { part, whole } => {
+            let (part, whole) = (format::count(lang, *part), format::count(lang, *whole));
+            match value.percent() {
+                Some(p) => tf(
+                    lang,
+                    "guide.value.ratio",
+                    &[&part, &whole, &format::percent_precise(lang, p)],
+                ),
+                None => tf(lang, "guide.value.ratio_undefined", &[&part, &whole]),
+            }
+        }
         AnswerValue::Date(d) => format::date_long(lang, *d),
         AnswerValue::DateTime(dt) => format::datetime_long(lang, dt),
         AnswerValue::Text(s) => s.clone(),
@@ -1527,6 +1534,30 @@ mod tests {
                 Lang::Id
             ),
             "30 dari 40 (75 %)"
+        );
+        assert_eq!(
+            show("apbd_year", AnswerValue::Number(2023), Lang::Id),
+            "2023",
+            "a year has no thousands mark"
+        );
+        assert_eq!(
+            edit_text(q("apbd_year"), &AnswerValue::Number(2023), Lang::Id, None),
+            "2023"
+        );
+        assert_eq!(
+            show("non_asn_total", AnswerValue::Number(4812), Lang::En),
+            "4,812 people"
+        );
+        assert_eq!(
+            show(
+                "non_asn_coverage",
+                AnswerValue::Ratio {
+                    part: 1721,
+                    whole: 2000
+                },
+                Lang::Id
+            ),
+            "1.721 dari 2.000 (86,05 %)"
         );
         assert_eq!(
             show(

@@ -546,7 +546,7 @@ const TOP_KEYS: &[&str] = &[
 const SECTION_KEYS: &[&str] = &["id", "title", "hint", "kind", "min_items", "questions"];
 const QUESTION_KEYS: &[&str] = &[
     "id", "type", "label", "hint", "unit", "required", "when", "min", "max", "message", "choices",
-    "part", "whole", "bind",
+    "part", "whole", "bind", "grouping",
 ];
 
 fn build(cx: &mut Cx<'_>, doc: &DeTable<'_>, doc_span: Range<usize>) -> Guide {
@@ -797,6 +797,7 @@ fn question(
     let unit = cx.text(qt, &span, "unit", false);
     let message = cx.text(qt, &span, "message", false);
     let required = cx.bool(qt, "required").unwrap_or(false);
+    let grouping = cx.bool(qt, "grouping").unwrap_or(true);
     let min = cx.number(qt, "min");
     let max = cx.number(qt, "max");
     let part = cx.str(qt, &span, "part", false);
@@ -1012,6 +1013,7 @@ fn question(
             max: max.as_ref().map(|m| m.0),
             message,
             bind,
+            grouping,
         },
         id_span,
         type_ok,

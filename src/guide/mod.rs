@@ -33,6 +33,23 @@ pub fn load_default() -> Result<Guide, Vec<GuideError>> {
     parse(DEFAULT_SOURCE)
 }
 
+/// The built-in guide, parsed once. Should the shipped file ever fail to parse (a test proves it
+/// does not), an empty guide stands in so that reports still list what they can.
+pub fn builtin() -> &'static Guide {
+    static GUIDE: std::sync::OnceLock<Guide> = std::sync::OnceLock::new();
+    GUIDE.get_or_init(|| {
+        load_default().unwrap_or_else(|_| Guide {
+            id: String::new(),
+            version: 0,
+            title: LocalText::default(),
+            description: None,
+            sections: Vec::new(),
+            choices: BTreeMap::new(),
+            strategies: Vec::new(),
+        })
+    })
+}
+
 /// The guide in `path`, or the default guide when `path` is `None`.
 pub fn load(path: Option<&Path>) -> Result<Guide, LoadError> {
     match path {
@@ -182,6 +199,9 @@ pub struct Question {
     pub message: Option<LocalText>,
     /// Set when the question edits a field of the visit itself rather than an answer.
     pub bind: Option<Bind>,
+    /// Whether a number is shown with thousands marks; `grouping = false` for a year or a
+    /// regulation number ("2023", not "2.023").
+    pub grouping: bool,
 }
 
 /// The kind of answer a question takes.

@@ -220,6 +220,36 @@ impl Runner {
                     Err(e) => vec![Msg::Failed(e.message(lang))],
                 }
             }
+            Effect::ExportDocument {
+                visit,
+                kind,
+                format,
+                planned,
+            } => {
+                let dir = crate::export::default_report_dir();
+                // The number pattern is read from config.toml each time, as the CLI does.
+                let pattern = self
+                    .config_path
+                    .as_deref()
+                    .and_then(|p| crate::config::Config::load(p).ok())
+                    .and_then(|c| c.document_number);
+                match crate::export::write_document(
+                    &self.store,
+                    visit,
+                    kind,
+                    format,
+                    lang,
+                    &dir,
+                    pattern.as_deref(),
+                    planned,
+                ) {
+                    Ok(path) => vec![Msg::Notice {
+                        key: "documents.written",
+                        arg: path.display().to_string(),
+                    }],
+                    Err(e) => vec![Msg::Failed(e.message(lang))],
+                }
+            }
             Effect::ResolveConflict {
                 visit,
                 conflict,

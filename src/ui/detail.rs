@@ -348,11 +348,7 @@ pub fn lines(lang: Lang, guide: &Guide, v: &Visit, width: usize) -> Vec<Line<'st
     if !v.figures.is_empty() {
         heading(&mut out, lang, "show.figures", Some(v.figures.len()));
         for f in &v.figures {
-            let value = if f.unit == "%" {
-                format::percent(lang, f.value)
-            } else {
-                format!("{} {}", f.value, f.unit)
-            };
+            let value = format::figure(lang, f.value, &f.unit);
             out.push(Line::raw(format!(
                 "  • {}: {value} ({})",
                 inert(&f.label),

@@ -88,3 +88,51 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, c: &Confirm) {
         rect,
     );
 }
+
+/// The menu of the visit's documents, with the format chosen by ←/→.
+pub fn documents(frame: &mut Frame, area: Rect, app: &App, cursor: usize, format: usize) {
+    let l = app.lang;
+    let rect = popup(frame, area, 60, 11);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", t(l, "documents.menu_title")));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let w = inner.width as usize;
+    let mut lines = Vec::new();
+    let mut formats = vec![Span::raw(format!("{} ", t(l, "documents.menu_format")))];
+    for (i, f) in crate::export::DocFormat::ALL.iter().enumerate() {
+        let name = match f {
+            crate::export::DocFormat::Html => "HTML",
+            crate::export::DocFormat::Docx => "DOCX",
+            crate::export::DocFormat::Markdown => "Markdown",
+        };
+        let label = format!(" {name} ");
+        formats.push(if i == format {
+            Span::styled(format!("[{label}]"), theme::selected())
+        } else {
+            Span::raw(format!(" {label} "))
+        });
+    }
+    lines.push(Line::from(formats));
+    lines.push(Line::raw(""));
+    for (i, (kind, planned)) in crate::app::DOCUMENT_MENU.iter().enumerate() {
+        let key = if *planned {
+            "documents.kind_daftar_hadir_planned"
+        } else {
+            kind.key()
+        };
+        let text = crate::ui::text::truncate(&format!("{}. {}", i + 1, t(l, key)), w);
+        lines.push(if i == cursor {
+            Line::styled(text, theme::selected())
+        } else {
+            Line::raw(text)
+        });
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        crate::ui::text::truncate(t(l, "documents.menu_where"), w),
+        theme::muted(),
+    ));
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -74,6 +74,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Conflicts { cursor, reason }) => {
             conflicts::draw(frame, body, app, *cursor, reason.as_ref().map(|r| &r.0))
         }
+        Some(Overlay::Documents { cursor, format }) => {
+            help::documents(frame, body, app, *cursor, *format)
+        }
         None => {}
     }
 }

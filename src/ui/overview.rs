@@ -14,6 +14,7 @@ use crate::app::App;
 use crate::app::overview::Tab;
 use crate::domain::StrategyStatus;
 use crate::followup::overview::Overview;
+use crate::format;
 use crate::i18n::{Lang, t, tf};
 
 /// Below this width charts give way to tables.
@@ -375,10 +376,6 @@ fn strategies(frame: &mut Frame, area: Rect, l: Lang, o: &Overview, chart: bool)
     frame.render_widget(chart, chart_area);
 }
 
-fn percent(v: f64) -> String {
-    format!("{v:.1}%").replace(".0%", "%")
-}
-
 fn coverage(frame: &mut Frame, area: Rect, app: &App, o: &Overview, chart: bool) {
     let l = app.lang;
     let ov = &app.overview;
@@ -438,15 +435,20 @@ fn coverage(frame: &mut Frame, area: Rect, app: &App, o: &Overview, chart: bool)
         let values = if chart {
             match (s.first(), s.last()) {
                 (Some(a), Some(b)) if s.points.len() >= 2 => {
-                    format!("{} → {} ({})", percent(a), percent(b), s.points.len())
+                    format!(
+                        "{} → {} ({})",
+                        format::percent(l, a),
+                        format::percent(l, b),
+                        s.points.len()
+                    )
                 }
-                (_, Some(b)) => percent(b),
+                (_, Some(b)) => format::percent(l, b),
                 _ => String::new(),
             }
         } else {
             s.points
                 .iter()
-                .map(|(d, v)| format!("{} {}", d.format("%Y-%m"), percent(*v)))
+                .map(|(d, v)| format!("{} {}", d.format("%Y-%m"), format::percent(l, *v)))
                 .collect::<Vec<_>>()
                 .join(" → ")
         };

@@ -5,6 +5,8 @@
 #[cfg(unix)]
 pub mod pty;
 
+pub mod karo;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
