@@ -25,6 +25,8 @@ pub struct Harness {
     pub app: App,
     pub runner: Runner,
     pub quit: bool,
+    /// Key presses sent so far (to compare how many keys a flow costs).
+    pub presses: usize,
 }
 
 pub fn fixed_stamp() -> Stamp {
@@ -60,6 +62,7 @@ impl Harness {
             app,
             runner,
             quit: false,
+            presses: 0,
         }
     }
 
@@ -72,6 +75,7 @@ impl Harness {
     /// `<f1>`, `<c-x>` for Ctrl-x.
     pub fn keys(&mut self, spec: &str) -> &mut Self {
         for key in parse_keys(spec) {
+            self.presses += 1;
             let effects = self.app.handle_key(key);
             if pantau::tui::drain(&mut self.app, &mut self.runner, effects) {
                 self.quit = true;
