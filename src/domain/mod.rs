@@ -8,6 +8,7 @@ mod audit;
 mod conflict;
 mod diff;
 mod digest;
+mod draft;
 mod facts;
 mod items;
 pub mod merge;
@@ -22,6 +23,7 @@ pub use audit::{AuditAction, AuditEvent, Stamp, current_user};
 pub use conflict::{Candidate, Conflict, derived_id};
 pub use diff::{FieldChange, apply_changes, diff_encoded, diff_members, diff_values, same_content};
 pub use digest::{canonical, digest};
+pub use draft::{Draft, DraftTarget, Journal};
 pub use facts::{
     FOLLOW_UP_COMMITMENTS, FOLLOW_UP_DEADLINE, FOLLOW_UP_PIC, FollowUpFacts, StrategyFacts,
     VisitFacts,

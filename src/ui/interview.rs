@@ -60,7 +60,18 @@ fn outline(frame: &mut Frame, area: Rect, lang: Lang, guide: &Guide, iv: &Interv
             } else {
                 format!("{}/{}", p.answered, p.required)
             };
-            let mark = if p.is_complete() { "✓" } else { " " };
+            let drafted = iv
+                .drafts
+                .iter()
+                .any(|d| iv.draft_section(guide, &d.target) == Some(i));
+            // An unsaved draft outweighs completeness: it is text waiting to be fixed.
+            let mark = if drafted {
+                "✎"
+            } else if p.is_complete() {
+                "✓"
+            } else {
+                " "
+            };
             let key = if i < 9 {
                 format!("{}", i + 1)
             } else if i == 9 {
@@ -112,7 +123,16 @@ fn section_body(frame: &mut Frame, area: Rect, lang: Lang, guide: &Guide, iv: &I
     }
     lines.push(Line::raw(""));
     match iv.item {
-        Some(item) => item_form(&mut lines, &mut marks, lang, iv, section.kind, item, w),
+        Some(item) => item_form(
+            &mut lines,
+            &mut marks,
+            lang,
+            guide,
+            iv,
+            section.kind,
+            item,
+            w,
+        ),
         None if section.kind.is_list() => {
             list_rows(&mut lines, &mut marks, lang, iv, section.kind, w)
         }
@@ -205,6 +225,8 @@ fn question_rows(
             }
         } else {
             lines.push(value_line(lang, guide, q, &iv.visit, w));
+            let target = crate::domain::DraftTarget::Question(q.id.clone());
+            draft_line(lines, lang, guide, iv, &target, w);
         }
         for p in problems
             .iter()
@@ -338,10 +360,32 @@ fn status_tag(lang: Lang, kind: SectionKind, item: &Value) -> String {
     }
 }
 
+/// An unsaved draft under its field: the text and why it is not a value yet.
+fn draft_line(
+    lines: &mut Vec<Line<'static>>,
+    lang: Lang,
+    guide: &Guide,
+    iv: &Interview,
+    target: &crate::domain::DraftTarget,
+    w: usize,
+) {
+    if let Some(d) = iv.draft(target) {
+        let reason = iv.draft_reason(guide, lang, d);
+        let text = format!(
+            "    ✎ {} — {}",
+            inert(&d.text),
+            tf(lang, "meeting.draft_unsaved", &[&reason])
+        );
+        lines.push(Line::styled(truncate(&text, w), theme::error()));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn item_form(
     lines: &mut Vec<Line<'static>>,
     marks: &mut Marks,
     lang: Lang,
+    guide: &Guide,
     iv: &Interview,
     kind: SectionKind,
     item: uuid::Uuid,
@@ -385,6 +429,11 @@ fn item_form(
             } else {
                 Line::raw(truncate(&format!("    {}", inert(&shown)), w))
             });
+            let target = crate::domain::DraftTarget::Field {
+                item,
+                key: spec.key.to_string(),
+            };
+            draft_line(lines, lang, guide, iv, &target, w);
         }
     }
 }
@@ -496,7 +545,7 @@ fn editor_lines(
                 lines.push(Line::raw(""));
             }
             lines.push(Line::styled(
-                format!("    {}", t(lang, "interview.multi_hint")),
+                format!("    {}", t(lang, "meeting.multi_hint")),
                 theme::muted(),
             ));
         }

@@ -128,6 +128,7 @@ pub fn parse_keys(spec: &str) -> Vec<KeyEvent> {
         let name: String = chars.by_ref().take_while(|c| *c != '>').collect();
         let (code, mods) = match name.as_str() {
             "enter" => (KeyCode::Enter, KeyModifiers::NONE),
+            "a-enter" => (KeyCode::Enter, KeyModifiers::ALT),
             "esc" => (KeyCode::Esc, KeyModifiers::NONE),
             "up" => (KeyCode::Up, KeyModifiers::NONE),
             "down" => (KeyCode::Down, KeyModifiers::NONE),
