@@ -96,6 +96,7 @@ fn the_second_visit_with_the_keys_after_issue_16() {
     assert!(screen.contains("1 Identitas kunjungan    4/4✎"), "{screen}");
     assert!(screen.contains("9.3x — belum tersimpan"), "{screen}");
     // Attendees: name, prefix, suffix, post, organisation, side, presence, represented, notes.
+    // Side and organisation are carried over from the attendee before: Enter keeps them.
     h.keys("2a");
     let people = [
         (
@@ -103,45 +104,54 @@ fn the_second_visit_with_the_keys_after_issue_16() {
             "dr.",
             "M.Kes",
             "Bupati Simalungun",
-            "kkkkk",
+            "Pemerintah Kabupaten Simalungun",
+            "pem",
         ),
         (
             "Esron Sinaga",
             "",
             "S.H., M.Si",
             "Sekretaris Daerah",
-            "kkkkk",
+            "",
+            "",
         ),
-        ("Abetnego Tarigan", "", "", "Deputi II KSP", "kkkk"),
-        ("Anton Sihombing", "", "", "Kepala Cabang Siantar", "kkk"),
+        (
+            "Abetnego Tarigan",
+            "",
+            "",
+            "Deputi II KSP",
+            "<c-u>Kantor Staf Presiden",
+            "tim",
+        ),
+        (
+            "Anton Sihombing",
+            "",
+            "",
+            "Kepala Cabang Siantar",
+            "<c-u>BPJS Ketenagakerjaan",
+            "bp",
+        ),
     ];
-    let orgs = [
-        "Pemerintah Kabupaten Simalungun",
-        "Pemerintah Kabupaten Simalungun",
-        "Kantor Staf Presiden",
-        "BPJS Ketenagakerjaan",
-    ];
-    for ((name, pre, suf, post, side), org) in people.into_iter().zip(orgs) {
+    for (name, pre, suf, post, org, side) in people {
         h.keys(&format!(
             "{name}<enter>{pre}<enter>{suf}<enter>{post}<enter>{org}<enter>{side}<enter><enter><enter><enter>"
         ));
     }
-    // Obstacles: description, category, severity, raised by, strategy, notes; the last field's
-    // Enter starts the next obstacle, and changing section drops the blank third one.
+    // Obstacles: description, category, severity, raised by, strategy, notes; choices are
+    // picked by typing part of them; the last field's Enter starts the next obstacle, and
+    // changing section drops the blank third one.
     h.keys("<esc>7a");
-    h.keys(
-        "Anggaran iuran belum masuk APBD<enter>kkkkkkkkkk<enter><enter>j<enter>jjjj<enter><enter>",
-    );
-    h.keys("Data pekerja non-ASN belum lengkap<enter>kkkkkkkk<enter><enter><enter><enter><enter>");
+    h.keys("Anggaran iuran belum masuk APBD<enter>angg<enter><enter>rad<enter>4<enter><enter>");
+    h.keys("Data pekerja non-ASN belum lengkap<enter>dat<enter><enter><enter><enter><enter>");
     // The four strategies: the last field's Enter opens the next strategy.
     h.keys("<esc>8<enter>");
     for i in 1..=4 {
         h.keys(&format!(
-            "j<enter>j<enter>Komitmen {i}<enter>Kepala BKPSDM<enter>31/12/2023<enter><enter><enter>"
+            "j<enter>pro<enter>Komitmen {i}<enter>Kepala BKPSDM<enter>31/12/2023<enter><enter><enter>"
         ));
     }
     // A handover: kind, recipient, subject, employer, amount, handed by, notes.
-    h.keys("9akkkk<enter>Ahli waris Alm. Budi Saragih<enter>Budi Saragih<enter><enter>42.000.000<enter> <enter><enter><esc><esc>");
+    h.keys("9akl<enter>Ahli waris Alm. Budi Saragih<enter>Budi Saragih<enter><enter>42.000.000<enter> <enter><enter><esc><esc>");
     // Two notes.
     h.keys("nBupati membuka rapat.<enter>");
     h.keys("nPenyerahan santunan kematian.<enter>");

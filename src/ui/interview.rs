@@ -554,8 +554,22 @@ fn editor_lines(
             cursor,
             multi,
             chosen,
+            filter,
         } => {
-            for (i, o) in options.iter().enumerate() {
+            let shown = editor.visible();
+            if !filter.is_empty() {
+                let text = if shown.is_empty() {
+                    tf(lang, "meeting.pick_none", &[&inert(filter)])
+                } else {
+                    tf(lang, "meeting.pick_filter", &[&inert(filter)])
+                };
+                lines.push(Line::styled(
+                    truncate(&format!("    {text}"), w),
+                    theme::key(),
+                ));
+            }
+            for i in shown {
+                let o = &options[i];
                 let mark = match (multi, chosen.get(i).copied().unwrap_or(false)) {
                     (true, true) => "[x]",
                     (true, false) => "[ ]",

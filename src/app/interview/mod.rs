@@ -5,6 +5,7 @@
 //! commits it to the store (transaction + flush + audit event) before the next key is read.
 
 pub mod fields;
+mod pick;
 mod typing;
 
 pub use typing::clean_paste;
@@ -78,7 +79,21 @@ pub enum Editor {
         cursor: usize,
         multi: bool,
         chosen: Vec<bool>,
+        /// Typed letters narrowing the options.
+        filter: String,
     },
+}
+
+impl Editor {
+    /// The options of a pick list that fit its filter, in list order.
+    pub fn visible(&self) -> Vec<usize> {
+        match self {
+            Editor::Pick {
+                options, filter, ..
+            } => pick::visible(options, filter).0,
+            _ => vec![],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -540,7 +555,19 @@ impl Interview {
         let mut effects = self.close_item(guide);
         let id = new_id();
         let mut all = fields::items(&self.visit, kind);
-        all.push(fields::new_item(kind, id));
+        let mut item = fields::new_item(kind, id);
+        // People come in delegations: the next attendee starts with the side and organisation
+        // of the one before.
+        if kind == SectionKind::Attendees
+            && let (Some(prev), Value::Object(map)) = (all.last(), &mut item)
+        {
+            for key in ["side", "organisation"] {
+                if let Some(v) = prev.get(key) {
+                    map.insert(key.to_string(), v.clone());
+                }
+            }
+        }
+        all.push(item);
         if fields::set_items(&mut self.visit, kind, all).is_err() {
             return vec![];
         }
@@ -648,11 +675,23 @@ impl Interview {
                     cursor,
                     multi,
                     chosen,
+                    filter,
                 },
                 a,
             ) => match a {
-                Some(Up) => *cursor = cursor.saturating_sub(1),
-                Some(Down) => *cursor = (*cursor + 1).min(options.len().saturating_sub(1)),
+                Some(m @ (Up | Down | First | Last)) => {
+                    let (shown, _) = pick::visible(options, filter);
+                    pick::step(cursor, &shown, m);
+                }
+                None if pick::filter_key(filter, &key) => {
+                    let (shown, best) = pick::visible(options, filter);
+                    if let Some(b) = best.or(shown.first().copied()) {
+                        *cursor = b;
+                    }
+                }
+                // With nothing left under the filter there is nothing to pick.
+                Some(Toggle | Commit | CommitNext | NextField)
+                    if !filter.is_empty() && pick::visible(options, filter).0.is_empty() => {}
                 Some(Toggle) if *multi => {
                     if let Some(c) = chosen.get_mut(*cursor) {
                         *c = !*c;
@@ -840,15 +879,27 @@ impl Interview {
         self.row = index;
         let blank = fields::new_item(kind, id);
         let mut probe = all[index].clone();
-        let empty = fields::title(&probe, kind).is_empty() && {
-            // Equal to a fresh item once defaults are filled in.
-            let mut v = self.visit.clone();
-            let mut fresh = fields::items(&v, kind);
-            fresh[index] = blank;
-            let _ = fields::set_items(&mut v, kind, fresh);
-            probe = fields::items(&v, kind).swap_remove(index);
-            probe == all[index]
+        let text = |k: &str| {
+            probe
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .trim()
+                .is_empty()
         };
+        // An attendee with no name and no post is blank even with the side and organisation
+        // carried over from the one before.
+        let nameless = kind == SectionKind::Attendees && text("name") && text("post");
+        let empty = nameless
+            || fields::title(&probe, kind).is_empty() && {
+                // Equal to a fresh item once defaults are filled in.
+                let mut v = self.visit.clone();
+                let mut fresh = fields::items(&v, kind);
+                fresh[index] = blank;
+                let _ = fields::set_items(&mut v, kind, fresh);
+                probe = fields::items(&v, kind).swap_remove(index);
+                probe == all[index]
+            };
         if !empty || self.locked() {
             return vec![];
         }
@@ -921,6 +972,7 @@ impl Interview {
                 cursor,
                 multi,
                 chosen,
+                ..
             } => {
                 let picked = |i: usize| {
                     options
@@ -997,6 +1049,7 @@ impl Interview {
                 cursor,
                 multi,
                 chosen,
+                ..
             } => {
                 if *multi {
                     Value::Array(
@@ -1143,6 +1196,7 @@ fn pick(options: Vec<PickOption>, current: Option<&Value>, multi: bool) -> Edito
         cursor,
         multi,
         chosen,
+        filter: String::new(),
     }
 }
 
