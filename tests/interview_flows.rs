@@ -484,3 +484,21 @@ fn the_board_shows_a_status_changed_in_the_interview() {
     let screen = h.screen(100, 30);
     assert!(screen.contains("proses"), "{screen}");
 }
+
+#[test]
+fn an_unknown_district_code_is_refused_with_the_nearest_names_and_a_bare_code_gets_its_name() {
+    let mut h = new_interview();
+    h.keys("<enter>12.99 Kabupaten Fiktif<enter>");
+    let screen = h.screen(120, 30);
+    assert!(
+        screen.contains("kode 12.99 tidak ada dalam daftar Kemendagri"),
+        "{screen}"
+    );
+    assert!(stored(&h).district.code.is_empty());
+    h.keys("<c-u>12.08<enter>");
+    let v = stored(&h);
+    assert_eq!(
+        (v.district.code.as_str(), v.district.name.as_str()),
+        ("12.08", "Kabupaten Simalungun")
+    );
+}

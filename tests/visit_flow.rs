@@ -79,7 +79,13 @@ fn check_visit(v: &Visit) {
 fn the_second_visit_with_the_keys_after_issue_16() {
     let mut h = Harness::new(Lang::Id);
     h.keys("n");
-    h.keys("<enter>12.08 Kabupaten Simalungun<enter>");
+    // The district is found by part of its name.
+    h.keys("<enter>simal");
+    assert!(
+        h.screen(100, 30)
+            .contains("↳ 12.08 Kabupaten Simalungun · Sumatera Utara · WIB")
+    );
+    h.keys("<enter>");
     // A typo in the time: Tab leaves anyway, the text stays as an unsaved draft.
     h.keys("<c-u>20/6/2023 9.3x<tab>");
     h.keys("Ruang Rapat Harungguan, Pematangsiantar<enter>");

@@ -407,6 +407,7 @@ impl App {
                 };
                 // Enter on a highlighted suggestion fills the attendee from an earlier visit.
                 if matches!(action, Some(Action::CommitNext) | Some(Action::Commit))
+                    && !iv.suggestions_for_current().is_empty()
                     && let Some((
                         _,
                         Editor::Line {

@@ -17,6 +17,7 @@ mod region;
 mod summary;
 mod validate;
 mod visit;
+pub mod wilayah;
 
 pub use answer::{Answer, AnswerValue, YesPartialNo};
 pub use audit::{AuditAction, AuditEvent, Stamp, current_user};

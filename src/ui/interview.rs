@@ -217,7 +217,7 @@ fn question_rows(
                 .as_ref()
                 .is_some_and(|(t, _)| matches!(t, Target::Question(id) if *id == q.id));
         if editing {
-            editor_lines(lines, marks, lang, iv, w);
+            editor_lines(lines, marks, lang, guide, iv, w);
             if let Some(hint) = &q.hint {
                 for l in textwrap::wrap(hint.get(lang), w.saturating_sub(4).max(10)) {
                     lines.push(Line::styled(format!("    {l}"), theme::muted()));
@@ -416,7 +416,7 @@ fn item_form(
                 |(t, _)| matches!(t, Target::Field { spec: s, .. } if s.key == spec.key),
             );
         if editing {
-            editor_lines(lines, marks, lang, iv, w);
+            editor_lines(lines, marks, lang, guide, iv, w);
         } else {
             let shown = field_display(
                 lang,
@@ -493,6 +493,7 @@ fn editor_lines(
     lines: &mut Vec<Line<'static>>,
     marks: &mut Marks,
     lang: Lang,
+    guide: &Guide,
     iv: &Interview,
     w: usize,
 ) {
@@ -531,6 +532,27 @@ fn editor_lines(
                 } else {
                     Line::styled(text, theme::muted())
                 });
+            }
+            let districts = iv.district_matches(guide);
+            for (i, r) in districts.iter().enumerate() {
+                // The first is what Enter takes for a typed name, unless another is chosen.
+                let chosen = suggestion.map_or(i == 0, |s| s == i);
+                let zone = crate::domain::province_offset(&r.code)
+                    .map(|z| crate::domain::zone_label(&z))
+                    .unwrap_or_default();
+                let province = crate::domain::province_name(&r.code).unwrap_or("");
+                let text = truncate(&format!("    ↳ {} · {province} · {zone}", r.label()), w);
+                lines.push(if chosen {
+                    Line::styled(text, theme::selected())
+                } else {
+                    Line::styled(text, theme::muted())
+                });
+            }
+            if !districts.is_empty() {
+                lines.push(Line::styled(
+                    format!("    {}", t(lang, "meeting.district_hint")),
+                    theme::muted(),
+                ));
             }
             if !iv.suggestions_for_current().is_empty() {
                 lines.push(Line::styled(

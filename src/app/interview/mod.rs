@@ -4,6 +4,7 @@
 //! changes the working copy of the visit and returns an [`Effect::SaveVisit`] — the runtime
 //! commits it to the store (transaction + flush + audit event) before the next key is read.
 
+mod district;
 pub mod fields;
 mod pick;
 mod typing;
@@ -664,7 +665,10 @@ impl Interview {
         action: Option<Action>,
     ) -> Vec<Effect> {
         use Action::*;
-        let suggestions = self.suggestions_for_current().len();
+        let suggestions = self
+            .suggestions_for_current()
+            .len()
+            .max(self.district_matches(guide).len());
         let Some((_, editor)) = self.editor.as_mut() else {
             return vec![];
         };
@@ -799,9 +803,10 @@ impl Interview {
     /// A value that does not parse keeps the editor open with the reason, unless `leave`:
     /// then the text becomes an unsaved draft of the field and the cursor moves on anyway.
     fn commit(&mut self, guide: &Guide, lang: Lang, then_move: isize, leave: bool) -> Vec<Effect> {
-        let Some((target, editor)) = self.editor.take() else {
+        let Some((target, mut editor)) = self.editor.take() else {
             return vec![];
         };
+        self.resolve_district(guide, &target, &mut editor);
         let mut effects = Vec::new();
         match self.apply(guide, lang, &target, &editor) {
             Ok(after) => {
