@@ -188,6 +188,8 @@ pub enum Action {
     PrevTab,
     ToggleChart,
     NextIndicator,
+    /// A line break in a multi-line field (Enter saves and moves on).
+    NewLine,
 }
 
 impl Action {

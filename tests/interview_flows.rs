@@ -87,8 +87,9 @@ fn esc_keeps_what_was_typed() {
 fn attendees_are_added_one_after_another_and_a_blank_one_is_not_kept() {
     let mut h = new_interview();
     h.keys("2a");
-    h.keys("Cory Sriwaty Sebayang<enter><enter><enter>Bupati Karo<enter>Pemerintah Kabupaten Karo<enter>kkkkk<enter><enter><enter><tab>");
-    h.keys("Theopilus Ginting<enter><enter><enter>Wakil Bupati Karo<enter>Pemerintah Kabupaten Karo<enter>kkkkk<enter><enter><enter><tab>");
+    h.keys("Cory Sriwaty Sebayang<enter><enter><enter>Bupati Karo<enter>Pemerintah Kabupaten Karo<enter>pemda<enter><enter><enter><tab>");
+    // The side and organisation come from the attendee before.
+    h.keys("Theopilus Ginting<enter><enter><enter>Wakil Bupati Karo<enter><enter><enter><enter><enter><tab>");
     // A third form is open, empty: leaving it drops it.
     h.keys("<esc><esc>");
     let v = stored(&h);
@@ -216,71 +217,71 @@ fn the_whole_karo_meeting_by_key_presses_only() {
             "Cory Sriwaty Sebayang",
             "Bupati Karo",
             "Pemerintah Kabupaten Karo",
-            "kkkkk",
+            "pemda",
         ),
         (
             "Theopilus Ginting",
             "Wakil Bupati Karo",
             "Pemerintah Kabupaten Karo",
-            "kkkkk",
+            "pemda",
         ),
         (
             "Abetnego Tarigan",
             "Deputi II Bidang Pembangunan Manusia",
             "Kantor Staf Presiden",
-            "kkkk",
+            "tim",
         ),
         (
             "La Ode Muhamad Talib",
             "Kepala Bidang Asuransi Sosial",
             "Kemenko PMK",
-            "kkkk",
+            "tim",
         ),
         (
             "Aang Supono",
             "Kepala Kantor Cabang Medan Kota",
             "BPJAMSOSTEK",
-            "kkk",
+            "bpjam",
         ),
     ];
     h.keys("2a");
     for (name, post, org, side) in people {
         h.keys(&format!(
-            "{name}<enter><enter><enter>{post}<enter>{org}<enter>{side}<enter><enter><enter><tab>"
+            "{name}<enter><enter><enter>{post}<enter><c-u>{org}<enter>{side}<enter><enter><enter><tab>"
         ));
     }
     h.keys("<esc><esc>");
     // 1 again: the chair is picked from the attendees (Abetnego, the third).
-    h.keys("gpimpinan<enter><enter>jj<enter>");
+    h.keys("gpimpinan<enter><enter><down><down><enter>");
     // 7. An obstacle: description, category (budget), severity 3, raised by the Bupati, strategy 4.
     h.keys("7a");
     h.keys("Anggaran iuran pekerja rentan belum masuk APBD<tab>");
-    h.keys("kkkkkkkkkk<enter>j<enter>j<enter>jjjj<enter>Akan dibahas dengan Bappeda<tab><esc>");
+    h.keys("anggaran<enter><down><enter><down><enter><down><down><down><down><enter>Akan dibahas dengan Bappeda<tab><esc>");
     // 8. Strategies: commitment, person in charge and target date of strategy 4; status in progress.
-    h.keys("8jjj<enter>j<enter>j<enter>Mendaftarkan seluruh honorer pada APBD 2023<tab>Kepala BKPSDM<enter>31/12/2022<enter><esc><esc>");
+    h.keys("8jjj<enter>j<enter><down><enter>Mendaftarkan seluruh honorer pada APBD 2023<tab>Kepala BKPSDM<enter>31/12/2022<enter><esc><esc>");
     // 9. Handovers: two death-benefit claims and the certificates, handed over by Bupati and Deputi II.
     let handovers = [
         (
-            "kkkk",
+            "klaim",
             "Ahli waris Alm. Brian Adam Sitepu",
             "Brian Adam Sitepu",
             "Satpol PP Pemkab Karo",
         ),
         (
-            "kkkk",
+            "klaim",
             "Ahli waris Almh. Ruth Beru Sembiring Pelawi",
             "Ruth Beru Sembiring Pelawi",
             "CU Merdeka",
         ),
-        ("kkk", "Perwakilan peserta BPJS Ketenagakerjaan", "", ""),
+        ("sertif", "Perwakilan peserta BPJS Ketenagakerjaan", "", ""),
     ];
     h.keys("9");
     for (kind, recipient, subject, employer) in handovers {
-        h.keys(&format!("a{kind}<enter>{recipient}<enter>{subject}<enter>{employer}<enter><enter> jj <enter><tab><esc>"));
+        h.keys(&format!("a{kind}<enter>{recipient}<enter>{subject}<enter>{employer}<enter><enter> <down><down> <enter><tab><esc>"));
     }
     // 10. The national figure.
     h.keys(
-        "0aPenduduk yang sudah memiliki jaminan sosial<enter>86<enter>%<enter>jj<enter><tab><esc>",
+        "0aPenduduk yang sudah memiliki jaminan sosial<enter>86<enter>%<enter>nasional<enter><tab><esc>",
     );
     // Two timed notes.
     h.keys("nDeputi II membuka diskusi dan menyampaikan empat strategi.<enter>");
@@ -466,7 +467,7 @@ fn the_board_shows_a_status_changed_in_the_interview() {
     assert!(h.app.followups.is_some());
     assert!(!h.screen(100, 30).contains("proses"));
     // Change strategy 1's status in the interview, then come back to the board.
-    h.keys("<esc>e8<enter>j<enter>j<enter><esc><esc><esc>");
+    h.keys("<esc>e8<enter>j<enter><down><enter><esc><esc><esc>");
     assert_eq!(h.app.screen, Screen::List);
     let v = h
         .store()
@@ -482,4 +483,22 @@ fn the_board_shows_a_status_changed_in_the_interview() {
     assert!(h.app.followups_dirty.is_empty());
     let screen = h.screen(100, 30);
     assert!(screen.contains("proses"), "{screen}");
+}
+
+#[test]
+fn an_unknown_district_code_is_refused_with_the_nearest_names_and_a_bare_code_gets_its_name() {
+    let mut h = new_interview();
+    h.keys("<enter>12.99 Kabupaten Fiktif<enter>");
+    let screen = h.screen(120, 30);
+    assert!(
+        screen.contains("kode 12.99 tidak ada dalam daftar Kemendagri"),
+        "{screen}"
+    );
+    assert!(stored(&h).district.code.is_empty());
+    h.keys("<c-u>12.08<enter>");
+    let v = stored(&h);
+    assert_eq!(
+        (v.district.code.as_str(), v.district.name.as_str()),
+        ("12.08", "Kabupaten Simalungun")
+    );
 }

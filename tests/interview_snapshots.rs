@@ -23,7 +23,7 @@ fn interview_widgets() {
             "<enter>12.06 Kabupaten Karo<enter><c-u>31/2/2022<enter>",
         ),
         ("pick", "jjj<enter>"),
-        ("multi_line", "jjjj<enter>Baris satu<enter>baris dua"),
+        ("multi_line", "jjjj<enter>Baris satu<c-j>baris dua"),
         (
             "attendee_form",
             "2aCory Sriwaty Sebayang<enter><enter><enter>Bupati Karo<enter>",

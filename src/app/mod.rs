@@ -20,7 +20,8 @@ use tui_input::backend::crossterm::EventHandler;
 use uuid::Uuid;
 
 use crate::domain::{
-    Attendee, AuditAction, AuditEvent, District, Visit, VisitFacts, VisitSummary, new_id,
+    Attendee, AuditAction, AuditEvent, District, Draft, Journal, Visit, VisitFacts, VisitSummary,
+    new_id,
 };
 use crate::export::DocFormat;
 use crate::export::documents::DocumentKind;
@@ -151,6 +152,16 @@ pub enum Effect {
         source: crate::followup::Source,
         change: crate::followup::Change,
     },
+    /// Keep these unsaved drafts of a visit (replacing the ones kept before).
+    SaveDrafts {
+        visit: Uuid,
+        drafts: Vec<Draft>,
+    },
+    /// The open editor's text changed (`None`: no editor holds unsaved text any more). The
+    /// runtime writes it at most about once a second and when typing pauses.
+    Journal(Option<Box<Journal>>),
+    /// At start: reopen what the last session was typing when it ended without closing it.
+    Recover,
 }
 
 /// Results of effects, back from the runtime.
@@ -178,6 +189,13 @@ pub enum Msg {
         visit: Box<Visit>,
         section: usize,
         row: usize,
+        drafts: Vec<Draft>,
+    },
+    /// The journal of an editor the last session did not close, with its visit.
+    Recovered {
+        visit: Box<Visit>,
+        journal: Box<Journal>,
+        drafts: Vec<Draft>,
     },
     VisitSaved(Box<Visit>),
     SaveFailed(String),
@@ -363,6 +381,58 @@ impl App {
         if key.kind != KeyEventKind::Press {
             return Vec::new();
         }
+        let mut effects = self.key(key);
+        self.journal(&mut effects);
+        effects
+    }
+
+    /// A paste (bracketed paste): whole into the text being edited, never read as keys.
+    pub fn handle_paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.too_small {
+            return vec![];
+        }
+        let mut effects = match self.context() {
+            Context::Search => {
+                let clean = interview::clean_paste(text, false);
+                for c in clean.chars() {
+                    self.search
+                        .input
+                        .handle(tui_input::InputRequest::InsertChar(c));
+                }
+                self.apply_query()
+            }
+            Context::Field | Context::Text | Context::Note | Context::Goto | Context::Reason => {
+                if let Some(iv) = self.interview.as_mut() {
+                    iv.paste(text);
+                }
+                vec![]
+            }
+            _ => vec![],
+        };
+        self.journal(&mut effects);
+        effects
+    }
+
+    /// Tells the runtime when the text in the interview's editor changed, for its journal.
+    fn journal(&mut self, effects: &mut Vec<Effect>) {
+        let Some(iv) = self.interview.as_mut() else {
+            return;
+        };
+        match iv.journal_entry() {
+            Some(j) if iv.journaled.as_deref() != Some(j.draft.text.as_str()) => {
+                iv.journaled = Some(j.draft.text.clone());
+                effects.push(Effect::Journal(Some(Box::new(j))));
+            }
+            Some(_) => {}
+            None if iv.journaled.is_some() => {
+                iv.journaled = None;
+                effects.push(Effect::Journal(None));
+            }
+            None => {}
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let ctx = self.context();
         let action = self.keymap.action(ctx, &key);
         if let Some(quit @ (Action::ForceQuit | Action::Quit)) = action {
@@ -382,6 +452,7 @@ impl App {
                 };
                 // Enter on a highlighted suggestion fills the attendee from an earlier visit.
                 if matches!(action, Some(Action::CommitNext) | Some(Action::Commit))
+                    && !iv.suggestions_for_current().is_empty()
                     && let Some((
                         _,
                         Editor::Line {
@@ -817,6 +888,24 @@ impl App {
 
     /// Every save also records where the auditor is, written before the save's flush.
     fn with_position(&self, mut effects: Vec<Effect>) -> Vec<Effect> {
+        // One key may change the working copy twice (close a blank item, add the next): each
+        // save carries the whole copy, so the last one holds every change, and an earlier one
+        // would only race it on the revision.
+        let saves = effects
+            .iter()
+            .filter(|e| matches!(e, Effect::SaveVisit { .. }))
+            .count();
+        if saves > 1 {
+            let mut seen = 0;
+            effects.retain(|e| {
+                if matches!(e, Effect::SaveVisit { .. }) {
+                    seen += 1;
+                    seen == saves
+                } else {
+                    true
+                }
+            });
+        }
         if let Some(iv) = &self.interview
             && let Some(i) = effects
                 .iter()
@@ -887,7 +976,7 @@ impl App {
                 vec![]
             }
             (Popup::Check { cursor }, Down) => {
-                let n = guide.check(&iv.visit).len();
+                let n = guide.check(&iv.visit).len() + iv.drafts.len();
                 *cursor = (*cursor + 1).min(n.saturating_sub(1));
                 vec![]
             }
@@ -901,8 +990,18 @@ impl App {
                 }
                 vec![]
             }
+            (Popup::Check { cursor }, Open) if *cursor < iv.drafts.len() => {
+                // Unsaved drafts are listed first.
+                let target = iv.drafts[*cursor].target.clone();
+                iv.popup = None;
+                iv.open_draft(&guide, lang, &target);
+                vec![]
+            }
             (Popup::Check { cursor }, Open) => {
-                let item = guide.check(&iv.visit).into_iter().nth(*cursor);
+                let item = guide
+                    .check(&iv.visit)
+                    .into_iter()
+                    .nth(*cursor - iv.drafts.len());
                 iv.popup = None;
                 if let Some(item) = item {
                     iv.jump_to(&guide, &item.section, item.question.as_deref());
@@ -912,12 +1011,17 @@ impl App {
             (Popup::Note { input }, Commit) => {
                 let text = input.value().to_string();
                 iv.popup = None;
-                iv.add_note(&guide, &text)
+                let effects = iv.add_note(&guide, &text);
+                iv.after_note(&guide, lang);
+                effects
             }
             (Popup::Note { input }, Cancel) => {
                 // Keep the draft: closing the box must not lose a sentence.
-                iv.note_draft = input.value().to_string();
+                if iv.note_edit.is_none() {
+                    iv.note_draft = input.value().to_string();
+                }
                 iv.popup = None;
+                iv.after_note(&guide, lang);
                 vec![]
             }
             (Popup::Reason { input, purpose }, Commit) => {
@@ -1045,14 +1149,37 @@ impl App {
                 self.status = Status::Notice { key, arg };
             }
             Msg::Failed(text) => self.status = Status::Error(text),
+            Msg::Recovered {
+                visit,
+                journal,
+                drafts,
+            } => {
+                let effects = self.on_msg(Msg::InterviewLoaded {
+                    visit,
+                    section: journal.section,
+                    row: journal.row,
+                    drafts,
+                });
+                let (guide, lang) = (Arc::clone(&self.guide), self.lang);
+                if let Some(iv) = self.interview.as_mut() {
+                    iv.recover(&guide, lang, &journal);
+                }
+                self.status = Status::Notice {
+                    key: "meeting.recovered",
+                    arg: String::new(),
+                };
+                return effects;
+            }
             Msg::InterviewLoaded {
                 visit,
                 section,
                 row,
+                drafts,
             } => {
                 let code = visit.district.code.clone();
                 self.followups_dirty.insert(visit.id);
                 let mut iv = Interview::new(*visit, section, row);
+                iv.drafts = drafts;
                 iv.now = self.now;
                 iv.suggestions_for = code.clone();
                 self.interview = Some(iv);

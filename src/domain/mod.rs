@@ -9,6 +9,7 @@ pub mod chain;
 mod conflict;
 mod diff;
 mod digest;
+mod draft;
 mod facts;
 mod items;
 pub mod merge;
@@ -17,12 +18,14 @@ mod region;
 mod summary;
 mod validate;
 mod visit;
+pub mod wilayah;
 
 pub use answer::{Answer, AnswerValue, YesPartialNo};
 pub use audit::{AuditAction, AuditEvent, Settlement, Stamp, current_user};
 pub use conflict::{Candidate, Conflict, derived_id};
 pub use diff::{FieldChange, apply_changes, diff_encoded, diff_members, diff_values, same_content};
 pub use digest::{canonical, digest, digest_chained};
+pub use draft::{Draft, DraftTarget, Journal};
 pub use facts::{
     FOLLOW_UP_COMMITMENTS, FOLLOW_UP_DEADLINE, FOLLOW_UP_PIC, FollowUpFacts, StrategyFacts,
     VisitFacts,

@@ -84,6 +84,11 @@ pub enum InputError {
     AmbiguousAttendee(String),
     Computed,
     BadDistrict(String),
+    /// A well-formed code that is not in the official list, with the nearest districts.
+    UnknownDistrict {
+        code: String,
+        nearest: String,
+    },
 }
 
 impl InputError {
@@ -115,6 +120,9 @@ impl InputError {
             E::AmbiguousAttendee(s) => tf(lang, "guide.input.ambiguous_attendee", &[s]),
             E::Computed => t(lang, "guide.answer.computed").to_string(),
             E::BadDistrict(s) => tf(lang, "guide.answer.bad_district", &[s]),
+            E::UnknownDistrict { code, nearest } => {
+                tf(lang, "meeting.unknown_district", &[code, nearest])
+            }
         }
     }
 }
@@ -145,10 +153,7 @@ pub fn parse_answer(
         QuestionType::DateTime => AnswerValue::DateTime(parse_datetime(s, cx)?),
         QuestionType::Text | QuestionType::LongText => {
             if q.bind == Some(Bind::District) {
-                let code = s.split_whitespace().next().unwrap_or("");
-                if !crate::domain::District::code_is_valid(code) {
-                    return Err(InputError::BadDistrict(code.to_string()));
-                }
+                return Ok(Some(AnswerValue::Text(parse_district(s)?)));
             }
             // Long text keeps its line breaks; only the ends are trimmed.
             AnswerValue::Text(s.to_string())
@@ -163,6 +168,36 @@ pub fn parse_answer(
         }
     };
     Ok(Some(v))
+}
+
+/// A district typed as its Kemendagri code (with or without the name): the code must be in
+/// the official list, and the name stored is the official one ("12.08" → "12.08 Kabupaten
+/// Simalungun"). An unknown code is refused with the nearest districts of its province.
+pub fn parse_district(s: &str) -> Result<String> {
+    use crate::domain::wilayah;
+    let (code, rest) = s.split_once(char::is_whitespace).unwrap_or((s, ""));
+    if !crate::domain::District::code_is_valid(code) {
+        return Err(InputError::BadDistrict(code.to_string()));
+    }
+    if let Some(r) = wilayah::regency(code) {
+        return Ok(r.label());
+    }
+    let province = code.split('.').next().unwrap_or("");
+    let by_name = wilayah::find(rest, 3);
+    let nearest: Vec<String> = if by_name.is_empty() {
+        wilayah::regencies()
+            .iter()
+            .filter(|r| r.code.starts_with(&format!("{province}.")))
+            .take(3)
+            .map(|r| r.label())
+            .collect()
+    } else {
+        by_name.into_iter().map(|r| r.label()).collect()
+    };
+    Err(InputError::UnknownDistrict {
+        code: code.to_string(),
+        nearest: nearest.join(", "),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -34,6 +34,16 @@ pub fn position_slot(id: Uuid) -> Vec<u8> {
     k
 }
 
+/// `meta`: "drafts" ++ visit id → the visit's unsaved drafts (JSON list, see `store::drafts`).
+pub fn drafts_slot(id: Uuid) -> Vec<u8> {
+    let mut k = b"drafts".to_vec();
+    k.extend_from_slice(id.as_bytes());
+    k
+}
+
+/// `meta`: the journal of the editor open in the interview (JSON), absent when none is.
+pub const JOURNAL: &[u8] = b"journal";
+
 pub fn visit_key(id: Uuid) -> [u8; 16] {
     *id.as_bytes()
 }

@@ -5,6 +5,7 @@
 //! change survives a killed process.
 
 mod check;
+mod drafts;
 mod encode;
 mod error;
 mod fingerprint;

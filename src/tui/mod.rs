@@ -97,7 +97,10 @@ pub fn run(
         config_path,
         search: SearchBackend::Worker(jobs),
         stamp: None,
+        journal: Default::default(),
     };
+    // Text the last session was typing when it was killed comes back into its editor.
+    let _ = drain(&mut app, &mut runner, vec![Effect::Recover]);
 
     // color-eyre first, then ratatui::init, whose panic hook restores the terminal and then
     // calls color-eyre's report.
@@ -106,9 +109,21 @@ pub fn run(
     register_signals(&stop);
     spawn_watchdog(store.clone(), Arc::clone(&stop));
     let mut terminal = ratatui::init();
-    let _ = execute!(std::io::stdout(), event::EnableMouseCapture);
+    // ratatui's hook restores the screen but knows nothing of paste and mouse modes.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave_modes();
+        hook(info);
+    }));
+    let _ = execute!(
+        std::io::stdout(),
+        event::EnableMouseCapture,
+        event::EnableBracketedPaste
+    );
     let result = event_loop(&mut terminal, &mut app, &mut runner, &msg_rx, &stop);
-    let _ = execute!(std::io::stdout(), event::DisableMouseCapture);
+    // Whatever was typed and not yet journaled is kept for next time.
+    runner.write_journal(true);
+    leave_modes();
     ratatui::restore();
     result
         .map(|()| ExitCode::SUCCESS)
@@ -134,7 +149,10 @@ fn event_loop(
             return Ok(());
         }
         let mut effects = Vec::new();
-        if event::poll(Duration::from_millis(40))? {
+        if !event::poll(Duration::from_millis(40))? {
+            // Typing paused: the journal catches up with the editor.
+            runner.write_journal(true);
+        } else {
             // Take everything already queued (a paste, a resize storm) before drawing again.
             loop {
                 app.tick(chrono::Local::now().fixed_offset());
@@ -147,6 +165,7 @@ fn event_loop(
                         _ => continue,
                     },
                     Event::Resize(w, h) => app.too_small = crate::ui::too_small(w, h),
+                    Event::Paste(text) => effects.extend(app.handle_paste(&text)),
                     _ => continue,
                 }
                 dirty = true;
@@ -163,6 +182,15 @@ fn event_loop(
             return Ok(());
         }
     }
+}
+
+/// Turns off what Pantau turned on besides ratatui's own modes (quit, panic, hang-up).
+fn leave_modes() {
+    let _ = execute!(
+        std::io::stdout(),
+        event::DisableBracketedPaste,
+        event::DisableMouseCapture
+    );
 }
 
 /// Draws one frame inside a synchronized update, so terminals that support it never show a
@@ -195,6 +223,7 @@ fn spawn_watchdog(store: Store, stop: Arc<AtomicBool>) {
                 stop.store(true, Ordering::Relaxed);
                 std::thread::sleep(Duration::from_millis(750));
                 let _ = store.flush();
+                leave_modes();
                 ratatui::restore();
                 std::process::exit(129);
             }

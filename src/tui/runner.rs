@@ -4,11 +4,12 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
+use std::time::{Duration, Instant};
 
 use crate::app::history::DistrictHistory;
 use crate::app::{Effect, Msg};
 use crate::demo::{self, DemoOutcome};
-use crate::domain::Stamp;
+use crate::domain::{Journal, Stamp};
 use crate::i18n::{Lang, tf};
 use crate::search::SearchIndex;
 use crate::store::{Store, StoreError};
@@ -26,6 +27,37 @@ pub struct Runner {
     pub search: SearchBackend,
     /// Fixed author and time for tests; `None` means now, by the logged-in user.
     pub stamp: Option<Stamp>,
+    /// The editor text waiting to be journaled.
+    pub journal: JournalSlot,
+}
+
+/// The journal of the open editor, written at most about once a second while typing goes on
+/// and at once when it pauses (see [`Runner::write_journal`]), so typing never waits on a disk.
+#[derive(Default)]
+pub struct JournalSlot {
+    pending: Option<Journal>,
+    last_write: Option<Instant>,
+}
+
+impl Runner {
+    /// Writes the pending journal if typing paused (`idle`) or a second has passed since the
+    /// last write. Returns whether something was written.
+    pub fn write_journal(&mut self, idle: bool) -> bool {
+        let due = idle
+            || self
+                .journal
+                .last_write
+                .is_none_or(|t| t.elapsed() >= Duration::from_secs(1));
+        if !due {
+            return false;
+        }
+        let Some(j) = self.journal.pending.take() else {
+            return false;
+        };
+        self.journal.last_write = Some(Instant::now());
+        // A failed write is not worth a message per key: the next commit reports the disk.
+        self.store.set_journal(Some(&j), true).is_ok()
+    }
 }
 
 impl Runner {
@@ -37,6 +69,7 @@ impl Runner {
             config_path,
             search: SearchBackend::Inline(index),
             stamp: None,
+            journal: JournalSlot::default(),
         })
     }
 
@@ -128,6 +161,7 @@ impl Runner {
                         visit: Box::new(v),
                         section: 0,
                         row: 0,
+                        drafts: Vec::new(),
                     }]
                 }
                 Err(e) => failed(e),
@@ -136,6 +170,7 @@ impl Runner {
                 Ok(Some(v)) => {
                     let (section, row) = self.store.position(id).unwrap_or((0, 0));
                     vec![Msg::InterviewLoaded {
+                        drafts: self.store.drafts(id),
                         visit: Box::new(v),
                         section,
                         row,
@@ -318,6 +353,43 @@ impl Runner {
                 source,
                 change,
             } => self.update_followup(visit, source, &change, lang),
+            Effect::SaveDrafts { visit, drafts } => match self.store.set_drafts(visit, &drafts) {
+                Ok(()) => vec![],
+                Err(e) => failed(e),
+            },
+            Effect::Journal(Some(j)) => {
+                self.journal.pending = Some(*j);
+                self.write_journal(false);
+                vec![]
+            }
+            Effect::Journal(None) => {
+                // Cleared at once (no flush of its own: the commit that closed the editor
+                // flushes, and a stale journal only offers text that was saved anyway).
+                self.journal.pending = None;
+                let _ = self.store.set_journal(None, false);
+                vec![]
+            }
+            Effect::Recover => self.recover(),
+        }
+    }
+
+    /// The journal the last session left, if it belongs to a draft visit that still exists.
+    fn recover(&mut self) -> Vec<Msg> {
+        let Some(j) = self.store.journal() else {
+            return vec![];
+        };
+        match self.store.get(j.visit) {
+            Ok(Some(v)) if v.status == crate::domain::VisitStatus::Draft => {
+                vec![Msg::Recovered {
+                    drafts: self.store.drafts(v.id),
+                    visit: Box::new(v),
+                    journal: Box::new(j),
+                }]
+            }
+            _ => {
+                let _ = self.store.set_journal(None, false);
+                vec![]
+            }
         }
     }
 

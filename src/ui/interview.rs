@@ -60,7 +60,18 @@ fn outline(frame: &mut Frame, area: Rect, lang: Lang, guide: &Guide, iv: &Interv
             } else {
                 format!("{}/{}", p.answered, p.required)
             };
-            let mark = if p.is_complete() { "✓" } else { " " };
+            let drafted = iv
+                .drafts
+                .iter()
+                .any(|d| iv.draft_section(guide, &d.target) == Some(i));
+            // An unsaved draft outweighs completeness: it is text waiting to be fixed.
+            let mark = if drafted {
+                "✎"
+            } else if p.is_complete() {
+                "✓"
+            } else {
+                " "
+            };
             let key = if i < 9 {
                 format!("{}", i + 1)
             } else if i == 9 {
@@ -112,7 +123,16 @@ fn section_body(frame: &mut Frame, area: Rect, lang: Lang, guide: &Guide, iv: &I
     }
     lines.push(Line::raw(""));
     match iv.item {
-        Some(item) => item_form(&mut lines, &mut marks, lang, iv, section.kind, item, w),
+        Some(item) => item_form(
+            &mut lines,
+            &mut marks,
+            lang,
+            guide,
+            iv,
+            section.kind,
+            item,
+            w,
+        ),
         None if section.kind.is_list() => {
             list_rows(&mut lines, &mut marks, lang, iv, section.kind, w)
         }
@@ -197,7 +217,7 @@ fn question_rows(
                 .as_ref()
                 .is_some_and(|(t, _)| matches!(t, Target::Question(id) if *id == q.id));
         if editing {
-            editor_lines(lines, marks, lang, iv, w);
+            editor_lines(lines, marks, lang, guide, iv, w);
             if let Some(hint) = &q.hint {
                 for l in textwrap::wrap(hint.get(lang), w.saturating_sub(4).max(10)) {
                     lines.push(Line::styled(format!("    {l}"), theme::muted()));
@@ -205,6 +225,8 @@ fn question_rows(
             }
         } else {
             lines.push(value_line(lang, guide, q, &iv.visit, w));
+            let target = crate::domain::DraftTarget::Question(q.id.clone());
+            draft_line(lines, lang, guide, iv, &target, w);
         }
         for p in problems
             .iter()
@@ -338,10 +360,32 @@ fn status_tag(lang: Lang, kind: SectionKind, item: &Value) -> String {
     }
 }
 
+/// An unsaved draft under its field: the text and why it is not a value yet.
+fn draft_line(
+    lines: &mut Vec<Line<'static>>,
+    lang: Lang,
+    guide: &Guide,
+    iv: &Interview,
+    target: &crate::domain::DraftTarget,
+    w: usize,
+) {
+    if let Some(d) = iv.draft(target) {
+        let reason = iv.draft_reason(guide, lang, d);
+        let text = format!(
+            "    ✎ {} — {}",
+            inert(&d.text),
+            tf(lang, "meeting.draft_unsaved", &[&reason])
+        );
+        lines.push(Line::styled(truncate(&text, w), theme::error()));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn item_form(
     lines: &mut Vec<Line<'static>>,
     marks: &mut Marks,
     lang: Lang,
+    guide: &Guide,
     iv: &Interview,
     kind: SectionKind,
     item: uuid::Uuid,
@@ -372,7 +416,7 @@ fn item_form(
                 |(t, _)| matches!(t, Target::Field { spec: s, .. } if s.key == spec.key),
             );
         if editing {
-            editor_lines(lines, marks, lang, iv, w);
+            editor_lines(lines, marks, lang, guide, iv, w);
         } else {
             let shown = field_display(
                 lang,
@@ -385,6 +429,11 @@ fn item_form(
             } else {
                 Line::raw(truncate(&format!("    {}", inert(&shown)), w))
             });
+            let target = crate::domain::DraftTarget::Field {
+                item,
+                key: spec.key.to_string(),
+            };
+            draft_line(lines, lang, guide, iv, &target, w);
         }
     }
 }
@@ -444,6 +493,7 @@ fn editor_lines(
     lines: &mut Vec<Line<'static>>,
     marks: &mut Marks,
     lang: Lang,
+    guide: &Guide,
     iv: &Interview,
     w: usize,
 ) {
@@ -483,6 +533,27 @@ fn editor_lines(
                     Line::styled(text, theme::muted())
                 });
             }
+            let districts = iv.district_matches(guide);
+            for (i, r) in districts.iter().enumerate() {
+                // The first is what Enter takes for a typed name, unless another is chosen.
+                let chosen = suggestion.map_or(i == 0, |s| s == i);
+                let zone = crate::domain::province_offset(&r.code)
+                    .map(|z| crate::domain::zone_label(&z))
+                    .unwrap_or_default();
+                let province = crate::domain::province_name(&r.code).unwrap_or("");
+                let text = truncate(&format!("    ↳ {} · {province} · {zone}", r.label()), w);
+                lines.push(if chosen {
+                    Line::styled(text, theme::selected())
+                } else {
+                    Line::styled(text, theme::muted())
+                });
+            }
+            if !districts.is_empty() {
+                lines.push(Line::styled(
+                    format!("    {}", t(lang, "meeting.district_hint")),
+                    theme::muted(),
+                ));
+            }
             if !iv.suggestions_for_current().is_empty() {
                 lines.push(Line::styled(
                     format!("    {}", t(lang, "interview.suggest_hint")),
@@ -496,7 +567,7 @@ fn editor_lines(
                 lines.push(Line::raw(""));
             }
             lines.push(Line::styled(
-                format!("    {}", t(lang, "interview.multi_hint")),
+                format!("    {}", t(lang, "meeting.multi_hint")),
                 theme::muted(),
             ));
         }
@@ -505,8 +576,22 @@ fn editor_lines(
             cursor,
             multi,
             chosen,
+            filter,
         } => {
-            for (i, o) in options.iter().enumerate() {
+            let shown = editor.visible();
+            if !filter.is_empty() {
+                let text = if shown.is_empty() {
+                    tf(lang, "meeting.pick_none", &[&inert(filter)])
+                } else {
+                    tf(lang, "meeting.pick_filter", &[&inert(filter)])
+                };
+                lines.push(Line::styled(
+                    truncate(&format!("    {text}"), w),
+                    theme::key(),
+                ));
+            }
+            for i in shown {
+                let o = &options[i];
                 let mark = match (multi, chosen.get(i).copied().unwrap_or(false)) {
                     (true, true) => "[x]",
                     (true, false) => "[ ]",

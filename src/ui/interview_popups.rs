@@ -50,7 +50,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, iv: &Interview) {
             let inner = boxed(frame, rect, t(lang, "interview.check_title"));
             let w = inner.width as usize;
             let mut lines = Vec::new();
-            if items.is_empty() && problems.is_empty() {
+            let mut entries: Vec<String> = drafts_text(app, iv);
+            let ndrafts = entries.len();
+            if items.is_empty() && problems.is_empty() && ndrafts == 0 {
                 lines.push(Line::styled(
                     t(lang, "interview.check_clean").to_string(),
                     theme::ok(),
@@ -58,7 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, iv: &Interview) {
             }
             let visible = inner.height as usize;
             let offset = cursor.saturating_sub(visible.saturating_sub(1));
-            for (i, item) in items.iter().enumerate().skip(offset).take(visible) {
+            for item in &items {
                 let section = app
                     .guide
                     .section(&item.section)
@@ -75,9 +77,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, iv: &Interview) {
                 } else {
                     format!("{section} › {question}")
                 };
-                let text = truncate(&format!("{place}: {}", item.problem.message(lang)), w);
+                entries.push(format!("{place}: {}", item.problem.message(lang)));
+            }
+            for (i, text) in entries.iter().enumerate().skip(offset).take(visible) {
+                let text = truncate(text, w);
                 lines.push(if i == *cursor {
                     Line::styled(text, theme::selected())
+                } else if i < ndrafts {
+                    Line::styled(text, theme::error())
                 } else {
                     Line::raw(text)
                 });
@@ -128,7 +135,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, iv: &Interview) {
             );
         }
         Some(Popup::Reason { input, purpose }) => {
-            let rect = popup(frame, area, 72, 9);
             let (title, explain) = match purpose {
                 ReasonFor::Finalise => (
                     "interview.reason_finalise_title",
@@ -136,8 +142,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, iv: &Interview) {
                 ),
                 ReasonFor::Amend => ("interview.reason_amend_title", "interview.reason_amend"),
             };
+            let drafts = match purpose {
+                ReasonFor::Finalise => drafts_text(app, iv),
+                ReasonFor::Amend => vec![],
+            };
+            let rect = popup(frame, area, 72, 9 + drafts.len().min(4) as u16);
             let inner = boxed(frame, rect, t(lang, title));
-            let mut lines = vec![Line::raw(t(lang, explain).to_string()), Line::raw("")];
+            // Unsaved drafts first: finalising would leave their text out of the visit.
+            let mut lines: Vec<Line> = drafts
+                .iter()
+                .take(4)
+                .map(|d| Line::styled(truncate(d, inner.width as usize), theme::error()))
+                .collect();
+            lines.push(Line::raw(t(lang, explain).to_string()));
+            lines.push(Line::raw(""));
             lines.push(Line::raw(""));
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
             let y = inner.y + inner.height.saturating_sub(2);
@@ -174,6 +192,47 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, iv: &Interview) {
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
     }
+}
+
+/// The unsaved drafts as the check view lists them: place, text, reason.
+fn drafts_text(app: &App, iv: &Interview) -> Vec<String> {
+    let lang = app.lang;
+    iv.drafts
+        .iter()
+        .map(|d| {
+            let section = iv
+                .draft_section(&app.guide, &d.target)
+                .and_then(|i| app.guide.sections.get(i))
+                .map(|s| s.title.get(lang))
+                .unwrap_or("");
+            let label = match &d.target {
+                crate::domain::DraftTarget::Question(q) => app
+                    .guide
+                    .question(q)
+                    .map(|(_, q)| q.label.get(lang).to_string())
+                    .unwrap_or_default(),
+                crate::domain::DraftTarget::Field { key, .. } => {
+                    let spec = crate::app::interview::fields::specs(
+                        app.guide
+                            .sections
+                            .get(iv.draft_section(&app.guide, &d.target).unwrap_or(0))
+                            .map_or(crate::guide::SectionKind::Questions, |s| s.kind),
+                    )
+                    .into_iter()
+                    .find(|s| s.key == key);
+                    spec.map(|s| t(lang, s.label).to_string())
+                        .unwrap_or_default()
+                }
+                crate::domain::DraftTarget::Note(_) => String::new(),
+            };
+            let reason = iv.draft_reason(&app.guide, lang, d);
+            format!(
+                "✎ {section} › {label}: {} — \"{}\"",
+                crate::i18n::tf(lang, "meeting.draft_unsaved", &[&reason]),
+                inert(&d.text)
+            )
+        })
+        .collect()
 }
 
 fn boxed(frame: &mut Frame, rect: Rect, title: &str) -> Rect {

@@ -27,6 +27,8 @@ pub struct Harness {
     pub app: App,
     pub runner: Runner,
     pub quit: bool,
+    /// Key presses sent so far (to compare how many keys a flow costs).
+    pub presses: usize,
 }
 
 pub fn fixed_stamp() -> Stamp {
@@ -62,6 +64,7 @@ impl Harness {
             app,
             runner,
             quit: false,
+            presses: 0,
         }
     }
 
@@ -74,6 +77,7 @@ impl Harness {
     /// `<f1>`, `<c-x>` for Ctrl-x.
     pub fn keys(&mut self, spec: &str) -> &mut Self {
         for key in parse_keys(spec) {
+            self.presses += 1;
             let effects = self.app.handle_key(key);
             if pantau::tui::drain(&mut self.app, &mut self.runner, effects) {
                 self.quit = true;
@@ -126,6 +130,7 @@ pub fn parse_keys(spec: &str) -> Vec<KeyEvent> {
         let name: String = chars.by_ref().take_while(|c| *c != '>').collect();
         let (code, mods) = match name.as_str() {
             "enter" => (KeyCode::Enter, KeyModifiers::NONE),
+            "a-enter" => (KeyCode::Enter, KeyModifiers::ALT),
             "esc" => (KeyCode::Esc, KeyModifiers::NONE),
             "up" => (KeyCode::Up, KeyModifiers::NONE),
             "down" => (KeyCode::Down, KeyModifiers::NONE),

@@ -4,7 +4,12 @@
 //! changes the working copy of the visit and returns an [`Effect::SaveVisit`] — the runtime
 //! commits it to the store (transaction + flush + audit event) before the next key is read.
 
+mod district;
 pub mod fields;
+mod pick;
+mod typing;
+
+pub use typing::clean_paste;
 
 use std::cell::Cell;
 
@@ -17,7 +22,9 @@ use tui_input::backend::crossterm::EventHandler;
 use uuid::Uuid;
 
 use super::Effect;
-use crate::domain::{AnswerValue, Attendee, AuditAction, Note, Visit, VisitStatus, new_id};
+use crate::domain::{
+    AnswerValue, Attendee, AuditAction, Draft, DraftTarget, Note, Visit, VisitStatus, new_id,
+};
 use crate::guide::{Guide, Question, QuestionType, Section, SectionKind, input};
 use crate::i18n::{Lang, t};
 use crate::keymap::Action;
@@ -73,7 +80,21 @@ pub enum Editor {
         cursor: usize,
         multi: bool,
         chosen: Vec<bool>,
+        /// Typed letters narrowing the options.
+        filter: String,
     },
+}
+
+impl Editor {
+    /// The options of a pick list that fit its filter, in list order.
+    pub fn visible(&self) -> Vec<usize> {
+        match self {
+            Editor::Pick {
+                options, filter, ..
+            } => pick::visible(options, filter).0,
+            _ => vec![],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +142,16 @@ pub struct Interview {
     pub scroll: Cell<usize>,
     /// The current time, set by the runtime on each key, for stamping notes.
     pub now: Option<DateTime<FixedOffset>>,
+    /// Text typed into fields that is not a valid value yet (kept in the store beside the visit).
+    pub drafts: Vec<Draft>,
+    /// What the open editor (or note box) held when it opened: journaled only once it differs.
+    pub(crate) origin: Option<(DraftTarget, String)>,
+    /// The text last handed to the runtime's journal, if any.
+    pub(crate) journaled: Option<String>,
+    /// The field a Ctrl-N note interrupted, reopened when the note box closes.
+    pub(crate) resume: Option<Target>,
+    /// The note being corrected in the note box (`None`: a new note).
+    pub note_edit: Option<Uuid>,
 }
 
 impl Interview {
@@ -142,6 +173,11 @@ impl Interview {
             open_items: Vec::new(),
             scroll: Cell::new(0),
             now: None,
+            drafts: Vec::new(),
+            origin: None,
+            journaled: None,
+            resume: None,
+            note_edit: None,
         }
     }
 
@@ -244,24 +280,27 @@ impl Interview {
         match action {
             Up | PrevField => self.move_row(guide, -1),
             Down | NextField => self.move_row(guide, 1),
-            PageUp => self.go_section(guide, self.section.saturating_sub(1)),
-            PageDown => self.go_section(guide, self.section + 1),
-            Left => self.outline = true,
-            Section1 | Section2 | Section3 | Section4 | Section5 | Section6 | Section7
-            | Section8 | Section9 | Section10 => {
-                self.go_section(guide, action.section_index().unwrap_or(0))
+            PageUp | PageDown | Section1 | Section2 | Section3 | Section4 | Section5 | Section6
+            | Section7 | Section8 | Section9 | Section10 => {
+                // Leaving a section through an open item form closes it first, so an item
+                // added and left blank is dropped rather than kept as an empty row.
+                let effects = self.close_item(guide);
+                let to = match action {
+                    PageUp => self.section.saturating_sub(1),
+                    PageDown => self.section + 1,
+                    a => a.section_index().unwrap_or(0),
+                };
+                self.go_section(guide, to);
+                return effects;
             }
+            Left => self.outline = true,
             Open | Edit => return self.open(guide, lang),
             AddItem => return self.add_item(guide, lang),
             DeleteItem => return self.delete_item(guide),
             Undo => return self.undo(guide),
             MoveUp => return self.move_item(guide, -1),
             MoveDown => return self.move_item(guide, 1),
-            QuickNote => {
-                self.popup = Some(Popup::Note {
-                    input: Input::new(std::mem::take(&mut self.note_draft)),
-                });
-            }
+            QuickNote => self.open_note(None),
             Goto => {
                 self.popup = Some(Popup::Goto {
                     input: Input::default(),
@@ -270,14 +309,17 @@ impl Interview {
             }
             Check => self.popup = Some(Popup::Check { cursor: 0 }),
             Finalise if !self.locked() => {
-                self.popup = Some(if guide.check(&self.visit).is_empty() {
-                    Popup::ConfirmFinal
-                } else {
-                    Popup::Reason {
-                        input: Input::default(),
-                        purpose: ReasonFor::Finalise,
-                    }
-                });
+                // Unsaved drafts, like gaps, need a reason (the box lists them first).
+                self.popup = Some(
+                    if guide.check(&self.visit).is_empty() && self.drafts.is_empty() {
+                        Popup::ConfirmFinal
+                    } else {
+                        Popup::Reason {
+                            input: Input::default(),
+                            purpose: ReasonFor::Finalise,
+                        }
+                    },
+                );
             }
             Amend if self.locked() => {
                 self.popup = Some(Popup::Reason {
@@ -330,7 +372,7 @@ impl Interview {
     fn start_question(&mut self, guide: &Guide, q: &Question, lang: Lang) {
         let value = guide.value(q, &self.visit);
         let target = Target::Question(q.id.clone());
-        let editor = match &q.kind {
+        let mut editor = match &q.kind {
             QuestionType::Ratio { .. } => return,
             QuestionType::YesPartialNo => {
                 let opts = [
@@ -392,7 +434,9 @@ impl Interview {
                 }
             }
         };
+        self.with_draft(guide, lang, &target, &mut editor);
         self.editor = Some((target, editor));
+        self.origin = self.typed();
     }
 
     fn attendee_options(&self) -> Vec<PickOption> {
@@ -416,7 +460,7 @@ impl Interview {
             value: Value::Null,
             label: t(lang, "form.none").to_string(),
         };
-        let editor = match &spec.kind {
+        let mut editor = match &spec.kind {
             FieldKind::Enum(opts) => pick(
                 opts.iter()
                     .map(|(v, k)| PickOption {
@@ -497,7 +541,10 @@ impl Interview {
                 }
             }
         };
-        self.editor = Some((Target::Field { kind, item, spec }, editor));
+        let target = Target::Field { kind, item, spec };
+        self.with_draft_field(lang, &target, &mut editor);
+        self.editor = Some((target, editor));
+        self.origin = self.typed();
     }
 
     fn add_item(&mut self, guide: &Guide, lang: Lang) -> Vec<Effect> {
@@ -505,9 +552,23 @@ impl Interview {
         if !kind.is_list() || self.locked() {
             return vec![];
         }
+        // From an open form: close it first (a blank one is dropped, not kept behind).
+        let mut effects = self.close_item(guide);
         let id = new_id();
         let mut all = fields::items(&self.visit, kind);
-        all.push(fields::new_item(kind, id));
+        let mut item = fields::new_item(kind, id);
+        // People come in delegations: the next attendee starts with the side and organisation
+        // of the one before.
+        if kind == SectionKind::Attendees
+            && let (Some(prev), Value::Object(map)) = (all.last(), &mut item)
+        {
+            for key in ["side", "organisation"] {
+                if let Some(v) = prev.get(key) {
+                    map.insert(key.to_string(), v.clone());
+                }
+            }
+        }
+        all.push(item);
         if fields::set_items(&mut self.visit, kind, all).is_err() {
             return vec![];
         }
@@ -516,7 +577,8 @@ impl Interview {
         if let Some(spec) = fields::specs(kind).first().cloned() {
             self.start_field(kind, id, spec, lang);
         }
-        vec![self.save(AuditAction::Edit, "")]
+        effects.push(self.save(AuditAction::Edit, ""));
+        effects
     }
 
     fn selected_item(&self, guide: &Guide) -> Option<Uuid> {
@@ -603,7 +665,10 @@ impl Interview {
         action: Option<Action>,
     ) -> Vec<Effect> {
         use Action::*;
-        let suggestions = self.suggestions_for_current().len();
+        let suggestions = self
+            .suggestions_for_current()
+            .len()
+            .max(self.district_matches(guide).len());
         let Some((_, editor)) = self.editor.as_mut() else {
             return vec![];
         };
@@ -614,39 +679,60 @@ impl Interview {
                     cursor,
                     multi,
                     chosen,
+                    filter,
                 },
                 a,
             ) => match a {
-                Some(Up) => *cursor = cursor.saturating_sub(1),
-                Some(Down) => *cursor = (*cursor + 1).min(options.len().saturating_sub(1)),
+                Some(m @ (Up | Down | First | Last)) => {
+                    let (shown, _) = pick::visible(options, filter);
+                    pick::step(cursor, &shown, m);
+                }
+                None if pick::filter_key(filter, &key) => {
+                    let (shown, best) = pick::visible(options, filter);
+                    if let Some(b) = best.or(shown.first().copied()) {
+                        *cursor = b;
+                    }
+                }
+                // With nothing left under the filter there is nothing to pick.
+                Some(Toggle | Commit | CommitNext | NextField)
+                    if !filter.is_empty() && pick::visible(options, filter).0.is_empty() => {}
                 Some(Toggle) if *multi => {
                     if let Some(c) = chosen.get_mut(*cursor) {
                         *c = !*c;
                     }
                 }
-                Some(Toggle) | Some(Commit) | Some(CommitNext) => {
+                Some(Toggle) | Some(Commit) | Some(CommitNext) | Some(NextField) => {
                     // Space on a single choice picks it and stays; Enter/Tab pick and move on.
-                    let next = a == Some(CommitNext);
-                    return self.commit(guide, lang, if next { 1 } else { 0 });
+                    let next = matches!(a, Some(CommitNext | NextField));
+                    return self.commit(guide, lang, if next { 1 } else { 0 }, false);
                 }
-                Some(CommitPrev) => return self.commit(guide, lang, -1),
+                Some(CommitPrev) | Some(PrevField) => return self.commit(guide, lang, -1, false),
                 Some(Cancel) => self.editor = None,
                 _ => {}
             },
             (Editor::Line { .. }, Some(Commit)) | (Editor::Multi { .. }, Some(Commit)) => {
-                return self.commit(guide, lang, 0);
+                return self.commit(guide, lang, 0, false);
             }
+            // Enter on a value that does not parse stays and says why; Tab, Shift-Tab and Esc
+            // always leave, keeping the text as an unsaved draft of the field.
             (Editor::Line { .. }, Some(CommitNext)) | (Editor::Multi { .. }, Some(CommitNext)) => {
-                return self.commit(guide, lang, 1);
+                return self.commit(guide, lang, 1, false);
             }
-            (Editor::Line { .. }, Some(CommitPrev)) | (Editor::Multi { .. }, Some(CommitPrev)) => {
-                return self.commit(guide, lang, -1);
+            (Editor::Line { .. }, Some(NextField)) | (Editor::Multi { .. }, Some(NextField)) => {
+                return self.commit(guide, lang, 1, true);
+            }
+            (Editor::Line { .. }, Some(CommitPrev | PrevField))
+            | (Editor::Multi { .. }, Some(CommitPrev | PrevField)) => {
+                return self.commit(guide, lang, -1, true);
             }
             (Editor::Line { .. }, Some(Cancel | Accept))
             | (Editor::Multi { .. }, Some(Cancel | Accept)) => {
                 // Esc keeps what was typed: in a meeting, losing a sentence to one key is worse
                 // than an edit to undo.
-                return self.commit(guide, lang, 0);
+                return self.commit(guide, lang, 0, true);
+            }
+            (Editor::Multi { area }, Some(NewLine)) => {
+                area.insert_newline();
             }
             (Editor::Line { suggestion, .. }, Some(Down)) if suggestions > 0 => {
                 *suggestion = Some(suggestion.map_or(0, |s| (s + 1).min(suggestions - 1)));
@@ -655,10 +741,11 @@ impl Interview {
                 *suggestion = suggestion.and_then(|s| s.checked_sub(1));
             }
             (Editor::Line { .. }, Some(QuickNote)) | (Editor::Multi { .. }, Some(QuickNote)) => {
-                let effects = self.commit(guide, lang, 0);
-                self.popup = Some(Popup::Note {
-                    input: Input::new(std::mem::take(&mut self.note_draft)),
-                });
+                // The field is left as Esc leaves it, and reopened when the note is done.
+                let resume = self.editor.as_ref().map(|(t, _)| t.clone());
+                let effects = self.commit(guide, lang, 0, true);
+                self.resume = resume;
+                self.open_note(None);
                 return effects;
             }
             (
@@ -712,41 +799,62 @@ impl Interview {
     }
 
     /// Writes the editor's value into the working copy and asks for a save; then moves.
-    fn commit(&mut self, guide: &Guide, lang: Lang, then_move: isize) -> Vec<Effect> {
-        let Some((target, editor)) = self.editor.take() else {
+    ///
+    /// A value that does not parse keeps the editor open with the reason, unless `leave`:
+    /// then the text becomes an unsaved draft of the field and the cursor moves on anyway.
+    fn commit(&mut self, guide: &Guide, lang: Lang, then_move: isize, leave: bool) -> Vec<Effect> {
+        let Some((target, mut editor)) = self.editor.take() else {
             return vec![];
         };
-        let before = self.visit.clone();
-        let result = match &target {
-            Target::Question(qid) => self.commit_question(guide, lang, qid, &editor),
-            Target::Field { kind, item, spec } => {
-                self.commit_field(lang, *kind, *item, spec, &editor)
+        self.resolve_district(guide, &target, &mut editor);
+        let mut effects = Vec::new();
+        match self.apply(guide, lang, &target, &editor) {
+            Ok(after) => {
+                if after != self.visit {
+                    self.visit = after;
+                    effects.push(self.save(AuditAction::Edit, ""));
+                }
+                effects.extend(self.drop_draft(&target.draft_target()));
             }
-        };
-        if let Err(message) = result {
-            // Keep the editor open with the message; nothing typed is lost.
-            let editor = match editor {
+            Err(message) => match editor {
+                Editor::Line { input, .. } if leave => {
+                    effects.extend(self.keep_draft(target.draft_target(), input.value()));
+                }
                 Editor::Line {
                     input, suggestion, ..
-                } => Editor::Line {
-                    input,
-                    error: Some(message),
-                    suggestion,
-                },
-                other => other,
-            };
-            self.editor = Some((target, editor));
-            return vec![];
+                } => {
+                    // Keep the editor open with the message; nothing typed is lost.
+                    self.editor = Some((
+                        target,
+                        Editor::Line {
+                            input,
+                            error: Some(message),
+                            suggestion,
+                        },
+                    ));
+                    return vec![];
+                }
+                other => {
+                    self.editor = Some((target, other));
+                    return vec![];
+                }
+            },
         }
-        let mut effects = Vec::new();
-        if self.visit != before {
-            effects.push(self.save(AuditAction::Edit, ""));
-        }
-        // Quick entry: Enter on the last field of an attendee starts the next attendee.
-        let last_field =
-            self.item.is_some() && self.field + 1 >= fields::specs(self.section_kind(guide)).len();
+        // Quick entry: Enter or Tab on the last field of an item starts the next item (for the
+        // strategies, whose four are given, it opens the next one).
+        let kind = self.section_kind(guide);
+        let last_field = self.item.is_some() && self.field + 1 >= fields::specs(kind).len();
         if then_move != 0 {
-            if last_field && then_move > 0 && self.section_kind(guide) == SectionKind::Attendees {
+            if last_field && then_move > 0 && kind.is_list() {
+                if kind == SectionKind::Strategies {
+                    effects.extend(self.close_item(guide));
+                    if let Some(RowRef::Item(next)) = self.rows(guide).get(self.row + 1).copied() {
+                        self.row += 1;
+                        self.item = Some(next);
+                        self.field = 0;
+                    }
+                    return effects;
+                }
                 self.item = None;
                 effects.extend(self.add_item(guide, lang));
                 return effects;
@@ -776,15 +884,27 @@ impl Interview {
         self.row = index;
         let blank = fields::new_item(kind, id);
         let mut probe = all[index].clone();
-        let empty = fields::title(&probe, kind).is_empty() && {
-            // Equal to a fresh item once defaults are filled in.
-            let mut v = self.visit.clone();
-            let mut fresh = fields::items(&v, kind);
-            fresh[index] = blank;
-            let _ = fields::set_items(&mut v, kind, fresh);
-            probe = fields::items(&v, kind).swap_remove(index);
-            probe == all[index]
+        let text = |k: &str| {
+            probe
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .trim()
+                .is_empty()
         };
+        // An attendee with no name and no post is blank even with the side and organisation
+        // carried over from the one before.
+        let nameless = kind == SectionKind::Attendees && text("name") && text("post");
+        let empty = nameless
+            || fields::title(&probe, kind).is_empty() && {
+                // Equal to a fresh item once defaults are filled in.
+                let mut v = self.visit.clone();
+                let mut fresh = fields::items(&v, kind);
+                fresh[index] = blank;
+                let _ = fields::set_items(&mut v, kind, fresh);
+                probe = fields::items(&v, kind).swap_remove(index);
+                probe == all[index]
+            };
         if !empty || self.locked() {
             return vec![];
         }
@@ -810,8 +930,27 @@ impl Interview {
         self.item.is_none() && self.section_kind(guide).is_list()
     }
 
+    /// The visit with the editor's value written in, or why the value is refused.
+    pub(crate) fn apply(
+        &self,
+        guide: &Guide,
+        lang: Lang,
+        target: &Target,
+        editor: &Editor,
+    ) -> Result<Visit, String> {
+        let mut visit = self.visit.clone();
+        match target {
+            Target::Question(qid) => self.commit_question(&mut visit, guide, lang, qid, editor)?,
+            Target::Field { kind, item, spec } => {
+                self.commit_field(&mut visit, lang, *kind, *item, spec, editor)?
+            }
+        }
+        Ok(visit)
+    }
+
     fn commit_question(
-        &mut self,
+        &self,
+        visit: &mut Visit,
         guide: &Guide,
         lang: Lang,
         qid: &str,
@@ -838,6 +977,7 @@ impl Interview {
                 cursor,
                 multi,
                 chosen,
+                ..
             } => {
                 let picked = |i: usize| {
                     options
@@ -869,12 +1009,13 @@ impl Interview {
         // A long text bound to a visit field is stored as text; an empty list means "no answer".
         let value = value.filter(|v| !matches!(v, AnswerValue::Choices(c) if c.is_empty()));
         guide
-            .set_value(q, &mut self.visit, value)
+            .set_value(q, visit, value)
             .map_err(|e| e.message(lang))
     }
 
     fn commit_field(
-        &mut self,
+        &self,
+        visit: &mut Visit,
         lang: Lang,
         kind: SectionKind,
         item: Uuid,
@@ -913,6 +1054,7 @@ impl Interview {
                 cursor,
                 multi,
                 chosen,
+                ..
             } => {
                 if *multi {
                     Value::Array(
@@ -931,7 +1073,7 @@ impl Interview {
                 }
             }
         };
-        fields::set(&mut self.visit, kind, item, spec.key, value)
+        fields::set(visit, kind, item, spec.key, value)
     }
 
     /// Accepts the highlighted suggestion: fills the attendee from an earlier visit.
@@ -956,15 +1098,34 @@ impl Interview {
         vec![self.save(AuditAction::Edit, "")]
     }
 
-    /// Saves a quick note stamped with the time and the current section.
+    /// Saves a quick note stamped with the time (in the visit's zone) and the current section;
+    /// or, when a note is being corrected, its new text (empty text deletes it).
     pub fn add_note(&mut self, guide: &Guide, text: &str) -> Vec<Effect> {
         let text = text.trim();
-        if text.is_empty() || self.locked() {
+        if self.locked() {
             return vec![];
         }
+        if let Some(id) = self.note_edit.take() {
+            let Some(i) = self.visit.notes.iter().position(|n| n.id == id) else {
+                return vec![];
+            };
+            if text.is_empty() {
+                self.visit.notes.remove(i);
+            } else if self.visit.notes[i].text != text {
+                self.visit.notes[i].text = text.to_string();
+            } else {
+                return vec![];
+            }
+            return vec![self.save(AuditAction::Edit, "")];
+        }
+        if text.is_empty() {
+            return vec![];
+        }
+        let zone = self.input_context().zone;
         let at = self
             .now
-            .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+            .unwrap_or_else(|| chrono::Utc::now().fixed_offset())
+            .with_timezone(&zone);
         let section = self.current_section(guide).map(|s| s.id.clone());
         self.visit.notes.push(Note {
             id: new_id(),
@@ -1041,6 +1202,7 @@ fn pick(options: Vec<PickOption>, current: Option<&Value>, multi: bool) -> Edito
         cursor,
         multi,
         chosen,
+        filter: String::new(),
     }
 }
 
