@@ -12,7 +12,7 @@ use crate::store::Store;
 /// A failed command: the message for the user and the exit code.
 pub type CmdResult = Result<ExitCode, (String, u8)>;
 
-fn store_err(lang: Lang, e: crate::store::StoreError) -> (String, u8) {
+pub(super) fn store_err(lang: Lang, e: crate::store::StoreError) -> (String, u8) {
     let code = if e.is_fatal() { 2 } else { 1 };
     (e.message(lang), code)
 }
@@ -71,7 +71,7 @@ pub fn list_line(lang: Lang, r: &VisitSummary) -> String {
     )
 }
 
-fn pad(s: &str, width: usize) -> String {
+pub(super) fn pad(s: &str, width: usize) -> String {
     let w = s.width();
     if w >= width {
         s.to_string()
@@ -120,7 +120,7 @@ pub fn check(store: &Store, lang: Lang) -> CmdResult {
     Ok(ExitCode::from(1))
 }
 
-fn print_json<T: serde::Serialize>(lang: Lang, value: &T) -> CmdResult {
+pub(super) fn print_json<T: serde::Serialize>(lang: Lang, value: &T) -> CmdResult {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)
         .map_err(|e| (tf(lang, "cli.json_error", &[&e]), 1))?;

@@ -10,6 +10,7 @@ mod error;
 mod fingerprint;
 mod import;
 mod importer;
+mod index;
 mod keys;
 mod open;
 mod pending;
@@ -38,6 +39,7 @@ pub use check::{CheckProblem, CheckReport};
 pub use error::{Result, StoreError};
 pub use import::{ImportSummary, StoredHistory};
 pub use importer::Importer;
+pub use index::{INDEX_FILE, IndexProgress};
 pub use schema::CURRENT_SCHEMA;
 
 /// A soft-deleted visit, kept whole until restored.
