@@ -59,7 +59,7 @@ pub enum Command {
     /// the filter words of the app's search box (status: prov: kab: tahun: dari: sampai: konflik:)
     Search {
         /// Words and filter words
-        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
         /// Print JSON (id, score, field, snippet) instead of text
         #[arg(long)]

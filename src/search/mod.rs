@@ -439,7 +439,7 @@ impl SearchIndex {
                 return out;
             }
             for (i, t) in base.terms.iter().enumerate() {
-                if typo::within(word, t, budget) {
+                if !t.starts_with(text::PAIR) && typo::within(word, t, budget) {
                     add(i, 1);
                 }
             }
@@ -470,7 +470,7 @@ impl SearchIndex {
             if typos {
                 if budget > 0 {
                     for (t, bits) in &f.terms {
-                        if typo::within(word, t, budget) {
+                        if !t.starts_with(text::PAIR) && typo::within(word, t, budget) {
                             consider(1, *bits, t);
                         }
                     }
@@ -494,25 +494,46 @@ impl SearchIndex {
         out
     }
 
-    /// Docs of the segment with every word of the phrase, checked against the stored text.
+    /// Docs of the segment where the words follow each other: looked up as word pairs (exact
+    /// for two words; longer phrases are checked against the stored text).
     fn base_phrase(&self, words: &[String], within: Option<&PartHits>, fetch: Fetch) -> PartHits {
         let Some(base) = &self.base else {
             return PartHits::new();
         };
-        let mut candidates: Option<HashSet<u32>> = within.map(|w| w.keys().copied().collect());
-        for w in words {
-            let found: HashSet<u32> = self.base_word(w, false, false).into_keys().collect();
+        let keep = |doc: &u32| within.is_none_or(|w| w.contains_key(doc));
+        if words.len() == 1 {
+            let mut found = self.base_word(&words[0], false, false);
+            found.retain(|d, _| keep(d));
+            return found;
+        }
+        let mut candidates: Option<HashMap<u32, u16>> = None;
+        for pair in words.windows(2) {
+            let term = format!("{}{} {}", text::PAIR, pair[0], pair[1]);
+            let found: HashMap<u32, u16> = base
+                .find(&term)
+                .map(|i| base.postings(i))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(doc, _)| keep(doc) && !self.masked.contains(&base.docs[*doc as usize].id))
+                .collect();
             candidates = Some(match candidates {
                 None => found,
-                Some(c) => c.intersection(&found).copied().collect(),
+                Some(c) => c
+                    .into_iter()
+                    .filter_map(|(d, b)| found.get(&d).map(|b2| (d, b | b2)))
+                    .collect(),
             });
         }
         candidates
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|doc| {
-                let v = fetch(base.docs[doc as usize].id)?;
-                let bits = phrase_field(&text::texts(&v), words)?;
+            .filter_map(|(doc, bits)| {
+                let bits = if words.len() > 2 {
+                    let v = fetch(base.docs[doc as usize].id)?;
+                    phrase_field(&text::texts(&v), words)?
+                } else {
+                    bits
+                };
                 Some((doc, (part_score(3, bits), bits, words.join(" "))))
             })
             .collect()
@@ -565,7 +586,10 @@ fn text_snippet(texts: &[(Field, String)], field: Field, words: &[String]) -> Op
     let in_field = texts.iter().filter(|(f, _)| *f == field);
     let others = texts.iter().filter(|(f, _)| *f != field);
     for (_, t) in in_field.chain(others) {
-        let Some((a, b, _)) = text::spans(t).find(|(_, _, w)| words.contains(w)) else {
+        let Some((a, b, _)) = text::spans(t)
+            .into_iter()
+            .find(|(_, _, w)| words.contains(w))
+        else {
             continue;
         };
         let start = t[..a]

@@ -52,8 +52,8 @@ pub struct DocInput {
 #[derive(Default)]
 pub struct Builder {
     docs: Vec<DocMeta>,
-    postings: BTreeMap<String, Vec<u8>>,
-    last: BTreeMap<String, u32>,
+    /// Per word: the last doc added to its list, and the list.
+    postings: BTreeMap<String, (u32, Vec<u8>)>,
 }
 
 impl Builder {
@@ -61,12 +61,19 @@ impl Builder {
         let n = self.docs.len() as u32;
         self.docs.push(doc.meta);
         for (term, bits) in doc.terms {
-            let prev = self.last.get(&term).copied();
-            let list = self.postings.entry(term.clone()).or_default();
-            let gap = prev.map_or(n, |p| n - p - 1);
+            let (gap, list) = match self.postings.get_mut(&term) {
+                Some((last, list)) => {
+                    let gap = n - *last - 1;
+                    *last = n;
+                    (gap, list)
+                }
+                None => (
+                    n,
+                    &mut self.postings.entry(term).or_insert((n, Vec::new())).1,
+                ),
+            };
             varint(list, u64::from(gap));
             varint(list, u64::from(bits));
-            self.last.insert(term, n);
         }
     }
 
@@ -81,7 +88,7 @@ impl Builder {
     pub fn encode(self) -> Vec<u8> {
         let mut dict = Vec::new();
         let mut postings_len = 0u64;
-        for (term, list) in &self.postings {
+        for (term, (_, list)) in &self.postings {
             dict.extend_from_slice(&(term.len() as u16).to_le_bytes());
             dict.extend_from_slice(term.as_bytes());
             dict.extend_from_slice(&(list.len() as u32).to_le_bytes());
@@ -100,7 +107,7 @@ impl Builder {
             out.extend_from_slice(&d.start.to_le_bytes());
         }
         out.extend_from_slice(&dict);
-        for list in self.postings.values() {
+        for (_, list) in self.postings.values() {
             out.extend_from_slice(list);
         }
         out
@@ -180,6 +187,11 @@ impl Segment {
     pub fn from_bytes(bytes: Vec<u8>) -> Option<Segment> {
         let len = bytes.len() as u64;
         Segment::open(Box::new(bytes), len)
+    }
+
+    /// The number of word `term`, if the segment has it.
+    pub fn find(&self, term: &str) -> Option<usize> {
+        self.terms.binary_search_by(|t| (**t).cmp(term)).ok()
     }
 
     /// The range of word numbers that start with `prefix`.

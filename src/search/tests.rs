@@ -175,6 +175,7 @@ proptest! {
         let all: Vec<String> = visits
             .iter()
             .flat_map(|v| text::terms(&text::texts(v)).into_keys())
+            .filter(|t| !t.starts_with(text::PAIR))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();

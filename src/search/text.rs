@@ -24,34 +24,59 @@ pub fn fold(s: &str) -> String {
 
 /// The folded words of `s`: runs of letters and digits, in order.
 pub fn words(s: &str) -> Vec<String> {
-    spans(s).map(|(_, _, w)| w).collect()
+    let mut out = Vec::new();
+    each_word(s, |_, _, w| out.push(w.to_string()));
+    out
 }
 
 /// The words of `s` with their byte range in `s` itself, for snippets.
-pub fn spans(s: &str) -> impl Iterator<Item = (usize, usize, String)> + '_ {
-    let mut chars = s.char_indices().peekable();
-    std::iter::from_fn(move || {
-        loop {
-            let (start, c) = chars.next()?;
-            if !c.is_alphanumeric() {
-                continue;
-            }
-            let mut end = start + c.len_utf8();
-            while let Some(&(i, c)) = chars.peek() {
-                // Combining marks belong to the word they sit on (decomposed input).
-                if !(c.is_alphanumeric() || is_combining_mark(c)) {
-                    break;
-                }
-                end = i + c.len_utf8();
-                chars.next();
-            }
-            let word = fold(&s[start..end]);
-            if !word.is_empty() && word.chars().count() <= MAX_WORD_CHARS {
-                return Some((start, end, word));
-            }
-        }
-    })
+pub fn spans(s: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    each_word(s, |a, b, w| out.push((a, b, w.to_string())));
+    out
 }
+
+/// Calls `f(start, end, folded word)` for every word of `s`, folding into one buffer (this
+/// runs over every text of every visit when the index is built).
+pub fn each_word(s: &str, mut f: impl FnMut(usize, usize, &str)) {
+    let mut buf = String::new();
+    let mut chars = s.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, c)) = chars.peek() {
+            // Combining marks belong to the word they sit on (decomposed input).
+            if !(c.is_alphanumeric() || is_combining_mark(c)) {
+                break;
+            }
+            end = i + c.len_utf8();
+            chars.next();
+        }
+        let word = &s[start..end];
+        buf.clear();
+        if word.is_ascii() {
+            buf.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            buf.extend(
+                word.nfd()
+                    .filter(|c| !is_combining_mark(*c))
+                    .flat_map(char::to_lowercase),
+            );
+        }
+        if !buf.is_empty()
+            && buf.len() <= MAX_WORD_CHARS * 4
+            && buf.chars().count() <= MAX_WORD_CHARS
+        {
+            f(start, end, &buf);
+        }
+    }
+}
+
+/// Marks a word pair in the index (two words that follow each other in one text), so that a
+/// two-word phrase is looked up, not checked against every text. No query word holds it.
+pub const PAIR: char = '\u{2}';
 
 /// Every text a visit's report shows, with the field it belongs to. Labels that the report
 /// translates (obstacle categories, handover kinds) are given in both languages.
@@ -116,13 +141,34 @@ pub fn texts(v: &Visit) -> Vec<(Field, String)> {
     out
 }
 
-/// The distinct words of a visit, each with the fields it occurs in (a bit per [`Field`]).
+/// The distinct words of a visit, and the pairs of words that follow each other in a text
+/// (as `PAIR` first second), each with the fields it occurs in (a bit per [`Field`]).
 pub fn terms(texts: &[(Field, String)]) -> BTreeMap<String, u16> {
     let mut out: BTreeMap<String, u16> = BTreeMap::new();
-    for (field, text) in texts {
-        for w in words(text) {
-            *out.entry(w).or_default() |= field.bit();
+    let mut add = |term: &str, bit: u16| match out.get_mut(term) {
+        Some(b) => *b |= bit,
+        None => {
+            out.insert(term.to_string(), bit);
         }
+    };
+    let mut pair = String::new();
+    let mut prev = String::new();
+    for (field, text) in texts {
+        let bit = field.bit();
+        prev.clear();
+        each_word(text, |_, _, w| {
+            add(w, bit);
+            if !prev.is_empty() {
+                pair.clear();
+                pair.push(PAIR);
+                pair.push_str(&prev);
+                pair.push(' ');
+                pair.push_str(w);
+                add(&pair, bit);
+            }
+            prev.clear();
+            prev.push_str(w);
+        });
     }
     out
 }
@@ -140,7 +186,7 @@ mod tests {
         );
         assert_eq!(words("Cafe\u{301} Noël"), ["cafe", "noel"]);
         let s = "Kantor: Dinas Tenaga Kerja";
-        let (a, b, w) = spans(s).nth(1).unwrap();
+        let (a, b, w) = spans(s).swap_remove(1);
         assert_eq!((&s[a..b], w.as_str()), ("Dinas", "dinas"));
     }
 }
