@@ -84,7 +84,7 @@ fn board_and_overview() {
         let mut runner = Runner {
             store: store.clone(),
             config_path: None,
-            search: pantau::tui::runner::SearchBackend::Inline(SearchIndex::default()),
+            search: pantau::tui::runner::SearchBackend::Inline(Box::default()),
             stamp: None,
             journal: Default::default(),
         };
@@ -316,15 +316,8 @@ fn list_and_search() {
     for n in sizes(&[1_000, 10_000, 100_000]) {
         let t = Instant::now();
         let mut summaries: Vec<VisitSummary> = Vec::with_capacity(n);
-        let mut index = SearchIndex::default();
-        let mut index_time = Duration::ZERO;
         for_visits(n, |chunk| {
             summaries.extend(chunk.iter().map(VisitSummary::from));
-            let ti = Instant::now();
-            for v in &chunk {
-                index.upsert(v);
-            }
-            index_time += ti.elapsed();
         });
         summaries.sort_by_key(|s| std::cmp::Reverse(s.sort_key()));
         eprintln!("(generated {n} visits in {:.1?})", t.elapsed());
@@ -389,15 +382,29 @@ fn list_and_search() {
         }
         if wanted("search") {
             println!("\n## search, {n} visits");
-            println!("  index build (worker, at start-up): {}", ms(index_time));
-            search_at(n, &index, new_app());
+            let store = Store::open(&database(n)).unwrap();
+            let stored = store.summaries().unwrap();
+            let t = Instant::now();
+            drop(store.rebuild_search_index(&mut |_| {}).unwrap());
+            println!(
+                "  index rebuild (missing file, worker): {}",
+                ms(t.elapsed())
+            );
+            let t = Instant::now();
+            let index = store.search_index(&stored, &mut |_| {}).unwrap();
+            println!(
+                "  index open (file up to date, worker at start-up): {}",
+                ms(t.elapsed())
+            );
+            search_at(n, &index, &store, new_app());
         }
     }
 }
 
 /// Types queries into the search box. Per key: handle + draw (the query goes to the worker);
 /// per result: `SearchIndex::search` (the worker's time to results) and `on_msg` + draw.
-fn search_at(n: usize, index: &SearchIndex, mut app: App) {
+fn search_at(n: usize, index: &SearchIndex, store: &Store, mut app: App) {
+    let fetch = |id| store.get(id).ok().flatten();
     let mut tm = term(120, 40);
     draw(&mut tm, &app);
     app.handle_key(key('/'));
@@ -424,7 +431,7 @@ fn search_at(n: usize, index: &SearchIndex, mut app: App) {
                     keys.push(d);
                 }
                 let t = Timer::start();
-                let hits = index.search(&text);
+                let hits = index.search(&text, pantau::tui::worker::SNIPPETS, &fetch);
                 let d_search = t.stop();
                 let count = hits.len();
                 let t = Timer::start();

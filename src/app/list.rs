@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::query::Query;
 use crate::domain::VisitSummary;
-use crate::search::{Field, Hit};
+use crate::search::Hit;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -86,9 +86,8 @@ impl VisitList {
     }
 
     /// The hit that put `row` in the list, out of the hits it was filtered by.
-    pub fn hit<'h>(row: &Row, hits: Option<&'h [Hit]>) -> Option<(Field, &'h str)> {
-        let h = hits?.get(row.hit?)?;
-        Some((h.field, &h.text))
+    pub fn hit<'h>(row: &Row, hits: Option<&'h [Hit]>) -> Option<&'h Hit> {
+        hits?.get(row.hit?)
     }
 
     pub fn move_by(&mut self, delta: isize) {

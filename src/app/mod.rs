@@ -178,6 +178,11 @@ pub enum Msg {
         generation: u64,
         hits: Vec<Hit>,
     },
+    /// The search index is being built: visits read so far, of all.
+    IndexProgress {
+        done: usize,
+        total: usize,
+    },
     /// A catalogue key (and argument) to show in the status line.
     Notice {
         key: &'static str,
@@ -219,6 +224,8 @@ pub struct SearchBox {
     pub generation: u64,
     pub pending: bool,
     pub hits: Option<Vec<Hit>>,
+    /// While the index is being built: visits read so far, of all.
+    pub indexing: Option<(usize, usize)>,
 }
 
 #[derive(Debug)]
@@ -1115,6 +1122,9 @@ impl App {
                 self.history.loading = false;
                 self.history.selected = h.as_ref().map_or(0, |h| h.entries.len().saturating_sub(1));
                 self.history.history = h;
+            }
+            Msg::IndexProgress { done, total } => {
+                self.search.indexing = (done < total).then_some((done, total));
             }
             Msg::SearchDone { generation, hits } => {
                 if generation == self.search.generation {

@@ -17,6 +17,9 @@ pub struct Query {
     pub year: Option<i32>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// `konflik:ya` / `conflict:yes`: only visits with fields left in conflict by an import
+    /// (`konflik:tidak` / `conflict:no`: only those without).
+    pub conflict: Option<bool>,
     /// Filter words that could not be understood, to show under the box.
     pub errors: Vec<String>,
 }
@@ -46,6 +49,9 @@ impl Query {
                 "tahun" | "year" => value.parse().ok().map(|y| q.year = Some(y)).is_some(),
                 "dari" | "from" => parse_date(value).map(|d| q.from = Some(d)).is_some(),
                 "sampai" | "to" => parse_date(value).map(|d| q.to = Some(d)).is_some(),
+                "konflik" | "conflict" => {
+                    parse_yes_no(value).map(|c| q.conflict = Some(c)).is_some()
+                }
                 _ => {
                     text.push(word);
                     true
@@ -66,6 +72,7 @@ impl Query {
             || self.year.is_some()
             || self.from.is_some()
             || self.to.is_some()
+            || self.conflict.is_some()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -75,6 +82,9 @@ impl Query {
     /// Whether a visit passes the filter words (the text is matched elsewhere).
     pub fn admits(&self, s: &VisitSummary) -> bool {
         if self.status.is_some_and(|st| st != s.status) {
+            return false;
+        }
+        if self.conflict.is_some_and(|c| c != (s.conflicts > 0)) {
             return false;
         }
         if let Some(p) = &self.province
@@ -112,6 +122,14 @@ fn parse_status(v: &str) -> Option<VisitStatus> {
     match v.to_lowercase().as_str() {
         "draf" | "draft" => Some(VisitStatus::Draft),
         "final" | "final." => Some(VisitStatus::Final),
+        _ => None,
+    }
+}
+
+fn parse_yes_no(v: &str) -> Option<bool> {
+    match v.to_lowercase().as_str() {
+        "ya" | "yes" | "y" => Some(true),
+        "tidak" | "no" | "n" => Some(false),
         _ => None,
     }
 }
@@ -165,5 +183,19 @@ mod tests {
         assert!(Query::parse("tahun:2022 dari:1/3/2022 sampai:2022-03-17").admits(&s));
         assert!(!Query::parse("dari:2022-03-18").admits(&s));
         assert!(!Query::parse("year:2023").admits(&s));
+    }
+
+    #[test]
+    fn the_conflict_filter_admits_visits_left_in_conflict() {
+        let mut s = summary("12.06", "2022-03-17T14:00:00+07:00", VisitStatus::Draft);
+        let q = Query::parse("sinaga konflik:ya");
+        assert_eq!((q.text.as_str(), q.conflict), ("sinaga", Some(true)));
+        assert!(!q.admits(&s));
+        assert!(Query::parse("conflict:no").admits(&s));
+        s.conflicts = 2;
+        assert!(q.admits(&s));
+        assert!(Query::parse("conflict:yes").admits(&s));
+        assert!(!Query::parse("konflik:tidak").admits(&s));
+        assert_eq!(Query::parse("konflik:mungkin").errors, ["konflik:mungkin"]);
     }
 }

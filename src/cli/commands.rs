@@ -11,7 +11,7 @@ use crate::store::Store;
 /// A failed command: the message for the user and the exit code.
 pub type CmdResult = Result<ExitCode, (String, u8)>;
 
-fn store_err(lang: Lang, e: crate::store::StoreError) -> (String, u8) {
+pub(super) fn store_err(lang: Lang, e: crate::store::StoreError) -> (String, u8) {
     let code = if e.is_fatal() { 2 } else { 1 };
     (store_message(lang, &e), code)
 }
@@ -55,7 +55,7 @@ pub fn list(store: &Store, lang: Lang, json: bool, only_conflicts: bool) -> CmdR
     if only_conflicts {
         rows.retain(|r| r.conflicts > 0);
         if rows.is_empty() && !json {
-            println!("{}", t(lang, "chain.open_none"));
+            outln!("{}", t(lang, "chain.open_none"));
             return Ok(ExitCode::SUCCESS);
         }
     }
@@ -94,7 +94,7 @@ pub fn list_line(lang: Lang, r: &VisitSummary) -> String {
     )
 }
 
-fn pad(s: &str, width: usize) -> String {
+pub(super) fn pad(s: &str, width: usize) -> String {
     let w = s.width();
     if w >= width {
         s.to_string()
@@ -141,11 +141,11 @@ pub fn check(store: &Store, lang: Lang) -> CmdResult {
         outln!("  {}", p.message(lang));
     }
     // The database does not hold what it should: damage, as the README's exit codes say.
-    println!("{}", super::backups::restore_hint(lang, store.path()));
+    outln!("{}", super::backups::restore_hint(lang, store.path()));
     Ok(ExitCode::from(2))
 }
 
-pub fn print_json<T: serde::Serialize>(lang: Lang, value: &T) -> CmdResult {
+pub(super) fn print_json<T: serde::Serialize>(lang: Lang, value: &T) -> CmdResult {
     super::out::json_value(value).map_err(|e| (tf(lang, "cli.json_error", &[&e]), 1))?;
     Ok(ExitCode::SUCCESS)
 }

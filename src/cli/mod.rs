@@ -12,6 +12,7 @@ mod conflicts;
 mod export;
 mod followups;
 mod guide_cmd;
+mod search;
 mod show;
 
 pub use guide_cmd::{GuideCommand, active_guide};
@@ -63,6 +64,19 @@ pub enum Command {
         /// Print the stored JSON instead of text
         #[arg(long)]
         json: bool,
+    },
+    /// Search every text of every visit: words (ANDed, prefixes, typos), "quoted phrases" and
+    /// the filter words of the app's search box (status: prov: kab: tahun: dari: sampai: konflik:)
+    Search {
+        /// Words and filter words
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Print JSON (id, score, field, snippet) instead of text
+        #[arg(long)]
+        json: bool,
+        /// At most this many visits, best first
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        limit: usize,
     },
     /// Verify the database: decode every record and replay every visit's history
     Check,
@@ -203,6 +217,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => conflicts::settle(&store, lang, &visit, &conflict, choice, reason.as_deref()),
         Some(Command::Show { id, json }) => commands::show(&store, lang, &id, json),
         Some(Command::Check) => commands::check(&store, lang),
+        Some(Command::Search { query, json, limit }) => {
+            search::search(&store, lang, &query.join(" "), json, limit)
+        }
         Some(Command::Guide { .. }) => Ok(ExitCode::SUCCESS), // handled above
         Some(Command::Export(a)) => export::export(&store, lang, a),
         Some(Command::Import(a)) => export::import(&store, lang, a),

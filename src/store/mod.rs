@@ -11,6 +11,7 @@ mod error;
 mod fingerprint;
 mod import;
 mod importer;
+mod index;
 mod keys;
 mod mark;
 mod open;
@@ -41,6 +42,7 @@ pub use check::{CheckProblem, CheckReport};
 pub use error::{Result, StoreError};
 pub use import::{ImportSummary, StoredHistory};
 pub use importer::Importer;
+pub use index::{INDEX_FILE, IndexProgress};
 pub use schema::CURRENT_SCHEMA;
 pub use tally::Tally;
 

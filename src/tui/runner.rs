@@ -17,7 +17,7 @@ use crate::store::{Store, StoreError};
 use super::worker::Job;
 
 pub enum SearchBackend {
-    Inline(SearchIndex),
+    Inline(Box<SearchIndex>),
     Worker(Sender<Job>),
 }
 
@@ -63,11 +63,11 @@ impl Runner {
 impl Runner {
     /// A runner that searches on the calling thread, for tests and tools.
     pub fn inline(store: Store, config_path: Option<PathBuf>) -> Result<Runner, StoreError> {
-        let index = SearchIndex::build(&store.visits()?);
+        let index = store.search_index(&store.summaries()?, &mut |_| {})?;
         Ok(Runner {
             store,
             config_path,
-            search: SearchBackend::Inline(index),
+            search: SearchBackend::Inline(Box::new(index)),
             stamp: None,
             journal: JournalSlot::default(),
         })
@@ -138,10 +138,14 @@ impl Runner {
                 Err(e) => failed(e),
             },
             Effect::Search { generation, text } => match &mut self.search {
-                SearchBackend::Inline(idx) => vec![Msg::SearchDone {
-                    generation,
-                    hits: idx.search(&text),
-                }],
+                SearchBackend::Inline(idx) => {
+                    let store = &self.store;
+                    let fetch = |id| store.get(id).ok().flatten();
+                    vec![Msg::SearchDone {
+                        generation,
+                        hits: idx.search(&text, super::worker::SNIPPETS, &fetch),
+                    }]
+                }
                 SearchBackend::Worker(tx) => {
                     let _ = tx.send(Job::Search { generation, text });
                     vec![]

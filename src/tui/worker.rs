@@ -1,5 +1,6 @@
-//! The search worker: builds the full-text index off the UI thread (decoding every visit takes
-//! a while at 10,000 visits) and answers the latest query, dropping ones already superseded.
+//! The search worker: opens the index kept with the database off the UI thread (rebuilding
+//! it, with progress, when it is missing or outdated) and answers the latest query, dropping
+//! ones already superseded.
 
 use std::sync::mpsc::{Receiver, Sender};
 
@@ -8,7 +9,11 @@ use uuid::Uuid;
 use crate::app::Msg;
 use crate::domain::Visit;
 use crate::search::SearchIndex;
-use crate::store::Store;
+use crate::store::{IndexProgress, Store};
+
+/// Results shown with a snippet; the rest show the field and the matched word, and get theirs
+/// when the auditor narrows the search.
+pub const SNIPPETS: usize = 200;
 
 pub enum Job {
     Search { generation: u64, text: String },
@@ -35,14 +40,27 @@ pub fn spawn(store: Store, results: Sender<Msg>) -> Sender<Job> {
     tx
 }
 
-fn run(store: Store, jobs: Receiver<Job>, results: Sender<Msg>) {
-    let mut idx = match store.visits() {
-        Ok(v) => SearchIndex::build(&v),
+/// The index for `store`, sending build progress to `results`.
+pub fn open_index(store: &Store, results: &Sender<Msg>) -> SearchIndex {
+    let mut progress = |p: IndexProgress| {
+        let IndexProgress::Building { done, total } = p;
+        let _ = results.send(Msg::IndexProgress { done, total });
+    };
+    match store
+        .summaries()
+        .and_then(|all| store.search_index(&all, &mut progress))
+    {
+        Ok(idx) => idx,
         Err(e) => {
             let _ = results.send(Msg::Failed(e.to_string()));
             SearchIndex::default()
         }
-    };
+    }
+}
+
+fn run(store: Store, jobs: Receiver<Job>, results: Sender<Msg>) {
+    let mut idx = open_index(&store, &results);
+    let fetch = |id| store.get(id).ok().flatten();
     while let Ok(first) = jobs.recv() {
         let mut latest = first.apply(&mut idx);
         // Drain what queued up meanwhile: apply every index change, answer only the last query.
@@ -52,7 +70,7 @@ fn run(store: Store, jobs: Receiver<Job>, results: Sender<Msg>) {
             }
         }
         if let Some((generation, text)) = latest {
-            let hits = idx.search(&text);
+            let hits = idx.search(&text, SNIPPETS, &fetch);
             if results.send(Msg::SearchDone { generation, hits }).is_err() {
                 return;
             }

@@ -13,6 +13,7 @@ use crate::app::list::VisitList;
 use crate::domain::VisitStatus;
 use crate::format;
 use crate::i18n::{t, tf};
+use crate::search::Hit;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let show_box = app.search.active || !app.search.input.value().is_empty();
@@ -95,15 +96,41 @@ fn search_box(frame: &mut Frame, area: Rect, app: &App) {
             tf(app.lang, "ui.search_bad_filter", &[&q.errors.join(" ")]),
             theme::error(),
         )
+    } else if let Some((done, total)) = app.search.indexing {
+        let pct = (done * 100).checked_div(total).unwrap_or(0).to_string();
+        (tf(app.lang, "search2.indexing", &[&pct]), theme::muted())
     } else if app.search.pending {
         (t(app.lang, "ui.searching").to_string(), theme::muted())
     } else {
-        (t(app.lang, "ui.search_hint").to_string(), theme::muted())
+        (t(app.lang, "search2.hint").to_string(), theme::muted())
     };
     frame.render_widget(
         Paragraph::new(truncate(&hint, hint_line.width as usize)).style(style),
         hint_line,
     );
+}
+
+/// The "matched in" cell: the field, then the words around the match with the match marked
+/// (or, for results beyond those given a snippet, the word that matched).
+fn matched_in(l: crate::i18n::Lang, hit: &Hit) -> Line<'static> {
+    let mut spans = vec![Span::styled(
+        format!("{}: ", t(l, hit.field.key())),
+        theme::muted(),
+    )];
+    match &hit.snippet {
+        Some(s) => {
+            let (a, b) = s.mark;
+            let part = |r: std::ops::Range<usize>| super::text::inert(s.text.get(r).unwrap_or(""));
+            spans.push(Span::raw(part(0..a)));
+            spans.push(Span::styled(part(a..b), theme::matched()));
+            spans.push(Span::raw(part(b..s.text.len())));
+        }
+        None => spans.push(Span::styled(
+            super::text::inert(&hit.words.join(" ")),
+            theme::matched(),
+        )),
+    }
+    Line::from(spans)
 }
 
 fn table(frame: &mut Frame, area: Rect, app: &App) {
@@ -169,11 +196,8 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
                 Line::from(district)
             };
             let mut cells = vec![Cell::from(date), Cell::from(district)];
-            if let Some((field, text)) = VisitList::hit(r, app.search.hits.as_deref()) {
-                cells.push(Cell::from(Line::from(vec![
-                    Span::styled(format!("{}: ", t(l, field.key())), theme::muted()),
-                    Span::raw(super::text::inert(text)),
-                ])));
+            if let Some(hit) = VisitList::hit(r, app.search.hits.as_deref()) {
+                cells.push(Cell::from(matched_in(l, hit)));
             } else if wide {
                 cells.push(Cell::from(t(l, s.kind.key()).to_string()));
                 cells.push(Cell::from(format!("{:>3}", s.attendees)));

@@ -49,3 +49,10 @@ pub fn status_final() -> Style {
 pub fn changed() -> Style {
     Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)
 }
+
+/// The matched word in a search snippet: underlined as well as coloured.
+pub fn matched() -> Style {
+    Style::new()
+        .fg(Color::Yellow)
+        .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+}
