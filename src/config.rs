@@ -14,6 +14,9 @@ pub struct Config {
     /// An interview guide file to use instead of the built-in one (`--guide` wins).
     #[serde(default)]
     pub guide: Option<std::path::PathBuf>,
+    /// The central server's URL for `pantau sync` (`--central` and `PANTAU_CENTRAL` win).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub central: Option<String>,
     /// Key overrides: action name → list of keys, on top of the shipped keymap.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, Vec<String>>,

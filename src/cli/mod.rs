@@ -1,6 +1,7 @@
 //! Command-line interface: arguments (clap) and the subcommands that do not need the TUI.
 
 mod backups;
+mod central;
 mod commands;
 mod export;
 mod followups;
@@ -33,6 +34,10 @@ pub struct Cli {
     /// Interview guide file to use instead of the built-in Inpres 2/2021 guide (or PANTAU_GUIDE)
     #[arg(long, global = true, env = "PANTAU_GUIDE", value_name = "PATH")]
     pub guide: Option<PathBuf>,
+    /// Central server URL for `sync`; `overview --central` shows the national view (URL
+    /// optional there) [default: PANTAU_CENTRAL, config `central`, the enrolled server]
+    #[arg(long, global = true, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
+    pub central: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -99,6 +104,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Send this laptop's visits to the central server and merge what other laptops sent
+    Sync {
+        /// Print the summary as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// The central server: init (schema), enrol (this laptop), login, add-team, grant
+    Central {
+        #[command(subcommand)]
+        command: central::CentralCommand,
+    },
 }
 
 /// Exit codes: 0 fine, 1 the request failed (nothing found, problems reported),
@@ -125,12 +141,20 @@ pub fn run(cli: Cli) -> ExitCode {
         },
         Some(_) => None,
     };
+    if let Some(Command::Central { command }) = &cli.command
+        && let Some(result) = central::run_admin(command, lang)
+    {
+        return finish(lang, result);
+    }
     let Some(db) = cli.db.clone().or_else(crate::paths::default_db) else {
         eprintln!("{}", t(lang, "cli.no_data_dir"));
         return ExitCode::from(2);
     };
     let early = match &cli.command {
         Some(Command::Backups) => Some(backups::list(&db, lang)),
+        Some(Command::Overview { json }) if cli.central.is_some() => {
+            Some(central::overview(lang, cli.central.as_deref(), &db, *json))
+        }
         Some(Command::Restore { file, to, yes }) => {
             Some(backups::restore(&db, lang, file.clone(), to.clone(), *yes))
         }
@@ -177,6 +201,18 @@ pub fn run(cli: Cli) -> ExitCode {
             as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
         ),
         Some(Command::Overview { json }) => followups::overview(&store, lang, json),
+        Some(Command::Sync { json }) => central::sync(&store, lang, cli.central.as_deref(), json),
+        Some(Command::Central {
+            command: central::CentralCommand::Enrol { url, team, device },
+        }) => central::enrol(
+            &store,
+            lang,
+            cli.central.as_deref(),
+            url.as_deref(),
+            team.as_deref(),
+            device.as_deref(),
+        ),
+        Some(Command::Central { .. }) => Ok(ExitCode::SUCCESS), // handled above
     };
     finish(lang, result)
 }
