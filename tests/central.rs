@@ -394,3 +394,130 @@ fn the_schema_version_is_checked_at_every_sync() {
         Err(CentralError::SchemaMissing)
     ));
 }
+
+fn pantau(db: &Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pantau"));
+    cmd.arg("--db").arg(db).args(args).env("PANTAU_LANG", "en");
+    cmd.env("PANTAU_CONFIG", db.with_extension("config.toml"));
+    cmd
+}
+
+fn ok(mut cmd: std::process::Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn two_laptops_that_never_exchanged_a_file_see_each_other_and_the_ministry_sees_both() {
+    let Some(c) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    ok(pantau(&a, &["demo"]));
+    {
+        let s = Store::open(&b).unwrap();
+        for v in pantau::synth::visits(2, 5) {
+            s.create(&v, &stamp(1, "budi")).unwrap();
+        }
+    }
+    let url = c.url("team_a");
+    for db in [&a, &b] {
+        let out = ok(pantau(db, &["central", "enrol", &url, "--team", "A"]));
+        assert!(out.contains("Enrolled: team A"), "{out}");
+    }
+    // The URL is remembered (without a password): later syncs need no --central.
+    for db in [&a, &b, &a] {
+        let out = ok(pantau(db, &["sync"]));
+        assert!(out.starts_with("Synced: "), "{out}");
+    }
+    let list_a = ok(pantau(&a, &["list", "--json"]));
+    let list_b = ok(pantau(&b, &["list", "--json"]));
+    let parse = |s: &str| -> serde_json::Value { serde_json::from_str(s).unwrap() };
+    assert_eq!(parse(&list_a).as_array().unwrap().len(), 3);
+    assert_eq!(parse(&list_a), parse(&list_b));
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(pantau(&b, &["sync", "--json"]))).unwrap();
+    assert_eq!(json["sent_events"], 0);
+    assert_eq!(json["conflicts_open"], 0);
+
+    let ministry = c.url("ministry");
+    let ov: serde_json::Value = serde_json::from_str(&ok(pantau(
+        &a,
+        &["overview", "--central", &ministry, "--json"],
+    )))
+    .unwrap();
+    let visits: i64 = ov["by_province_month"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["visits"].as_i64().unwrap())
+        .sum();
+    assert_eq!(visits, 3, "{ov}");
+    let karo = &pantau::demo::karo_visit();
+    let districts: Vec<&str> = ov["strategies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["district_code"].as_str().unwrap())
+        .collect();
+    assert!(districts.contains(&karo.district.code.as_str()), "{ov}");
+    let text = ok(pantau(&a, &["overview", "--central", &ministry]));
+    assert!(text.contains("Visits by province and month"), "{text}");
+    assert!(text.contains(&karo.district.name), "{text}");
+}
+
+/// A pseudo-random number below `n` (no clock is asserted; the points vary between runs).
+fn random_below(n: u64) -> u64 {
+    ((uuid::Uuid::now_v7().as_u128() & 0xffff_ffff) % u128::from(n)) as u64
+}
+
+#[test]
+fn a_sync_killed_at_random_points_or_cut_by_a_server_restart_resumes_and_loses_nothing() {
+    let Some(c) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let n = 1200;
+    {
+        let s = Store::open(&a).unwrap();
+        s.import_histories(&pantau::synth::histories(n, 3)).unwrap();
+    }
+    let url = c.url("team_a");
+    for db in [&a, &b] {
+        ok(pantau(db, &["central", "enrol", &url]));
+    }
+    let count = |table: &str| -> usize {
+        c.psql_admin(&format!("SELECT count(*) FROM pantau.{table}"), pg::DB)
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    for db in [&a, &b] {
+        for round in 0..4 {
+            let mut child = pantau(db, &["sync"]).spawn().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(150 + random_below(1500)));
+            if round == 3 {
+                c.restart();
+            } else {
+                let _ = child.kill();
+            }
+            let _ = child.wait();
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&ok(pantau(db, &["sync", "--json"]))).unwrap();
+        assert_eq!(json["refused_events"], serde_json::json!([]));
+        let again: serde_json::Value =
+            serde_json::from_str(&ok(pantau(db, &["sync", "--json"]))).unwrap();
+        assert_eq!(again["sent_events"], 0, "{again}");
+    }
+    assert_eq!(count("events"), n);
+    assert_eq!(count("current"), n);
+    let (sa, sb) = (Store::open(&a).unwrap(), Store::open(&b).unwrap());
+    assert_eq!(sa.summaries().unwrap().len(), n);
+    assert!(snapshot(&sa) == snapshot(&sb), "b holds what a sent");
+    assert!(sb.check().is_clean(), "{:?}", sb.check().problems);
+}

@@ -21,7 +21,7 @@ use super::CentralError;
 pub struct Target {
     config: postgres::Config,
     root_cert: Option<PathBuf>,
-    /// The URL with its password left out: what is shown and saved.
+    /// The server with its password left out: what is shown and saved.
     shown: String,
 }
 
@@ -47,7 +47,7 @@ impl Target {
         }
         let local = config.get_hosts().iter().all(is_local);
         let mode_given = rest.contains("sslmode");
-        let shown = describe(&config);
+        let shown = describe(&config, root_cert.as_deref());
         if local {
             if !mode_given {
                 config.ssl_mode(SslMode::Disable);
@@ -68,7 +68,7 @@ impl Target {
         })
     }
 
-    /// The URL without its password.
+    /// The server without its password (libpq `key=value` form, which [`Target::parse`] reads).
     pub fn shown(&self) -> &str {
         &self.shown
     }
@@ -262,7 +262,7 @@ fn take_root_cert(url: &str) -> (String, Option<PathBuf>) {
             .split_whitespace()
             .filter(|p| match p.strip_prefix("sslrootcert=") {
                 Some(v) => {
-                    cert = Some(PathBuf::from(v));
+                    cert = Some(PathBuf::from(v.trim_matches('\'')));
                     false
                 }
                 None => true,
@@ -314,18 +314,29 @@ fn host_name(host: &Host) -> String {
     }
 }
 
-/// `user@host:port/db`, never the password.
-fn describe(config: &postgres::Config) -> String {
+/// The server in libpq's `key=value` form, never the password: what is shown, and saved to
+/// connect again (a Unix socket folder does not fit a URL's host unescaped).
+fn describe(config: &postgres::Config, root_cert: Option<&Path>) -> String {
+    let quote = |v: &str| {
+        if !v.is_empty() && !v.contains([' ', '\'', '\\']) {
+            v.to_string()
+        } else {
+            format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))
+        }
+    };
     let hosts: Vec<String> = config.get_hosts().iter().map(host_name).collect();
     let port = config.get_ports().first().copied().unwrap_or(5432);
     let mut out = format!(
-        "postgresql://{}@{}:{port}/{}",
-        config.get_user().unwrap_or_default(),
-        hosts.join(","),
-        config.get_dbname().unwrap_or_default()
+        "host={} port={port} user={} dbname={}",
+        quote(&hosts.join(",")),
+        quote(config.get_user().unwrap_or_default()),
+        quote(config.get_dbname().unwrap_or_default())
     );
     if config.get_hosts().iter().any(|h| !is_local(h)) {
-        out.push_str("?sslmode=require");
+        out.push_str(" sslmode=require");
+    }
+    if let Some(p) = root_cert {
+        out.push_str(&format!(" sslrootcert={}", quote(&p.display().to_string())));
     }
     out
 }
@@ -350,6 +361,17 @@ mod tests {
     fn local_servers_need_no_tls_and_the_root_certificate_is_taken_out() {
         let t = Target::parse("postgresql://ani@localhost:5433/pantau").unwrap();
         assert_eq!(t.config.get_ssl_mode(), SslMode::Disable);
+        // What is saved reads back as the same server.
+        for url in [
+            "host=/tmp/a\\ b port=5432 user=ani dbname=pantau",
+            "postgresql://ani:pw@db.example.org:6432/nasional?sslrootcert=/etc/ca.pem",
+        ] {
+            let t = Target::parse(url).unwrap();
+            let again = Target::parse(t.shown()).unwrap();
+            assert_eq!(again.shown(), t.shown());
+            assert_eq!(again.key(), t.key());
+            assert!(!t.shown().contains("pw"));
+        }
         let t = Target::parse(
             "postgresql://ani@db.example.org/pantau?sslmode=require&sslrootcert=%2Fetc%2Fca.pem",
         )

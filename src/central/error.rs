@@ -74,6 +74,17 @@ impl CentralError {
         }
     }
 
+    /// The error, naming `server` where it is about reaching one.
+    pub fn at(self, server: &str) -> Self {
+        match self {
+            CentralError::Connect { server: s, detail } if s.is_empty() => CentralError::Connect {
+                server: server.to_string(),
+                detail,
+            },
+            e => e,
+        }
+    }
+
     /// Whether the connection was lost (a sync can be retried and resumes).
     pub fn is_connection(&self) -> bool {
         matches!(self, CentralError::Connect { .. })

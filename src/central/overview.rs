@@ -47,6 +47,10 @@ pub struct Overdue {
 }
 
 pub fn national(target: &Target) -> Result<National, CentralError> {
+    read(target).map_err(|e| e.at(target.shown()))
+}
+
+fn read(target: &Target) -> Result<National, CentralError> {
     let mut client = target.connect()?;
     migrate::check(&mut client)?;
     let by_province_month = client

@@ -105,6 +105,14 @@ pub fn sync(
     target: &Target,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<SyncSummary, CentralError> {
+    run(store, target, progress).map_err(|e| e.at(target.shown()))
+}
+
+fn run(
+    store: &Store,
+    target: &Target,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncSummary, CentralError> {
     let db = store.path().to_path_buf();
     let mut state = SyncState::load(&db)?.ok_or(CentralError::NotEnrolled)?;
     let mut client = target.connect()?;
