@@ -86,6 +86,7 @@ fn board_and_overview() {
             config_path: None,
             search: pantau::tui::runner::SearchBackend::Inline(SearchIndex::default()),
             stamp: None,
+            central: Default::default(),
         };
         for (screen, open, keys) in [
             ("board", 'b', &['j', 'j', 'k', 'f'][..]),

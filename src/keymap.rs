@@ -184,6 +184,7 @@ pub enum Action {
     PrevTab,
     ToggleChart,
     NextIndicator,
+    Sync,
 }
 
 impl Action {

@@ -521,3 +521,54 @@ fn a_sync_killed_at_random_points_or_cut_by_a_server_restart_resumes_and_loses_n
     assert!(snapshot(&sa) == snapshot(&sb), "b holds what a sent");
     assert!(sb.check().is_clean(), "{:?}", sb.check().problems);
 }
+
+#[test]
+fn the_app_syncs_on_a_key_and_shows_when_it_last_synced() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let Some(c) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = enrolled(&c, &dir.path().join("a"), "team_a");
+    pantau::demo::load(&a, &stamp(0, "ani")).unwrap();
+    sync(&c, &a, "team_a");
+
+    let b = enrolled(&c, &dir.path().join("b"), "team_a");
+    let guide = std::sync::Arc::new(pantau::guide::load_default().unwrap());
+    let config = pantau::config::Config::default();
+    let mut app = pantau::tui::build_app(&b, pantau::i18n::Lang::En, &config, guide).unwrap();
+    app.tick(chrono::DateTime::parse_from_rfc3339("2022-03-17T14:00:00+07:00").unwrap());
+    let mut runner = pantau::tui::runner::Runner::inline(b.clone(), None).unwrap();
+    let draw = |app: &pantau::app::App| {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+        term.draw(|f| pantau::ui::draw(f, app)).unwrap();
+        let buf = term.backend().buffer().clone();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(draw(&app).contains("never synced"), "{}", draw(&app));
+    assert!(app.list.all.is_empty());
+    let effects = app.handle_key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT));
+    pantau::tui::drain(&mut app, &mut runner, effects);
+    let screen = draw(&app);
+    assert!(screen.contains("Synced (sent / received"), "{screen}");
+    assert!(screen.contains("synced "), "{screen}");
+    assert!(
+        screen.contains("Kabupaten Karo"),
+        "the received visit is listed: {screen}"
+    );
+    assert_eq!(app.list.all.len(), 1);
+    assert!(!app.central.running);
+    // Searchable at once: the index learnt the visit.
+    let effects = app.handle_key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE));
+    pantau::tui::drain(&mut app, &mut runner, effects);
+    for ch in "karo".chars() {
+        let effects = app.handle_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
+        pantau::tui::drain(&mut app, &mut runner, effects);
+    }
+    assert_eq!(app.list.rows.len(), 1, "{}", draw(&app));
+}

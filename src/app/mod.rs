@@ -3,6 +3,7 @@
 //! store and feeds the results back as [`Msg`]s. Rendering (`crate::ui`) only reads the state.
 
 pub mod board;
+pub mod central;
 pub mod history;
 pub mod interview;
 pub mod list;
@@ -113,6 +114,10 @@ pub enum Effect {
         source: crate::followup::Source,
         change: crate::followup::Change,
     },
+    /// Sync with the central server, on a worker (answered by [`Msg::SyncFinished`]).
+    Sync,
+    /// Re-read these visits into the search index (changed outside the app, by a sync).
+    Reindex(Vec<Uuid>),
 }
 
 /// Results of effects, back from the runtime.
@@ -146,6 +151,7 @@ pub enum Msg {
     Suggestions(Vec<Attendee>),
     OpenItems(Vec<interview::OpenItem>),
     AuditLoaded(Vec<AuditEvent>),
+    SyncFinished(central::SyncOutcome),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -232,6 +238,7 @@ pub struct App {
     pub too_small: bool,
     /// Where Esc on the detail screen returns to (the list unless set).
     pub detail_back: Option<Screen>,
+    pub central: central::CentralView,
 }
 
 impl App {
@@ -268,6 +275,7 @@ impl App {
             followups_dirty: Default::default(),
             too_small: false,
             detail_back: None,
+            central: central::CentralView::default(),
         };
         app.list.set(visits);
         app.list.refilter(&Query::default(), None);
@@ -522,6 +530,7 @@ impl App {
                 return vec![Effect::LoadTrash];
             }
             LoadDemo => return vec![Effect::LoadDemo],
+            Sync => return self.start_sync(),
             Board => return self.open_board(None, Screen::List),
             Overview => return self.open_overview(Screen::List),
             NewVisit => return vec![Effect::CreateVisit(Box::new(self.new_visit()))],
@@ -952,6 +961,7 @@ impl App {
                     }
                 }
             }
+            Msg::SyncFinished(outcome) => return self.sync_finished(outcome),
             Msg::SaveFailed(text) => {
                 if let Some(iv) = self.interview.as_mut() {
                     iv.unsaved = true;

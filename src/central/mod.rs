@@ -23,7 +23,7 @@ mod sync;
 
 pub use conn::Target;
 pub use error::CentralError;
-pub use sync::{Progress, SyncSummary, enrol, sync};
+pub use sync::{Progress, SyncSummary, enrol, sync, sync_holding};
 
 /// Where the server URL comes from: `--central URL`, else `PANTAU_CENTRAL`, else the
 /// configuration file's `central`, else the server this database was enrolled with.

@@ -40,6 +40,7 @@ pub(super) fn pull(
     client: &mut postgres::Client,
     state: &mut SyncState,
     db: &std::path::Path,
+    hold: &dyn Fn(Uuid) -> bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Pulled, CentralError> {
     let total: i64 = client
@@ -52,12 +53,16 @@ pub(super) fn pull(
     let mut out = Pulled::default();
     let mut done = 0;
     progress(0, total);
+    // Read up to here; saved only up to the first head held back, so that the next sync
+    // reads it again.
+    let mut read_to = state.cursor;
+    let mut held = false;
     loop {
         let heads: Vec<Head> = client
             .query(
                 "SELECT seq, visit, doc::text, trashed::text, log FROM pantau.heads
                  WHERE seq > $1 AND device <> $2 ORDER BY seq LIMIT $3",
-                &[&state.cursor, &state.device, &BATCH],
+                &[&read_to, &state.device, &BATCH],
             )?
             .into_iter()
             .map(|r| Head {
@@ -71,6 +76,15 @@ pub(super) fn pull(
         let Some(last) = heads.last().map(|h| h.seq) else {
             break;
         };
+        read_to = last;
+        let count = heads.len();
+        let (heads, kept): (Vec<Head>, Vec<Head>) = heads.into_iter().partition(|h| !hold(h.visit));
+        if let Some(first) = kept.first() {
+            if !held {
+                state.cursor = first.seq - 1;
+            }
+            held = true;
+        }
         let ids: Vec<Uuid> = heads.iter().flat_map(|h| h.log.iter().copied()).collect();
         let mut bodies: HashMap<Uuid, String> = HashMap::with_capacity(ids.len());
         for row in client.query(
@@ -83,9 +97,11 @@ pub(super) fn pull(
         out.heads += heads.len() as u64;
         add(&mut out.summary, summary);
         out.refused.extend(refused);
-        state.cursor = last;
+        if !held {
+            state.cursor = last;
+        }
         state.save(db)?;
-        done += heads.len();
+        done += count;
         progress(done.min(total.max(done)), total.max(done));
     }
     Ok(out)

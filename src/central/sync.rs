@@ -105,12 +105,24 @@ pub fn sync(
     target: &Target,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<SyncSummary, CentralError> {
-    run(store, target, progress).map_err(|e| e.at(target.shown()))
+    sync_holding(store, target, &|_| false, progress)
+}
+
+/// [`sync`], leaving out of the merge the visits `hold` names (the one open in the app's
+/// interview): they are merged at a later sync.
+pub fn sync_holding(
+    store: &Store,
+    target: &Target,
+    hold: &dyn Fn(Uuid) -> bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncSummary, CentralError> {
+    run(store, target, hold, progress).map_err(|e| e.at(target.shown()))
 }
 
 fn run(
     store: &Store,
     target: &Target,
+    hold: &dyn Fn(Uuid) -> bool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<SyncSummary, CentralError> {
     let db = store.path().to_path_buf();
@@ -165,7 +177,7 @@ fn run(
 
     let pulled = {
         let mut receiving = |done, total| progress(Progress::Receiving { done, total });
-        pull::pull(store, &mut client, &mut state, &db, &mut receiving)?
+        pull::pull(store, &mut client, &mut state, &db, hold, &mut receiving)?
     };
     summary.received_heads = pulled.heads;
     summary.refused_visits = pulled.refused;

@@ -3,6 +3,7 @@
 //! error, on panic (ratatui's hook, after color-eyre's) and on SIGTERM/SIGHUP.
 
 mod board;
+pub mod central;
 pub mod runner;
 pub mod worker;
 
@@ -42,6 +43,10 @@ pub fn build_app(
         summaries,
         guide,
     );
+    if let Ok(Some(state)) = crate::central::state::SyncState::load(store.path()) {
+        app.central.enrolled = true;
+        app.central.last_sync = state.last_sync;
+    }
     if !bad.is_empty() {
         app.on_msg(Msg::Notice {
             key: "notice.keymap_bad",
@@ -86,12 +91,17 @@ pub fn run(store: &Store, lang: Lang, guide: Guide) -> Result<ExitCode, String> 
             }
         });
     }
+    let sync = central::SyncJobs {
+        messages: Some(msg_tx.clone()),
+        ..Default::default()
+    };
     let jobs = worker::spawn(store.clone(), msg_tx);
     let mut runner = Runner {
         store: store.clone(),
         config_path,
         search: SearchBackend::Worker(jobs),
         stamp: None,
+        central: sync,
     };
 
     // color-eyre first, then ratatui::init, whose panic hook restores the terminal and then

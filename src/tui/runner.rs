@@ -27,6 +27,8 @@ pub struct Runner {
     pub search: SearchBackend,
     /// Fixed author and time for tests; `None` means now, by the logged-in user.
     pub stamp: Option<Stamp>,
+    /// Syncs with the central server (see [`super::central`]).
+    pub central: super::central::SyncJobs,
 }
 
 impl Runner {
@@ -38,6 +40,7 @@ impl Runner {
             config_path,
             search: SearchBackend::Inline(index),
             stamp: None,
+            central: Default::default(),
         })
     }
 
@@ -124,6 +127,7 @@ impl Runner {
             },
             Effect::CreateVisit(v) => match self.store.create(&v, &self.stamp()) {
                 Ok(v) => {
+                    self.central.editing(Some(v.id));
                     self.index(Job::Upsert(Box::new(v.clone())));
                     vec![Msg::InterviewLoaded {
                         visit: Box::new(v),
@@ -135,6 +139,7 @@ impl Runner {
             },
             Effect::OpenInterview(id) => match self.store.get(id) {
                 Ok(Some(v)) => {
+                    self.central.editing(Some(id));
                     let (section, row) = self.store.position(id).unwrap_or((0, 0));
                     vec![Msg::InterviewLoaded {
                         visit: Box::new(v),
@@ -205,6 +210,8 @@ impl Runner {
                 Err(e) => failed(e),
             },
             Effect::ReloadList => self.reload_list(lang),
+            Effect::Sync => self.start_sync(lang),
+            Effect::Reindex(ids) => self.reindex(ids, lang),
             Effect::ExportReport(id) => {
                 let dir = crate::export::default_report_dir();
                 match crate::export::write_report(
