@@ -87,6 +87,7 @@ fn board_and_overview() {
             search: pantau::tui::runner::SearchBackend::Inline(Box::default()),
             stamp: None,
             journal: Default::default(),
+            central: Default::default(),
         };
         for (screen, open, keys) in [
             ("board", 'b', &['j', 'j', 'k', 'f'][..]),

@@ -25,6 +25,9 @@ pub struct Config {
     /// `{seq}`, `{roman month}`, `{month}`, `{year}`, `{day}` and `{district}` are filled in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
+    /// The central server's URL for `pantau sync` (`--central` and `PANTAU_CENTRAL` win).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub central: Option<String>,
     /// Key overrides: action name → list of keys, on top of the shipped keymap.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, Vec<String>>,
@@ -102,6 +105,12 @@ impl Problem {
     fn loses_text(&self) -> bool {
         !matches!(self, Problem::Keys(_) | Problem::NoQuit(_))
     }
+}
+
+/// The configuration file as it is now, for a command that needs one setting of it (the
+/// document number pattern, the central server). Its problems were reported once at start.
+pub fn current() -> Config {
+    Settings::load().config
 }
 
 /// The configuration as this run uses it: read once, with its problems and the keymap it makes.

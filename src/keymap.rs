@@ -190,6 +190,7 @@ pub enum Action {
     NextIndicator,
     /// A line break in a multi-line field (Enter saves and moves on).
     NewLine,
+    Sync,
 }
 
 impl Action {

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod backup;
+pub mod central;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -3,6 +3,7 @@
 //! store and feeds the results back as [`Msg`]s. Rendering (`crate::ui`) only reads the state.
 
 pub mod board;
+pub mod central;
 pub mod history;
 pub mod interview;
 pub mod list;
@@ -162,6 +163,10 @@ pub enum Effect {
     Journal(Option<Box<Journal>>),
     /// At start: reopen what the last session was typing when it ended without closing it.
     Recover,
+    /// Sync with the central server, on a worker (answered by [`Msg::SyncFinished`]).
+    Sync,
+    /// Re-read these visits into the search index (changed outside the app, by a sync).
+    Reindex(Vec<Uuid>),
 }
 
 /// Results of effects, back from the runtime.
@@ -207,6 +212,7 @@ pub enum Msg {
     Suggestions(Vec<Attendee>),
     OpenItems(Vec<interview::OpenItem>),
     AuditLoaded(Vec<AuditEvent>),
+    SyncFinished(central::SyncOutcome),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -295,6 +301,7 @@ pub struct App {
     pub too_small: bool,
     /// Where Esc on the detail screen returns to (the list unless set).
     pub detail_back: Option<Screen>,
+    pub central: central::CentralView,
 }
 
 impl App {
@@ -331,6 +338,7 @@ impl App {
             followups_dirty: Default::default(),
             too_small: false,
             detail_back: None,
+            central: central::CentralView::default(),
         };
         app.list.set(visits);
         app.list.refilter(&Query::default(), None);
@@ -668,6 +676,7 @@ impl App {
                 return vec![Effect::LoadTrash];
             }
             LoadDemo => return vec![Effect::LoadDemo],
+            Sync => return self.start_sync(),
             Board => return self.open_board(None, Screen::List),
             Overview => return self.open_overview(Screen::List),
             NewVisit => return vec![Effect::CreateVisit(Box::new(self.new_visit()))],
@@ -1216,6 +1225,7 @@ impl App {
                     }
                 }
             }
+            Msg::SyncFinished(outcome) => return self.sync_finished(outcome),
             Msg::SaveFailed(text) => {
                 if let Some(iv) = self.interview.as_mut() {
                     iv.unsaved = true;

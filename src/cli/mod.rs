@@ -7,6 +7,7 @@
 mod out;
 
 mod backups;
+mod central;
 mod commands;
 mod conflicts;
 mod export;
@@ -41,6 +42,10 @@ pub struct Cli {
     /// Interview guide file to use instead of the built-in Inpres 2/2021 guide (or PANTAU_GUIDE)
     #[arg(long, global = true, env = "PANTAU_GUIDE", value_name = "PATH")]
     pub guide: Option<PathBuf>,
+    /// Central server URL for `sync`; `overview --central` shows the national view (URL
+    /// optional there) [default: PANTAU_CENTRAL, config `central`, the enrolled server]
+    #[arg(long, global = true, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
+    pub central: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -143,6 +148,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Send this laptop's visits to the central server and merge what other laptops sent
+    Sync {
+        /// Print the summary as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// The central server: init (schema), enrol (this laptop), login, add-team, grant
+    Central {
+        #[command(subcommand)]
+        command: central::CentralCommand,
+    },
 }
 
 /// Exit codes: 0 fine, 1 the request failed (nothing found, problems reported),
@@ -176,12 +192,20 @@ pub fn run(cli: Cli) -> ExitCode {
         },
         Some(_) => None,
     };
+    if let Some(Command::Central { command }) = &cli.command
+        && let Some(result) = central::run_admin(command, lang)
+    {
+        return finish(lang, result);
+    }
     let Some(db) = cli.db.clone().or_else(crate::paths::default_db) else {
         errln!("{}", t(lang, "cli.no_data_dir"));
         return ExitCode::from(2);
     };
     let early = match &cli.command {
         Some(Command::Backups) => Some(backups::list(&db, lang)),
+        Some(Command::Overview { json }) if cli.central.is_some() => {
+            Some(central::overview(lang, cli.central.as_deref(), &db, *json))
+        }
         Some(Command::Restore { file, to, yes }) => {
             Some(backups::restore(&db, lang, file.clone(), to.clone(), *yes))
         }
@@ -238,6 +262,18 @@ pub fn run(cli: Cli) -> ExitCode {
             as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
         ),
         Some(Command::Overview { json }) => followups::overview(&store, lang, json),
+        Some(Command::Sync { json }) => central::sync(&store, lang, cli.central.as_deref(), json),
+        Some(Command::Central {
+            command: central::CentralCommand::Enrol { url, team, device },
+        }) => central::enrol(
+            &store,
+            lang,
+            cli.central.as_deref(),
+            url.as_deref(),
+            team.as_deref(),
+            device.as_deref(),
+        ),
+        Some(Command::Central { .. }) => Ok(ExitCode::SUCCESS), // handled above
     };
     // Damage found while the command ran (not at open): the way back.
     if matches!(result, Err((_, 2))) {

@@ -3,6 +3,7 @@
 //! error, on panic (ratatui's hook, after color-eyre's) and on SIGTERM/SIGHUP.
 
 mod board;
+pub mod central;
 pub mod runner;
 pub mod worker;
 
@@ -52,6 +53,10 @@ pub fn build_app_with(
         summaries,
         guide,
     );
+    if let Ok(Some(state)) = crate::central::state::SyncState::load(store.path()) {
+        app.central.enrolled = true;
+        app.central.last_sync = state.last_sync;
+    }
     if let Some(all) = crate::config::summary(lang, settings) {
         app.on_msg(Msg::Failed(all));
     }
@@ -91,6 +96,10 @@ pub fn run(
             }
         });
     }
+    let sync = central::SyncJobs {
+        messages: Some(msg_tx.clone()),
+        ..Default::default()
+    };
     let jobs = worker::spawn(store.clone(), msg_tx);
     let mut runner = Runner {
         store: store.clone(),
@@ -98,6 +107,7 @@ pub fn run(
         search: SearchBackend::Worker(jobs),
         stamp: None,
         journal: Default::default(),
+        central: sync,
     };
     // Text the last session was typing when it was killed comes back into its editor.
     let _ = drain(&mut app, &mut runner, vec![Effect::Recover]);

@@ -29,6 +29,8 @@ pub struct Runner {
     pub stamp: Option<Stamp>,
     /// The editor text waiting to be journaled.
     pub journal: JournalSlot,
+    /// Syncs with the central server (see [`super::central`]).
+    pub central: super::central::SyncJobs,
 }
 
 /// The journal of the open editor, written at most about once a second while typing goes on
@@ -70,6 +72,7 @@ impl Runner {
             search: SearchBackend::Inline(Box::new(index)),
             stamp: None,
             journal: JournalSlot::default(),
+            central: Default::default(),
         })
     }
 
@@ -160,6 +163,7 @@ impl Runner {
             },
             Effect::CreateVisit(v) => match self.store.create(&v, &self.stamp()) {
                 Ok(v) => {
+                    self.central.editing(Some(v.id));
                     self.index(Job::Upsert(Box::new(v.clone())));
                     vec![Msg::InterviewLoaded {
                         visit: Box::new(v),
@@ -172,6 +176,7 @@ impl Runner {
             },
             Effect::OpenInterview(id) => match self.store.get(id) {
                 Ok(Some(v)) => {
+                    self.central.editing(Some(id));
                     let (section, row) = self.store.position(id).unwrap_or((0, 0));
                     vec![Msg::InterviewLoaded {
                         drafts: self.store.drafts(id),
@@ -243,6 +248,8 @@ impl Runner {
                 Err(e) => failed(e),
             },
             Effect::ReloadList => self.reload_list(lang),
+            Effect::Sync => self.start_sync(lang),
+            Effect::Reindex(ids) => self.reindex(ids, lang),
             Effect::ExportReport(id) => {
                 let dir = crate::export::default_report_dir();
                 match crate::export::write_report(

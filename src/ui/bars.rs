@@ -72,7 +72,10 @@ pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 pub fn status(frame: &mut Frame, area: Rect, app: &App) {
-    let right = format!("{} · {} ", app.db_label, app.lang.code().to_uppercase());
+    let mut right = format!("{} · {} ", app.db_label, app.lang.code().to_uppercase());
+    if let Some(sync) = app.sync_label() {
+        right = format!("{sync} · {right}");
+    }
     let width = area.width as usize;
     let (text, style) = match &app.status {
         Status::None => (String::new(), theme::muted()),
