@@ -60,7 +60,7 @@ pub fn run_admin(command: &CentralCommand, lang: Lang) -> Option<CmdResult> {
             let target = parse(url)?;
             let mut client = target.connect().map_err(|e| fail(lang, e))?;
             let was = central::migrate::migrate(&mut client).map_err(|e| fail(lang, e))?;
-            println!(
+            outln!(
                 "{}",
                 tf(
                     lang,
@@ -78,17 +78,17 @@ pub fn run_admin(command: &CentralCommand, lang: Lang) -> Option<CmdResult> {
                 .map_err(|e| (e.to_string(), 1))?;
             let password = line.trim_end_matches(['\r', '\n']);
             let file = target.save_password(password).map_err(|e| fail(lang, e))?;
-            println!("{}", tf(lang, "central.login_saved", &[&file.display()]));
+            outln!("{}", tf(lang, "central.login_saved", &[&file.display()]));
             Ok(ExitCode::SUCCESS)
         })(),
         CentralCommand::AddTeam { url, name, role } => (|| {
             done(central::admin::add_team(&parse(url)?, name, role))?;
-            println!("{}", tf(lang, "central.team_added", &[name, role]));
+            outln!("{}", tf(lang, "central.team_added", &[name, role]));
             Ok(ExitCode::SUCCESS)
         })(),
         CentralCommand::Grant { url, owner, reader } => (|| {
             done(central::admin::grant(&parse(url)?, owner, reader))?;
-            println!("{}", tf(lang, "central.granted", &[reader, owner]));
+            outln!("{}", tf(lang, "central.granted", &[reader, owner]));
             Ok(ExitCode::SUCCESS)
         })(),
         CentralCommand::Enrol { .. } => return None,
@@ -108,7 +108,7 @@ pub fn enrol(
         .map(str::to_string)
         .unwrap_or_else(crate::domain::current_user);
     let state = central::enrol(store.path(), &target, team, &name).map_err(|e| fail(lang, e))?;
-    println!(
+    outln!(
         "{}",
         tf(
             lang,
@@ -151,10 +151,9 @@ pub fn sync(store: &Store, lang: Lang, flag: Option<&str>, json: bool) -> CmdRes
     };
     let s = central::sync(store, &target, &mut progress).map_err(|e| fail(lang, e))?;
     if json {
-        let text = serde_json::to_string_pretty(&s).map_err(|e| (e.to_string(), 1))?;
-        println!("{text}");
+        super::out::json_value(&s).map_err(|e| (e.to_string(), 1))?;
     } else {
-        println!(
+        outln!(
             "{}",
             tf(
                 lang,
@@ -168,10 +167,10 @@ pub fn sync(store: &Store, lang: Lang, flag: Option<&str>, json: bool) -> CmdRes
             )
         );
         for (event, visit) in &s.refused_events {
-            println!("{}", tf(lang, "central.refused_event", &[event, visit]));
+            outln!("{}", tf(lang, "central.refused_event", &[event, visit]));
         }
         if !s.not_sent_foreign.is_empty() {
-            println!(
+            outln!(
                 "{}",
                 tf(
                     lang,
@@ -181,7 +180,7 @@ pub fn sync(store: &Store, lang: Lang, flag: Option<&str>, json: bool) -> CmdRes
             );
         }
         for (visit, why) in &s.refused_visits {
-            println!("{}", tf(lang, "central.refused_visit", &[visit, why]));
+            outln!("{}", tf(lang, "central.refused_visit", &[visit, why]));
         }
     }
     if s.refused_events.is_empty() && s.refused_visits.is_empty() {
@@ -195,13 +194,12 @@ pub fn overview(lang: Lang, url: Option<&str>, db: &Path, json: bool) -> CmdResu
     let target = target(lang, url, db)?;
     let n = central::overview::national(&target).map_err(|e| fail(lang, e))?;
     if json {
-        let text = serde_json::to_string_pretty(&n).map_err(|e| (e.to_string(), 1))?;
-        println!("{text}");
+        super::out::json_value(&n).map_err(|e| (e.to_string(), 1))?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}", t(lang, "central.ov_by_month"));
+    outln!("{}", t(lang, "central.ov_by_month"));
     for r in &n.by_province_month {
-        println!(
+        outln!(
             "  {} {:<24} {:<8} {:>5} ({} {})",
             r.province_code,
             r.province_name,
@@ -211,9 +209,9 @@ pub fn overview(lang: Lang, url: Option<&str>, db: &Path, json: bool) -> CmdResu
             t(lang, "central.ov_final")
         );
     }
-    println!("{}", t(lang, "central.ov_strategies"));
+    outln!("{}", t(lang, "central.ov_strategies"));
     for s in &n.strategies {
-        println!(
+        outln!(
             "  {} {:<24} {} {:<40} {}",
             s.district_code,
             s.district_name,
@@ -222,9 +220,9 @@ pub fn overview(lang: Lang, url: Option<&str>, db: &Path, json: bool) -> CmdResu
             t(lang, &format!("strategy.{}", s.status))
         );
     }
-    println!("{}", tf(lang, "central.ov_overdue", &[&n.overdue.len()]));
+    outln!("{}", tf(lang, "central.ov_overdue", &[&n.overdue.len()]));
     for o in &n.overdue {
-        println!(
+        outln!(
             "  {} {} {:<24} {} — {}",
             o.target_date,
             o.district_code,

@@ -2,7 +2,6 @@
 //! `pantau settle` settles one from the command line (an audited settlement event, as the
 //! TUI's `c` popup records it).
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use crate::domain::{Conflict, Stamp, Visit};
@@ -107,20 +106,15 @@ pub fn list(store: &Store, lang: Lang, id: Option<&str>, json: bool) -> CmdResul
             .iter()
             .map(|v| serde_json::json!({ "visit": v.id, "conflicts": v.conflicts }))
             .collect();
-        let mut out = std::io::stdout().lock();
-        let _ = serde_json::to_writer_pretty(&mut out, &rows);
-        let _ = writeln!(out);
-        return Ok(ExitCode::SUCCESS);
+        return super::commands::print_json(lang, &rows);
     }
     if open.is_empty() {
-        println!("{}", t(lang, "chain.open_none"));
+        outln!("{}", t(lang, "chain.open_none"));
         return Ok(ExitCode::SUCCESS);
     }
     let guide = crate::guide::load_default().ok();
-    let mut out = std::io::stdout().lock();
     for v in open {
-        let _ = writeln!(
-            out,
+        outln!(
             "{}  {} {}  · {}",
             v.id,
             v.district.code,
@@ -128,19 +122,18 @@ pub fn list(store: &Store, lang: Lang, id: Option<&str>, json: bool) -> CmdResul
             tf(lang, "chain.count", &[&v.conflicts.len()])
         );
         for (n, c) in v.conflicts.iter().enumerate() {
-            let _ = writeln!(
-                out,
+            outln!(
                 "  {}. {}  [{}]",
                 n + 1,
                 inert(&field_label(lang, v, guide.as_ref(), &c.path)),
                 &c.id.simple().to_string()[..8]
             );
             for line in candidate_lines(lang, v, guide.as_ref(), c) {
-                let _ = writeln!(out, "{line}");
+                outln!("{line}");
             }
         }
     }
-    let _ = writeln!(out, "{}", t(lang, "chain.settle_hint"));
+    outln!("{}", t(lang, "chain.settle_hint"));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -198,7 +191,7 @@ pub fn settle(
     store
         .resolve_conflict(id, c.id, index, &Stamp::now(), reason)
         .map_err(|e| store_err(lang, e))?;
-    println!(
+    outln!(
         "{}",
         tf(lang, "chain.settled", &[&inert(&label), &one_line(&value)])
     );

@@ -291,7 +291,7 @@ fn write_documents(
             out.clone()
         };
         export::write_private(&target, &bytes)?;
-        println!("{}", tf(lang, "export.wrote", &[&target.display()]));
+        outln!("{}", tf(lang, "export.wrote", &[&target.display()]));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -349,7 +349,7 @@ pub fn import(store: &Store, lang: Lang, a: ImportArgs) -> CmdResult {
     }
     // "0 in conflict" is about this import; what is still open is what the auditor acts on.
     if let Some(line) = super::conflicts::open_line(store, lang) {
-        println!("{line}");
+        outln!("{line}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -277,7 +277,7 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     // Damage found while the command ran (not at open): the way back.
     if matches!(result, Err((_, 2))) {
-        eprintln!("{}", backups::restore_hint(lang, &db));
+        errln!("{}", backups::restore_hint(lang, &db));
     }
     // The app's threads may still hold clones of the store: close it for all of them, so that
     // the clean-close fingerprint is written (the next start is fast).

@@ -2,7 +2,6 @@
 //! words on the command line, one line per visit (date, district, field, snippet, id).
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -56,7 +55,7 @@ pub fn search(store: &Store, lang: Lang, input: &str, json: bool, limit: usize) 
         let mut progress = |p: IndexProgress| {
             let IndexProgress::Building { total, .. } = p;
             if !told {
-                eprintln!("{}", tf(lang, "search2.cli_indexing", &[&total]));
+                errln!("{}", tf(lang, "search2.cli_indexing", &[&total]));
                 told = true;
             }
         };
@@ -92,11 +91,10 @@ pub fn search(store: &Store, lang: Lang, input: &str, json: bool, limit: usize) 
             .collect();
         print_json(lang, &rows)?;
     } else if hits.is_empty() {
-        println!("{}", t(lang, "search2.cli_none"));
+        outln!("{}", t(lang, "search2.cli_none"));
     } else {
-        let mut out = std::io::stdout().lock();
         for h in &hits {
-            let _ = writeln!(out, "{}", line(lang, by_id[&h.id], h));
+            outln!("{}", line(lang, by_id[&h.id], h));
         }
     }
     Ok(if hits.is_empty() {
