@@ -467,3 +467,26 @@ fn the_detail_menu_writes_each_document_in_the_chosen_format() {
     h.keys("x<esc>");
     assert!(!h.screen(100, 30).contains("Format (←/→)"));
 }
+
+#[test]
+fn csv_answers_carry_the_guides_labels_and_computed_coverage() {
+    let (_h, hist) = karo_by_keys();
+    let dir = tempfile::tempdir().unwrap();
+    let files = export::write_csv(std::slice::from_ref(&hist.visit), Lang::Id, dir.path()).unwrap();
+    let answers = files
+        .iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "answers.csv"))
+        .expect("answers.csv");
+    let csv = std::fs::read_to_string(answers).unwrap();
+    for fact in [
+        ",section,question",
+        "Regulasi dan anggaran,Tahun anggaran",
+        ",2023,",
+        "Peraturan Bupati/Wali Kota (Perbup/Perwal)",
+        "4.141 dari 4.812 (86,06 %)",
+        "Kepesertaan non-ASN,Cakupan non-ASN",
+    ] {
+        assert!(csv.contains(fact), "answers.csv lacks {fact:?}:\n{csv}");
+    }
+    assert!(!csv.contains("2.023"), "{csv}");
+}

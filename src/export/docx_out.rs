@@ -266,6 +266,8 @@ pub fn render(r: &Report) -> Result<Vec<u8>, ExportError> {
                     .add_run(run(&s.title)),
             );
         }
+        // The closing lines stay on the page of the signatures they introduce.
+        let signed = s.blocks.iter().any(|b| matches!(b, Block::Signatures(_)));
         for b in &s.blocks {
             d = match b {
                 Block::Fields(pairs) => d.add_table(fields(pairs)),
@@ -277,9 +279,12 @@ pub fn render(r: &Report) -> Result<Vec<u8>, ExportError> {
                         .line_spacing(spaced())
                         .add_run(run(t)),
                 ),
-                Block::Paragraph(t) => {
-                    d.add_paragraph(para(t).line_spacing(spaced()).align(AlignmentType::Both))
-                }
+                Block::Paragraph(t) => d.add_paragraph(
+                    para(t)
+                        .line_spacing(spaced())
+                        .keep_next(signed)
+                        .align(AlignmentType::Both),
+                ),
                 Block::Remark(t) => d.add_paragraph(
                     Paragraph::new()
                         .add_run(run(t).italic())

@@ -1,7 +1,9 @@
 //! The visits as flat tables — visits, attendees, obstacles, strategies, handovers, answers,
 //! notes, figures — each row keyed by visit id (and item id). CSV and XLSX are written from
 //! these. Column names and coded values (side, status…) are the stable names of the JSON
-//! bundle, in both languages, so that analyses keep working whoever exported the file.
+//! bundle, in both languages, so that analyses keep working whoever exported the file; the
+//! answers also carry the guide's section and question labels and the value as the report
+//! writes it, in the export's language.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
@@ -54,6 +56,7 @@ fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> Cell) -> Cell {
 }
 
 pub fn build(visits: &[Visit], lang: Lang) -> Vec<Table> {
+    let guide = crate::guide::builtin();
     let mut visits_t = Table {
         name: "visits",
         columns: vec![
@@ -159,6 +162,8 @@ pub fn build(visits: &[Visit], lang: Lang) -> Vec<Table> {
             "percent",
             "date",
             "note",
+            "section",
+            "question",
         ],
         rows: Vec::new(),
     };
@@ -281,16 +286,57 @@ pub fn build(visits: &[Visit], lang: Lang) -> Vec<Table> {
                 AnswerValue::Choices(_) => ("choices", Cell::Empty, Cell::Empty),
                 AnswerValue::Attendee(_) => ("attendee", Cell::Empty, Cell::Empty),
             };
+            // The guide's words for the question and the value, in the export's language.
+            let found = guide.question(q);
+            let value = match found {
+                Some((_, question)) => {
+                    crate::guide::input::display(question, &a.value, lang, Some(v))
+                }
+                None => super::report::answer_text(lang, v, &a.value),
+            };
             answers.rows.push(vec![
                 vid(),
                 Cell::Text(q.clone()),
                 Cell::Text(kind.into()),
-                text(super::report::answer_text(lang, v, &a.value)),
+                text(value),
                 number,
                 opt(a.value.percent(), Cell::Percent),
                 date,
                 text(&a.note),
+                opt(found, |(sec, _)| text(sec.title.get(lang))),
+                opt(found, |(_, question)| text(question.label.get(lang))),
             ]);
+        }
+        // Computed shares (non-ASN coverage…) are not stored; they are written as the guide
+        // computes them, so that a spreadsheet holds what the report shows.
+        for sec in &guide.sections {
+            for question in &sec.questions {
+                if !matches!(question.kind, crate::guide::QuestionType::Ratio { .. })
+                    || v.answers.contains_key(&question.id)
+                {
+                    continue;
+                }
+                let Some(value @ AnswerValue::Ratio { part, .. }) = guide.value(question, v) else {
+                    continue;
+                };
+                answers.rows.push(vec![
+                    vid(),
+                    Cell::Text(question.id.clone()),
+                    Cell::Text("ratio".into()),
+                    text(crate::guide::input::display(
+                        question,
+                        &value,
+                        lang,
+                        Some(v),
+                    )),
+                    Cell::Int(part),
+                    opt(value.percent(), Cell::Percent),
+                    Cell::Empty,
+                    Cell::Empty,
+                    text(sec.title.get(lang)),
+                    text(question.label.get(lang)),
+                ]);
+            }
         }
         for n in &v.notes {
             notes.rows.push(vec![
