@@ -229,6 +229,9 @@ fn an_event_id_sent_with_other_content_is_refused_and_reported() {
     let victim = bundle.visits[0].history[0].id;
     let mut forged = bundle.clone();
     forged.visits[0].history[0].actor = "mallory".into();
+    // A careful forger re-seals the whole chain, so the bundle is consistent in itself and
+    // laptop B (which never saw the visit) takes it; only the server knows the real event.
+    pantau::domain::chain::seal_all(&mut forged.visits[0].history, None);
     forged.visits.truncate(1);
     let ffile = dir.path().join("forged.json");
     std::fs::write(&ffile, export::bundle::to_json(&forged).unwrap()).unwrap();
