@@ -9,17 +9,31 @@
 //! `backups/<db-name>-<YYYYMMDD>T<HHMMSS>.<mmm>Z-<reason>.json`.
 //!
 //! Written when the TUI starts (at most once per local calendar day) and when it quits (unless
-//! nothing changed since the newest backup); the newest [`KEEP`] are kept. Folder 0700, files
-//! 0600 on Unix.
+//! nothing changed since the newest backup). Folder 0700 (an existing folder others can write
+//! is made so, or refused), files 0600 on Unix, written through an exclusive temporary file.
+//!
+//! A backup counts only once it is verified: read back from the disk and validated as a
+//! restore would (every visit's history leads to the visit), holding as many visits, trashed
+//! visits and events as were read from the database. Verified backups are noted in a manifest
+//! Pantau writes, `backups/<db-name>.manifest.json`, in the order they were verified, with what
+//! they hold and their size and CRC-32. That order — not the time in a file name, which anyone
+//! (or a clock set wrong) can make up — is what "newest" means: the default of `pantau
+//! restore`, and rotation, which keeps the newest [`KEEP`] verified backups and so never
+//! deletes the newest one. Files named like backups but not in the manifest (planted, or from
+//! an older Pantau) are listed as not verified, are never restored by default while a verified
+//! one exists, and are removed once [`KEEP`] verified backups exist. A backup that does not
+//! verify is deleted at once and reported: it never pushes out a good one.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
 
-use crate::export::{self, bundle};
+use crate::domain::merge::VisitHistory;
+use crate::export::bundle;
 use crate::store::Store;
 
-/// How many backups of one database are kept.
+/// How many verified backups of one database are kept.
 pub const KEEP: usize = 14;
 
 /// Why a backup was written (the last part of its name).
@@ -42,7 +56,33 @@ impl Reason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backup {
     pub path: PathBuf,
+    /// When it was written (by the manifest; by its name when not verified).
     pub at: DateTime<Utc>,
+    /// Noted in the manifest, and still of the size noted there.
+    pub verified: bool,
+    /// The visits it holds (live and trashed), when verified.
+    pub visits: Option<usize>,
+}
+
+/// The manifest of verified backups (see the module documentation).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    version: u32,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    file: String,
+    /// The order of verification: higher is newer.
+    n: u64,
+    written: DateTime<Utc>,
+    verified: DateTime<Utc>,
+    visits: usize,
+    trashed: usize,
+    events: usize,
+    size: u64,
+    crc: u32,
 }
 
 /// The backup folder of the database at `db`.
@@ -60,8 +100,30 @@ fn db_name(db: &Path) -> String {
         .unwrap_or_else(|| "db".into())
 }
 
-/// The backups of the database at `db`, newest first. A missing folder is an empty list.
+fn manifest_path(db: &Path) -> PathBuf {
+    dir_for(db).join(format!("{}.manifest.json", db_name(db)))
+}
+
+fn read_manifest(db: &Path) -> Manifest {
+    std::fs::read(manifest_path(db))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+fn write_manifest(db: &Path, m: &Manifest) -> Result<(), String> {
+    let bytes = serde_json::to_vec_pretty(m).map_err(|e| e.to_string())?;
+    crate::private_fs::write_whole(&manifest_path(db), &bytes).map_err(|e| e.to_string())
+}
+
+/// The backups of the database at `db`: the verified ones newest first (in the order they
+/// were verified), then the others by the time in their names. A missing folder is an empty
+/// list.
 pub fn list(db: &Path) -> std::io::Result<Vec<Backup>> {
+    list_with(db, &read_manifest(db))
+}
+
+fn list_with(db: &Path, manifest: &Manifest) -> std::io::Result<Vec<Backup>> {
     let dir = dir_for(db);
     let prefix = format!("{}-", db_name(db));
     let entries = match std::fs::read_dir(&dir) {
@@ -69,19 +131,86 @@ pub fn list(db: &Path) -> std::io::Result<Vec<Backup>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
         Err(e) => return Err(e),
     };
-    let mut out = Vec::new();
+    let mut verified = Vec::new();
+    let mut others = Vec::new();
     for entry in entries {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(at) = name.strip_prefix(&prefix).and_then(parse_stamp) {
-            out.push(Backup {
+        let Some(named_at) = name.strip_prefix(&prefix).and_then(parse_stamp) else {
+            continue;
+        };
+        // A link or a folder with a backup's name is nobody's backup.
+        let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        let noted = manifest
+            .entries
+            .iter()
+            .find(|e| e.file == name && e.size == meta.len());
+        match noted {
+            Some(e) => verified.push((
+                e.n,
+                Backup {
+                    path: entry.path(),
+                    at: e.written,
+                    verified: true,
+                    visits: Some(e.visits + e.trashed),
+                },
+            )),
+            None => others.push(Backup {
                 path: entry.path(),
-                at,
-            });
+                at: named_at,
+                verified: false,
+                visits: None,
+            }),
         }
     }
-    out.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.path.cmp(&a.path)));
+    verified.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+    others.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.path.cmp(&a.path)));
+    let mut out: Vec<Backup> = verified.into_iter().map(|(_, b)| b).collect();
+    out.extend(others);
     Ok(out)
+}
+
+/// The backup `pantau restore` takes by default: the newest verified one whose content is
+/// still what was verified (CRC-32); with no manifest at all (the backups of an older Pantau),
+/// the newest by name.
+pub fn newest_restorable(db: &Path) -> std::io::Result<Option<Backup>> {
+    let manifest = read_manifest(db);
+    let all = list_with(db, &manifest)?;
+    for b in all.iter().filter(|b| b.verified) {
+        let name = b.path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let intact = manifest.entries.iter().any(|e| {
+            Some(&e.file) == name.as_ref() && file_crc(&b.path).is_some_and(|c| c == e.crc)
+        });
+        if intact {
+            return Ok(Some(b.clone()));
+        }
+    }
+    if manifest.entries.is_empty() {
+        return Ok(all.into_iter().next());
+    }
+    Ok(None)
+}
+
+fn file_crc(path: &Path) -> Option<u32> {
+    std::fs::read(path).ok().map(|b| crc32fast::hash(&b))
+}
+
+/// When the clock looks wrong, the backup time that says so: the newest verified backup was
+/// written later than `now`, or a backup's name lies more than a day ahead of it.
+pub fn clock_looks_wrong(db: &Path, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let all = list(db).ok()?;
+    let newest_verified = all.iter().find(|b| b.verified).map(|b| b.at);
+    let latest_named = all.iter().map(|b| b.at).max();
+    match (newest_verified, latest_named) {
+        (Some(v), _) if v > now + chrono::Duration::minutes(5) => Some(v),
+        (_, Some(n)) if n > now + chrono::Duration::days(1) => Some(n),
+        _ => None,
+    }
 }
 
 /// `20261123T080000.123Z-start.json` → its time.
@@ -107,8 +236,10 @@ pub fn due_on_start(db: &Path, now: DateTime<Utc>) -> bool {
     }
 }
 
-/// Writes a backup of `store` now, then keeps only the newest [`KEEP`]. Returns `None` when
-/// nothing was written: an empty database, or (on quit) the same content as the newest backup.
+/// Writes a backup of `store` now, verifies it, notes it in the manifest, then keeps only the
+/// newest [`KEEP`] verified ones. Returns `None` when nothing was written: an empty database,
+/// or (on quit) the same content as the newest backup. A backup that does not verify is
+/// removed and reported as the error.
 pub fn write(store: &Store, reason: Reason, now: DateTime<Utc>) -> Result<Option<PathBuf>, String> {
     let db = store.path();
     let histories = store.histories(true).map_err(|e| e.to_string())?;
@@ -117,31 +248,95 @@ pub fn write(store: &Store, reason: Reason, now: DateTime<Utc>) -> Result<Option
     }
     let existing = list(db).map_err(|e| e.to_string())?;
     if reason == Reason::Quit
-        && let Some(newest) = existing.first()
+        && let Some(newest) = existing.iter().find(|b| b.verified)
         && same_visits(&newest.path, &histories)
     {
         return Ok(None);
     }
     let dir = dir_for(db);
-    export::create_private_dir(&dir).map_err(|e| e.message(crate::i18n::Lang::En))?;
-    let name = format!(
-        "{}-{}Z-{}.json",
-        db_name(db),
-        now.format("%Y%m%dT%H%M%S%.3f"),
-        reason.tag()
-    );
-    let path = dir.join(name);
-    let bundle = bundle::Bundle::new(histories, now, &crate::domain::current_user(), true);
-    let bytes = bundle::to_json(&bundle)?;
-    // Written under a temporary name and renamed: a backup is whole or absent.
-    let tmp = dir.join(format!(".{}.tmp", db_name(db)));
-    export::write_private(&tmp, &bytes).map_err(|e| e.message(crate::i18n::Lang::En))?;
-    std::fs::rename(&tmp, &path).map_err(|e| e.to_string())?;
-    prune(db);
+    crate::private_fs::ensure_private_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // A name of its own, even when one is taken (a planted file, the same millisecond).
+    let path = (0..1000)
+        .map(|ms| {
+            let at = now + chrono::Duration::milliseconds(ms);
+            dir.join(format!(
+                "{}-{}Z-{}.json",
+                db_name(db),
+                at.format("%Y%m%dT%H%M%S%.3f"),
+                reason.tag()
+            ))
+        })
+        .find(|p| std::fs::symlink_metadata(p).is_err())
+        .ok_or_else(|| format!("{}: no free backup name", dir.display()))?;
+    let held = Held::of(&histories);
+    let bytes = {
+        let bundle = bundle::Bundle::new(histories, now, &crate::domain::current_user(), true);
+        bundle::to_json(&bundle)?
+    };
+    // Whole or absent: an exclusive temporary file, fsync, rename.
+    crate::private_fs::write_whole(&path, &bytes)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    drop(bytes);
+    let (size, crc) = match verify(&path, &held) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            return Err(format!("{}: not verified, removed: {e}", path.display()));
+        }
+    };
+    let mut manifest = read_manifest(db);
+    manifest.version = 1;
+    let n = manifest.entries.iter().map(|e| e.n).max().unwrap_or(0) + 1;
+    manifest.entries.push(Entry {
+        file: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        n,
+        written: now,
+        verified: Utc::now(),
+        visits: held.visits,
+        trashed: held.trashed,
+        events: held.events,
+        size,
+        crc,
+    });
+    prune(db, &mut manifest);
+    write_manifest(db, &manifest)?;
     Ok(Some(path))
 }
 
-fn same_visits(file: &Path, histories: &[crate::domain::merge::VisitHistory]) -> bool {
+/// What a backup holds.
+#[derive(Debug, PartialEq, Eq)]
+struct Held {
+    visits: usize,
+    trashed: usize,
+    events: usize,
+}
+
+impl Held {
+    fn of(histories: &[VisitHistory]) -> Held {
+        Held {
+            visits: histories.iter().filter(|h| h.trashed.is_none()).count(),
+            trashed: histories.iter().filter(|h| h.trashed.is_some()).count(),
+            events: histories.iter().map(|h| h.history.len()).sum(),
+        }
+    }
+}
+
+/// Reads the backup back from the disk and validates it as a restore would; it must hold what
+/// was written. Gives its size and CRC-32.
+fn verify(path: &Path, written: &Held) -> Result<(u64, u32), String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let bundle = bundle::parse(&bytes).map_err(|e| e.message(crate::i18n::Lang::En))?;
+    let read = Held::of(&bundle.visits);
+    if read != *written {
+        return Err(format!("it holds {read:?}, {written:?} were written"));
+    }
+    Ok((bytes.len() as u64, crc32fast::hash(&bytes)))
+}
+
+fn same_visits(file: &Path, histories: &[VisitHistory]) -> bool {
     let Ok(bytes) = std::fs::read(file) else {
         return false;
     };
@@ -154,11 +349,25 @@ fn same_visits(file: &Path, histories: &[crate::domain::merge::VisitHistory]) ->
     old.get_mut("visits").map(std::mem::take) == Some(new)
 }
 
-/// Removes all but the newest [`KEEP`] backups of the database at `db`. Best effort.
-fn prune(db: &Path) {
-    if let Ok(all) = list(db) {
-        for old in all.iter().skip(KEEP) {
-            let _ = std::fs::remove_file(&old.path);
+/// Keeps the newest [`KEEP`] verified backups (by the order of verification, so the newest
+/// one always stays); once there are that many, files named like backups but not verified are
+/// removed too. Best effort.
+fn prune(db: &Path, manifest: &mut Manifest) {
+    let dir = dir_for(db);
+    manifest.entries.sort_by_key(|e| std::cmp::Reverse(e.n));
+    // Entries whose file is gone are forgotten.
+    manifest
+        .entries
+        .retain(|e| std::fs::symlink_metadata(dir.join(&e.file)).is_ok_and(|m| m.is_file()));
+    for old in manifest.entries.iter().skip(KEEP) {
+        let _ = std::fs::remove_file(dir.join(&old.file));
+    }
+    manifest.entries.truncate(KEEP);
+    if manifest.entries.len() == KEEP
+        && let Ok(all) = list_with(db, manifest)
+    {
+        for b in all.iter().filter(|b| !b.verified) {
+            let _ = std::fs::remove_file(&b.path);
         }
     }
 }

@@ -36,7 +36,7 @@ pub fn open_failed(lang: Lang, db: &Path, e: &StoreError, command: Option<&Comma
 
 /// The newest backup to restore from, and how; or where backups would be.
 pub fn restore_hint(lang: Lang, db: &Path) -> String {
-    match backup::list(db).ok().and_then(|b| b.into_iter().next()) {
+    match backup::newest_restorable(db).ok().flatten() {
         Some(newest) => tf(lang, "backup.restore_hint", &[&newest.path.display()]),
         None => tf(
             lang,
@@ -60,10 +60,15 @@ pub fn list(db: &Path, lang: Lang) -> CmdResult {
             .map(|bundle| bundle.visits.len().to_string())
             .unwrap_or_else(|_| t(lang, "backup.unreadable").to_string());
         let when = b.at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S");
-        outln!(
-            "  {}",
-            tf(lang, "backup.row", &[&when, &count, &b.path.display()])
-        );
+        let mut row = tf(lang, "backup.row", &[&when, &count, &b.path.display()]);
+        if !b.verified {
+            row.push_str(t(lang, "integrity.backup_unverified"));
+        }
+        outln!("  {row}");
+    }
+    if let Some(at) = backup::clock_looks_wrong(db, Utc::now()) {
+        let at = at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S");
+        errln!("{}", tf(lang, "integrity.clock_wrong", &[&at]));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -80,8 +85,8 @@ pub fn restore(
 ) -> CmdResult {
     let file = match file {
         Some(f) => f,
-        None => match backup::list(db).map_err(|e| (e.to_string(), 1))?.first() {
-            Some(b) => b.path.clone(),
+        None => match backup::newest_restorable(db).map_err(|e| (e.to_string(), 1))? {
+            Some(b) => b.path,
             None => {
                 return Err((
                     tf(lang, "backup.none", &[&backup::dir_for(db).display()]),
@@ -148,7 +153,14 @@ fn set_aside_name(db: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "db".into());
     let stamp = Utc::now().format("%Y%m%dT%H%M%S");
-    db.with_file_name(format!("{name}.before-restore-{stamp}"))
+    // Two restores within one second (a script) must not meet on one name.
+    (0..)
+        .map(|n| match n {
+            0 => db.with_file_name(format!("{name}.before-restore-{stamp}")),
+            n => db.with_file_name(format!("{name}.before-restore-{stamp}-{n}")),
+        })
+        .find(|p| std::fs::symlink_metadata(p).is_err())
+        .unwrap_or_else(|| db.with_file_name(format!("{name}.before-restore")))
 }
 
 fn confirmed(

@@ -226,6 +226,10 @@ pub fn run(cli: Cli) -> ExitCode {
                 for p in problems {
                     errln!("{}", tf(lang, "backup.failed", &[&p]));
                 }
+                if let Some(at) = crate::backup::clock_looks_wrong(&db, chrono::Utc::now()) {
+                    let at = at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S");
+                    errln!("{}", tf(lang, "integrity.clock_wrong", &[&at]));
+                }
                 out.map_err(|e| (e, 1))
             }
             None => Ok(ExitCode::SUCCESS),

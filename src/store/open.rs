@@ -61,7 +61,11 @@ pub(super) fn handles(path: &Path) -> Result<Handles> {
     // From here on sled may change its files: the fingerprint of the last clean close no longer
     // describes them. A new one is written when this store is closed cleanly.
     super::fingerprint::forget(path).map_err(io)?;
-    let db = open_sled(path)?;
+    let db = open_sled(path).map_err(|e| match e {
+        // Past the copy check (or on the fast path) sled has had the real files.
+        StoreError::Damaged { detail, .. } => StoreError::Corrupt { detail },
+        other => other,
+    })?;
     // sled had the files: damage found now is no longer "files untouched".
     let handles = trees(db).map_err(|e| StoreError::Corrupt {
         detail: e.to_string(),
@@ -370,5 +374,65 @@ mod tests {
         let store = Store::open(&path).unwrap();
         assert_eq!(store.get(v.id).unwrap().unwrap(), v);
         assert!(!unfinished.exists());
+    }
+
+    /// A database of a newer schema is refused before sled has its files: nothing written, no
+    /// new snapshot, whether or not a fingerprint of its last close is there.
+    #[test]
+    fn a_newer_schema_is_refused_before_anything_is_written() {
+        for with_fingerprint in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("db");
+            let store = Store::open(&path).unwrap();
+            store
+                .create(
+                    &crate::demo::karo_visit(),
+                    &crate::domain::Stamp::new(chrono::Utc::now(), "t"),
+                )
+                .unwrap();
+            // What a newer Pantau leaves: its schema number, and its own fingerprint.
+            store
+                .h()
+                .unwrap()
+                .meta
+                .insert(keys::SCHEMA_VERSION, &7u32.to_be_bytes())
+                .unwrap();
+            store.flush().unwrap();
+            assert!(store.close());
+            let fingerprint = path.join(super::super::fingerprint::FINGERPRINT);
+            if with_fingerprint {
+                let text = std::fs::read_to_string(&fingerprint).unwrap();
+                let newer = text.replacen("schema 1", "schema 7", 1);
+                std::fs::write(&fingerprint, newer).unwrap();
+            } else {
+                std::fs::remove_file(&fingerprint).unwrap();
+            }
+            let files = |p: &Path| -> Vec<(String, Vec<u8>)> {
+                let mut all: Vec<_> = std::fs::read_dir(p)
+                    .unwrap()
+                    .flatten()
+                    .filter(|e| e.path().is_file())
+                    .map(|e| {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        (name, std::fs::read(e.path()).unwrap())
+                    })
+                    .collect();
+                all.sort();
+                all
+            };
+            let before = files(&path);
+            for _ in 0..2 {
+                match Store::open(&path) {
+                    Err(StoreError::TooNew {
+                        found: 7,
+                        supported: 1,
+                        ..
+                    }) => {}
+                    Err(e) => panic!("expected TooNew, got {e:?}"),
+                    Ok(_) => panic!("a newer schema was opened"),
+                }
+                assert!(before == files(&path), "the refused open changed files");
+            }
+        }
     }
 }

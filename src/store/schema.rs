@@ -105,10 +105,10 @@ fn write_version(store: &Store, v: u32) -> Result<()> {
         .map_err(|e| StoreError::Write(e.to_string()))
 }
 
+/// Found on the real files, which sled has opened: no promise that they are as they were.
 fn damaged(store: &Store, detail: String) -> StoreError {
-    StoreError::Damaged {
-        path: store.path.clone(),
-        detail,
+    StoreError::Corrupt {
+        detail: format!("{}: {detail}", store.path.display()),
     }
 }
 
