@@ -73,6 +73,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Conflicts { cursor }) => help::conflicts(frame, body, app, *cursor),
         None => {}
     }
+    text::terminal_safe(frame.buffer_mut());
 }
 
 /// A popup of at most `w`×`h` centred in `area`, never larger than it.
