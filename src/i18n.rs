@@ -104,7 +104,8 @@ pub fn t(lang: Lang, key: &str) -> &str {
     }
 }
 
-/// The text for `key` with `{0}`, `{1}`… replaced by `args`, in one pass: an argument that
+/// The text for `key` with `{0}`, `{1}`… replaced by `args` (and `{0|one|other}` by the word
+/// for argument 0's count), in one pass: an argument that
 /// itself contains "{1}" (a path, a note) is inserted as it is, not filled in again.
 pub fn tf(lang: Lang, key: &str, args: &[&dyn Display]) -> String {
     let text = t(lang, key);
@@ -114,12 +115,23 @@ pub fn tf(lang: Lang, key: &str, args: &[&dyn Display]) -> String {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let arg = after.find('}').and_then(|close| {
-            let n: usize = after[..close].parse().ok()?;
-            Some((args.get(n)?, close))
+            let inner = &after[..close];
+            // `{0|visit|visits}`: the word for the count in argument 0 (English needs it).
+            let (n, forms) = match inner.split_once('|') {
+                Some((n, forms)) => (n, Some(forms.split_once('|')?)),
+                None => (inner, None),
+            };
+            let n: usize = n.parse().ok()?;
+            Some((args.get(n)?, forms, close))
         });
         match arg {
-            Some((a, close)) => {
-                out.push_str(&a.to_string());
+            Some((a, forms, close)) => {
+                let a = a.to_string();
+                match forms {
+                    Some((one, _)) if a == "1" => out.push_str(one),
+                    Some((_, other)) => out.push_str(other),
+                    None => out.push_str(&a),
+                }
                 rest = &after[close + 1..];
             }
             None => {
@@ -140,6 +152,24 @@ pub fn has_key(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_words_agree_with_their_number_in_english() {
+        let one = tf(Lang::En, "overview.summary", &[&1, &1, &1, &0]);
+        assert!(one.starts_with("1 visit to 1 district ·"), "{one}");
+        let two = tf(Lang::En, "overview.summary", &[&2, &3, &2, &0]);
+        assert!(two.starts_with("2 visits to 3 districts ·"), "{two}");
+        let line = tf(Lang::En, "import.conflict_line", &[&"id", &"Karo", &1]);
+        assert!(line.ends_with("1 field to settle"), "{line}");
+        // Indonesian has no plural forms: its texts are as they were.
+        let id = tf(Lang::Id, "overview.summary", &[&1, &1, &1, &0]);
+        assert!(id.starts_with("1 kunjungan ke 1 kabupaten/kota"), "{id}");
+        // An argument that looks like a form is inserted as it is.
+        assert_eq!(
+            tf(Lang::En, "store.not_found", &[&"{0|a|b}"]),
+            t(Lang::En, "store.not_found").replace("{0}", "{0|a|b}")
+        );
+    }
 
     #[test]
     fn shipped_catalogue_parses_and_every_entry_has_english() {

@@ -370,7 +370,7 @@ fn check_on_a_clean_database_exits_0() {
     ok(&run(dir.path(), &["demo"]));
     let out = ok(&run(dir.path(), &["--lang", "en", "check"]));
     assert!(
-        out.contains("1 visits, 0 in the trash, 1 history events"),
+        out.contains("1 visit, 0 in the trash, 1 history event."),
         "{out}"
     );
     assert!(out.contains("Database is sound."), "{out}");

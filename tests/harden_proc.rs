@@ -429,7 +429,7 @@ fn restore_brings_a_damaged_database_back_into_a_new_folder_or_in_place() {
         "{}",
         text(&out)
     );
-    assert!(text(&out).contains("1 visits"), "{}", text(&out));
+    assert!(text(&out).contains("  1 visit  "), "{}", text(&out));
 
     // Into a new folder: the damaged one stays as it is.
     let fresh = dir.path().join("fresh");

@@ -86,7 +86,14 @@ pub const DOCUMENT_MENU: [(DocumentKind, bool); 5] = [
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirm {
-    Delete { id: Uuid, label: String },
+    Delete {
+        id: Uuid,
+        label: String,
+    },
+    /// Leaving the interview (or quitting) while its last change could not be saved.
+    DropUnsaved {
+        quit: bool,
+    },
 }
 
 /// Work for the runtime.
@@ -533,6 +540,12 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         use Action::*;
         match (self.context(), action) {
+            // A change the store refused is only in memory: leaving would drop it unasked.
+            // (Force quit never asks: it is the way out when nothing else works.)
+            (Context::Interview, Quit) if self.interview.as_ref().is_some_and(|iv| iv.unsaved) => {
+                self.overlay = Some(Overlay::Confirm(Confirm::DropUnsaved { quit: true }));
+                vec![]
+            }
             (_, ForceQuit) | (_, Quit) => {
                 self.quit = true;
                 vec![Effect::Quit]
@@ -566,6 +579,13 @@ impl App {
             }
             (Context::Confirm, Yes) => match self.overlay.take() {
                 Some(Overlay::Confirm(Confirm::Delete { id, .. })) => vec![Effect::Delete(id)],
+                Some(Overlay::Confirm(Confirm::DropUnsaved { quit: true })) => {
+                    self.quit = true;
+                    vec![Effect::Quit]
+                }
+                Some(Overlay::Confirm(Confirm::DropUnsaved { quit: false })) => {
+                    self.leave_interview()
+                }
                 _ => {
                     let user = self.user.clone();
                     let Some(iv) = self.interview.as_mut() else {
@@ -957,6 +977,19 @@ impl App {
             iv.outline = false;
             return vec![];
         }
+        if iv.unsaved {
+            self.overlay = Some(Overlay::Confirm(Confirm::DropUnsaved { quit: false }));
+            return vec![];
+        }
+        self.leave_interview()
+    }
+
+    /// Back to the visit (or the list) from the interview, whatever it holds.
+    fn leave_interview(&mut self) -> Vec<Effect> {
+        let Some(iv) = self.interview.as_mut() else {
+            self.screen = Screen::List;
+            return vec![];
+        };
         let pos = Effect::SavePosition {
             id: iv.visit.id,
             section: iv.section,

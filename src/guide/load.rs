@@ -279,13 +279,20 @@ type Val<'i> = Spanned<DeValue<'i>>;
 
 struct Cx<'s> {
     src: &'s str,
+    /// Where each line starts: positions are looked up, not counted from the top each time
+    /// (once per question made `guide check` quadratic).
+    line_starts: Vec<usize>,
     errors: Vec<GuideError>,
 }
 
 impl<'s> Cx<'s> {
     fn new(src: &'s str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Cx {
             src,
+            line_starts,
             errors: Vec::new(),
         }
     }
@@ -297,10 +304,10 @@ impl<'s> Cx<'s> {
         while o > 0 && !self.src.is_char_boundary(o) {
             o -= 1;
         }
-        let before = &self.src[..o];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let col = before[line_start..].chars().count() + 1;
+        // The number of lines starting at or before `o`; the first starts at 0.
+        let line = self.line_starts.partition_point(|&start| start <= o);
+        let line_start = self.line_starts[line - 1];
+        let col = self.src[line_start..o].chars().count() + 1;
         (line, col)
     }
 
@@ -1034,6 +1041,10 @@ fn cross_check(cx: &mut Cx<'_>, all: &[&RawQuestion]) {
         .rev() // the first definition wins, as for duplicate reporting
         .collect();
 
+    let (cyclic, _) = super::cycles::members(by_id.keys().copied(), |id| {
+        let target = by_id.get(id)?.question.when.as_ref()?.question.as_str();
+        by_id.get_key_value(target).map(|(k, _)| *k)
+    });
     let mut binds: HashSet<Bind> = HashSet::new();
     for rq in all {
         let q = &rq.question;
@@ -1057,7 +1068,7 @@ fn cross_check(cx: &mut Cx<'_>, all: &[&RawQuestion]) {
                                 ty: target.question.kind.name().into(),
                             },
                         );
-                    } else if condition_cycles(&by_id, &q.id) {
+                    } else if cyclic.contains(q.id.as_str()) {
                         cx.err(sp, GuideErrorKind::ConditionCycle(c.question.clone()));
                     }
                 }
@@ -1099,27 +1110,5 @@ fn cross_check(cx: &mut Cx<'_>, all: &[&RawQuestion]) {
         {
             cx.err(sp.clone(), GuideErrorKind::DuplicateBind(b.name().into()));
         }
-    }
-}
-
-/// Whether following `when` links from `start` comes back to it.
-fn condition_cycles(by_id: &HashMap<&str, &RawQuestion>, start: &str) -> bool {
-    let mut seen = HashSet::new();
-    let mut cur = start;
-    loop {
-        let Some(q) = by_id.get(cur) else {
-            return false;
-        };
-        let Some(c) = &q.question.when else {
-            return false;
-        };
-        if c.question == start {
-            return true;
-        }
-        if !seen.insert(c.question.as_str()) {
-            // A cycle not through `start`: reported on its own members.
-            return false;
-        }
-        cur = c.question.as_str();
     }
 }

@@ -6,6 +6,7 @@
 //! the screens need from a guide and a [`Visit`]; [`input`] turns what the auditor types into
 //! [`AnswerValue`]s.
 
+mod cycles;
 pub mod input;
 mod load;
 mod progress;

@@ -58,11 +58,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 
 pub fn confirm(frame: &mut Frame, area: Rect, app: &App, c: &Confirm) {
     let l = app.lang;
-    let Confirm::Delete { label, .. } = c;
+    let (question, note) = match c {
+        Confirm::Delete { label, .. } => (
+            tf(l, "ui.confirm_delete", &[&inert(label)]),
+            t(l, "ui.confirm_delete_note").to_string(),
+        ),
+        Confirm::DropUnsaved { quit } => (
+            t(
+                l,
+                if *quit {
+                    "hardening.drop_unsaved_quit"
+                } else {
+                    "hardening.drop_unsaved_leave"
+                },
+            )
+            .to_string(),
+            t(l, "hardening.drop_unsaved_note").to_string(),
+        ),
+    };
     let text = vec![
-        Line::raw(tf(l, "ui.confirm_delete", &[&inert(label)])),
+        Line::raw(question),
         Line::raw(""),
-        Line::styled(t(l, "ui.confirm_delete_note").to_string(), theme::muted()),
+        Line::styled(note, theme::muted()),
         Line::raw(""),
         Line::from(vec![
             Span::styled(
@@ -79,7 +96,13 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, c: &Confirm) {
             Span::raw(format!(" {}", t(l, "action.no"))),
         ]),
     ];
-    let rect = popup(frame, area, 56, 9);
+    // The longer question and advice of an unsaved change need two more lines.
+    let height = if matches!(c, Confirm::Delete { .. }) {
+        9
+    } else {
+        11
+    };
+    let rect = popup(frame, area, 56, height);
     let block = Block::new()
         .borders(Borders::ALL)
         .title(format!(" {} ", t(l, "ui.confirm_title")));

@@ -79,6 +79,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         None => {}
     }
+    text::terminal_safe(frame.buffer_mut());
 }
 
 /// A popup of at most `w`×`h` centred in `area`, never larger than it.
