@@ -56,6 +56,8 @@ fn member(lang: Lang, list: Option<&str>, name: &str) -> String {
         (None, "guide") => "chain.m_guide",
         (None, "answers") => "chain.m_answers",
         (_, "#order") => "chain.m_order",
+        (Some("district"), "code") => "chain.m_code",
+        (Some("district"), "province") => "field.province",
         (_, "name") => "chain.m_name",
         (_, "prefix_titles") => "chain.m_prefix_titles",
         (_, "suffix_titles") => "chain.m_suffix_titles",

@@ -239,3 +239,54 @@ fn a_bundle_with_a_rewritten_past_is_refused_naming_the_visit_and_the_event() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("does not match its hash"), "{err}");
 }
+
+#[test]
+fn the_finalisation_digest_covers_the_history_head_and_the_report_prints_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("ani");
+    ok(pantau(&a, &["demo"]));
+    edit_venue(&a, "ani", 1, "Aula Ani");
+    let head = {
+        let store = Store::open(&a).unwrap();
+        let id = KARO.parse().unwrap();
+        let head = store.audit(id).unwrap().last().unwrap().hash.clone();
+        let mut v = store.get(id).unwrap().unwrap();
+        v.status = pantau::domain::VisitStatus::Final;
+        v.finalisation = Some(pantau::domain::Finalisation {
+            at: Utc::now(),
+            by: "ani".into(),
+            digest: pantau::domain::digest(&v),
+            chain: String::new(),
+            reason: String::new(),
+        });
+        let saved = store
+            .update(
+                &v,
+                &Stamp::new(Utc::now(), "ani"),
+                AuditAction::Finalise,
+                "",
+            )
+            .unwrap()
+            .unwrap();
+        let f = saved.finalisation.unwrap();
+        assert_eq!(f.chain, head);
+        assert_eq!(f.digest, pantau::domain::digest_chained(&v, &head));
+        assert_ne!(f.digest, pantau::domain::digest(&v), "the chain is covered");
+        head
+    };
+    let report = dir.path().join("r.md");
+    ok(pantau(
+        &a,
+        &[
+            "export",
+            "--format",
+            "md",
+            "--visit",
+            KARO,
+            "-o",
+            report.to_str().unwrap(),
+        ],
+    ));
+    let text = std::fs::read_to_string(report).unwrap();
+    assert!(text.contains(&head), "{text}");
+}

@@ -179,7 +179,9 @@ fn finalise_locks_with_a_digest_and_amending_asks_a_reason() {
     let v = stored(&h);
     assert_eq!(v.status, VisitStatus::Final);
     let f = v.finalisation.clone().unwrap();
-    assert_eq!(f.digest, pantau::domain::digest(&v));
+    // The digest covers the history's head as well (issue 14).
+    assert_eq!(f.digest, pantau::domain::digest_chained(&v, &f.chain));
+    assert!(!f.chain.is_empty());
     assert_eq!(f.reason, "Rapat dihentikan lebih awal");
     assert_eq!(f.by, "auditor");
     // Locked: editing keys change nothing.
@@ -381,10 +383,9 @@ fn the_whole_karo_meeting_by_key_presses_only() {
         ))
     );
     assert_eq!(v.status, VisitStatus::Final);
-    assert_eq!(
-        v.finalisation.as_ref().unwrap().digest,
-        pantau::domain::digest(&v)
-    );
+    // The digest covers the history's head as well (issue 14).
+    let f = v.finalisation.as_ref().unwrap();
+    assert_eq!(f.digest, pantau::domain::digest_chained(&v, &f.chain));
     assert!(v.problems().is_empty(), "{:?}", v.problems());
     assert!(h.store().check().is_clean());
 
@@ -433,7 +434,8 @@ fn answers_show_by_section_in_the_detail_and_edits_in_the_history() {
     h.keys("a");
     assert_eq!(h.app.screen, Screen::Audit);
     let history = h.screen(100, 40);
-    assert!(history.contains("district/code"), "{history}");
+    // Fields by their labels, not their paths (issue 14).
+    assert!(history.contains("Kabupaten/kota · Kode"), "{history}");
     assert!(history.contains("auditor"));
     h.keys("<esc>");
     assert_eq!(h.app.screen, Screen::Detail);

@@ -531,7 +531,11 @@ fn node(
         }
         return Some(Value::Object(out));
     }
-    if distinct.iter().all(|v| is_item_list(*v)) {
+    // An absent list is an empty one (`conflicts` is left out of a visit that has none): a
+    // side that settled the last conflict removed items, it did not replace the list.
+    if distinct.iter().all(|v| v.is_none() || is_item_list(*v))
+        && distinct.iter().any(|v| v.is_some())
+    {
         let mut ids: Vec<&str> = Vec::new();
         for v in values.iter().chain(own_bases).chain([&base]) {
             for item in v.and_then(Value::as_array).into_iter().flatten() {

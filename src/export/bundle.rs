@@ -4,7 +4,7 @@
 //! well-formed and complete, the format name and version are known, every visit appears once
 //! with a log that starts with its creation and replays to its content.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -381,15 +381,14 @@ pub fn parse_each<R: Send>(
             invalid(&e, line, column)
         })?;
         check_visit(&h)?;
-        let identity = Identity::of(&h);
         // A broken chain is reported after the checks across visits: an event id copied into
         // another visit is named as such, not as the altered event it also is.
         if legacy {
             chain::seal_all(&mut h.history, None);
         } else if let Err(e) = check_chain(&h) {
-            return Ok((identity, Err(e)));
+            return Ok((Identity::of(&h), Err(e)));
         }
-        Ok((identity, Ok(take(i, h))))
+        Ok((Identity::of(&h), Ok(take(i, h))))
     });
     let mut identities = Vec::with_capacity(read.len());
     let mut taken = Vec::with_capacity(read.len());
@@ -509,8 +508,9 @@ pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
 struct Identity {
     visit: Uuid,
     from_creation: bool,
-    /// Every event of its log (merged branches too), with the visit the event names.
-    events: Vec<(Uuid, Uuid)>,
+    /// Every event of its log (merged branches too), with the visit the event names and its
+    /// hash.
+    events: Vec<(Uuid, Uuid, String)>,
 }
 
 impl Identity {
@@ -520,7 +520,10 @@ impl Identity {
         Identity {
             visit: h.visit.id,
             from_creation: starts_with_creation(&h.history),
-            events: all.into_iter().map(|e| (e.id, e.visit)).collect(),
+            events: all
+                .into_iter()
+                .map(|e| (e.id, e.visit, e.hash.clone()))
+                .collect(),
         }
     }
 }
@@ -528,7 +531,7 @@ impl Identity {
 /// Every visit once, every event once and under its own visit, every log from a creation.
 fn check_identities(all: &[Identity]) -> Result<(), BundleError> {
     let mut visits = HashSet::new();
-    let mut events = HashSet::new();
+    let mut events: HashMap<Uuid, (Uuid, &str)> = HashMap::new();
     for identity in all {
         let id = identity.visit;
         if !visits.insert(id) {
@@ -537,12 +540,17 @@ fn check_identities(all: &[Identity]) -> Result<(), BundleError> {
         if !identity.from_creation {
             return Err(BundleError::NoCreation(id));
         }
-        for &(event, visit) in &identity.events {
-            if visit != id {
+        for (event, visit, hash) in &identity.events {
+            let event = *event;
+            if *visit != id {
                 return Err(BundleError::ForeignEvent { visit: id, event });
             }
-            if !events.insert(event) {
-                return Err(BundleError::DuplicateEvent { visit: id, event });
+            // One event may stand in two branches of a merge (a laptop merged one side's
+            // event, the other kept building on it): the same event, so the same hash.
+            match events.insert(event, (id, hash.as_str())) {
+                Some((v, h)) if v == id && h == hash && !h.is_empty() => {}
+                Some(_) => return Err(BundleError::DuplicateEvent { visit: id, event }),
+                None => {}
             }
         }
     }

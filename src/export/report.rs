@@ -509,6 +509,9 @@ pub fn build_with(
             (l("report.finalised_by"), f.by.clone()),
             (l("show.digest"), f.digest.clone()),
         ])];
+        if let (Some(Block::Fields(fields)), false) = (blocks.first_mut(), f.chain.is_empty()) {
+            fields.push((l("chain.report_head"), f.chain.clone()));
+        }
         if !f.reason.is_empty() {
             blocks.push(Block::Paragraph(format!(
                 "{}: {}",

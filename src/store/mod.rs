@@ -98,6 +98,9 @@ struct Shared {
     closed: AtomicBool,
     /// The last revision [`Store::update`] wrote, to encode the next one from.
     last: std::sync::Mutex<Option<Encoded>>,
+    /// The head hash of the log [`Store::update`] last wrote, with the visit and its revision:
+    /// the next edit of the same visit follows it without reading the log.
+    head: std::sync::Mutex<Option<(Uuid, u64, String)>>,
     /// A write failed in sled and the handles could not be reopened yet (see [`Store::reopen`]).
     failed: AtomicBool,
     /// sled could not close its files after a failed write: no more writes this session.
@@ -116,6 +119,7 @@ impl Shared {
             commit_lock: std::sync::Mutex::new(()),
             closed: AtomicBool::new(false),
             last: std::sync::Mutex::new(None),
+            head: std::sync::Mutex::new(None),
             failed: AtomicBool::new(false),
             stuck: AtomicBool::new(false),
         }
@@ -383,7 +387,18 @@ impl Store {
         new.updated = stamp.at;
         // The event follows the log's head. Read before the transaction (which cannot scan):
         // a commit in between changes the revision, which the transaction refuses as stale.
-        let head = self.head_hash(visit.id)?;
+        let cached_head = self
+            .shared
+            .head
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .filter(|(id, rev, _)| *id == visit.id && *rev == visit.revision)
+            .map(|(_, _, h)| h);
+        let head = match cached_head {
+            Some(h) => Some(h),
+            None => self.head_hash(visit.id)?,
+        };
         if action == AuditAction::Finalise
             && let Some(f) = new.finalisation.as_mut()
             && f.chain.is_empty()
@@ -442,11 +457,16 @@ impl Store {
                 settles.clone(),
             );
             put_event(audit, seq, &event)?;
-            Ok(Some(next))
+            Ok(Some((next, event.hash)))
         });
         let (keep, saved) = match written {
-            Ok(Some(next)) => {
+            Ok(Some((next, hash))) => {
                 let v = next.visit.clone();
+                *self
+                    .shared
+                    .head
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = Some((v.id, v.revision, hash));
                 (Some(next), Ok(Some(v)))
             }
             Ok(None) => (cached, Ok(None)),
