@@ -502,3 +502,35 @@ fn an_unknown_district_code_is_refused_with_the_nearest_names_and_a_bare_code_ge
         ("12.08", "Kabupaten Simalungun")
     );
 }
+
+#[test]
+fn every_key_refused_on_a_final_visit_says_why() {
+    let mut h = new_interview();
+    h.keys("FRapat singkat<enter>");
+    assert_eq!(stored(&h).status, VisitStatus::Final);
+    for key in ["<enter>", "2a", "x", "n"] {
+        h.app.status = pantau::app::Status::None;
+        h.keys(key);
+        let screen = h.screen(100, 30);
+        assert!(
+            screen.contains("kunjungan sudah final — A untuk amandemen"),
+            "{key}: {screen}"
+        );
+    }
+    // The key bar offers amending, not editing.
+    let bar = h.screen(100, 30);
+    let bar = bar.lines().rev().nth(1).unwrap();
+    assert!(
+        bar.contains("A amandemen") || bar.contains("amandemen"),
+        "{bar}"
+    );
+    assert!(!bar.contains("a tambah"), "{bar}");
+    // An unbound key in the interview says so too.
+    h.keys("AKoreksi<enter>");
+    h.app.status = pantau::app::Status::None;
+    h.keys("z");
+    assert!(
+        h.screen(100, 30)
+            .contains("tombol ini tidak dipakai di sini")
+    );
+}

@@ -420,6 +420,9 @@ impl App {
                     return iv.accept_suggestion(i);
                 }
                 let effects = iv.on_editor_key(&guide, lang, key, action);
+                if let Some(key) = iv.refused.take() {
+                    self.status = Status::Error(crate::i18n::t(lang, key).to_string());
+                }
                 self.with_position(effects)
             }
             Context::Goto | Context::Note | Context::Reason if action.is_none() => {
@@ -445,6 +448,12 @@ impl App {
                 }
                 None if matches!(ctx, Context::BoardFilter | Context::BoardNote) => {
                     self.board_text_key(key)
+                }
+                None if ctx == Context::Interview => {
+                    // A key that means nothing here still says so.
+                    self.status =
+                        Status::Error(crate::i18n::t(self.lang, "meeting.refused_key").to_string());
+                    Vec::new()
                 }
                 None => Vec::new(),
             },
@@ -515,6 +524,9 @@ impl App {
                     return vec![];
                 };
                 let effects = iv.on_action(&guide, lang, a);
+                if let Some(key) = iv.refused.take() {
+                    self.status = Status::Error(crate::i18n::t(lang, key).to_string());
+                }
                 self.with_position(effects)
             }
             (Context::Goto | Context::CheckView | Context::Note | Context::Reason, a) => {

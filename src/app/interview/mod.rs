@@ -152,6 +152,8 @@ pub struct Interview {
     pub(crate) resume: Option<Target>,
     /// The note being corrected in the note box (`None`: a new note).
     pub note_edit: Option<Uuid>,
+    /// Why the last key did nothing (a catalogue key), for the status line: no key is silent.
+    pub refused: Option<&'static str>,
 }
 
 impl Interview {
@@ -178,6 +180,7 @@ impl Interview {
             journaled: None,
             resume: None,
             note_edit: None,
+            refused: None,
         }
     }
 
@@ -277,6 +280,22 @@ impl Interview {
 
     fn body_action(&mut self, guide: &Guide, lang: Lang, action: Action) -> Vec<Effect> {
         use Action::*;
+        if self.locked()
+            && matches!(
+                action,
+                Open | Edit
+                    | AddItem
+                    | DeleteItem
+                    | Undo
+                    | MoveUp
+                    | MoveDown
+                    | QuickNote
+                    | Finalise
+            )
+        {
+            self.refused = Some("meeting.refused_final");
+            return vec![];
+        }
         match action {
             Up | PrevField => self.move_row(guide, -1),
             Down | NextField => self.move_row(guide, 1),
@@ -328,6 +347,8 @@ impl Interview {
                 });
             }
             Save if self.unsaved => return vec![self.save(AuditAction::Edit, "")],
+            Save => self.refused = Some("meeting.refused_saved"),
+            Amend => self.refused = Some("meeting.refused_not_final"),
             _ => {}
         }
         self.clamp(guide);
@@ -373,7 +394,10 @@ impl Interview {
         let value = guide.value(q, &self.visit);
         let target = Target::Question(q.id.clone());
         let mut editor = match &q.kind {
-            QuestionType::Ratio { .. } => return,
+            QuestionType::Ratio { .. } => {
+                self.refused = Some("guide.answer.computed");
+                return;
+            }
             QuestionType::YesPartialNo => {
                 let opts = [
                     ("yes", "ynp.yes"),
@@ -550,6 +574,7 @@ impl Interview {
     fn add_item(&mut self, guide: &Guide, lang: Lang) -> Vec<Effect> {
         let kind = self.section_kind(guide);
         if !kind.is_list() || self.locked() {
+            self.refused = Some("meeting.refused_not_a_list");
             return vec![];
         }
         // From an open form: close it first (a blank one is dropped, not kept behind).
@@ -591,6 +616,7 @@ impl Interview {
     fn delete_item(&mut self, guide: &Guide) -> Vec<Effect> {
         let kind = self.section_kind(guide);
         let Some(id) = self.selected_item(guide).filter(|_| !self.locked()) else {
+            self.refused = Some("meeting.refused_no_item");
             return vec![];
         };
         let mut all = fields::items(&self.visit, kind);
@@ -609,6 +635,7 @@ impl Interview {
 
     fn undo(&mut self, guide: &Guide) -> Vec<Effect> {
         let Some(d) = self.undo.pop().filter(|_| !self.locked()) else {
+            self.refused = Some("meeting.refused_no_undo");
             return vec![];
         };
         let mut all = fields::items(&self.visit, d.kind);
@@ -629,6 +656,7 @@ impl Interview {
             .selected_item(guide)
             .filter(|_| self.item.is_none() && !self.locked())
         else {
+            self.refused = Some("meeting.refused_no_item");
             return vec![];
         };
         let mut all = fields::items(&self.visit, kind);
@@ -637,6 +665,7 @@ impl Interview {
         };
         let j = i as isize + delta;
         if j < 0 || j as usize >= all.len() {
+            self.refused = Some("meeting.refused_edge");
             return vec![];
         }
         all.swap(i, j as usize);
