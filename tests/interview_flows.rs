@@ -534,3 +534,23 @@ fn every_key_refused_on_a_final_visit_says_why() {
             .contains("tombol ini tidak dipakai di sini")
     );
 }
+
+#[test]
+fn help_in_the_interview_starts_with_the_interview_keys_and_pages() {
+    let mut h = new_interview();
+    h.keys("?");
+    let first = h.screen(80, 24);
+    let heading = first.lines().nth(2).unwrap();
+    assert!(heading.contains("Wawancara"), "{first}");
+    assert!(!first.contains("context."), "{first}");
+    h.keys("<pgdn>");
+    let second = h.screen(80, 24);
+    assert_ne!(first, second, "PgDn scrolls the help");
+    h.keys("<home>");
+    assert_eq!(h.screen(80, 24), first);
+    h.keys("<end>");
+    assert!(
+        h.screen(80, 24).contains("Pencarian"),
+        "the end of the help"
+    );
+}

@@ -227,6 +227,8 @@ pub struct App {
     pub screen: Screen,
     pub overlay: Option<Overlay>,
     pub help_scroll: Cell<usize>,
+    /// Lines the help shows at once (set when drawn), for PgUp/PgDn.
+    pub help_page: Cell<usize>,
     pub list: VisitList,
     pub search: SearchBox,
     pub detail: Option<Detail>,
@@ -270,6 +272,7 @@ impl App {
             screen: Screen::List,
             overlay: None,
             help_scroll: Cell::new(0),
+            help_page: Cell::new(10),
             list: VisitList::default(),
             search: SearchBox::default(),
             detail: None,
@@ -294,7 +297,16 @@ impl App {
 
     /// Where keys go now.
     pub fn context(&self) -> Context {
-        match (&self.overlay, self.screen) {
+        match &self.overlay {
+            Some(Overlay::Help) => Context::Help,
+            _ => self.context_under_help(),
+        }
+    }
+
+    /// Where keys would go without the help overlay: the screen the help is about.
+    pub fn context_under_help(&self) -> Context {
+        let overlay = self.overlay.as_ref().filter(|o| **o != Overlay::Help);
+        match (overlay, self.screen) {
             (Some(Overlay::Help), _) => Context::Help,
             (Some(Overlay::Confirm(_)), _) => Context::Confirm,
             (Some(Overlay::Conflicts { .. }), _) => Context::Conflicts,
@@ -488,6 +500,16 @@ impl App {
             }
             (Context::Help, Down) => {
                 self.help_scroll.set(self.help_scroll.get() + 1);
+                vec![]
+            }
+            (Context::Help, a @ (PageUp | PageDown | First | Last)) => {
+                let (s, page) = (self.help_scroll.get(), self.help_page.get().max(1));
+                self.help_scroll.set(match a {
+                    PageUp => s.saturating_sub(page),
+                    PageDown => s + page,
+                    First => 0,
+                    _ => usize::MAX / 2,
+                });
                 vec![]
             }
             (Context::Confirm, Yes) => match self.overlay.take() {
