@@ -35,10 +35,12 @@ pub enum Context {
     BoardNote,
     Overview,
     Conflicts,
+    /// The interview's notes panel.
+    Notes,
 }
 
 impl Context {
-    pub const ALL: [Context; 23] = [
+    pub const ALL: [Context; 24] = [
         Context::Global,
         Context::List,
         Context::Search,
@@ -62,6 +64,7 @@ impl Context {
         Context::BoardNote,
         Context::Overview,
         Context::Conflicts,
+        Context::Notes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -89,6 +92,7 @@ impl Context {
             Context::BoardNote => "board_note",
             Context::Overview => "overview",
             Context::Conflicts => "conflicts",
+            Context::Notes => "notes",
         }
     }
 
@@ -186,6 +190,8 @@ pub enum Action {
     NextIndicator,
     /// A line break in a multi-line field (Enter saves and moves on).
     NewLine,
+    /// The notes panel of the interview.
+    Notes,
 }
 
 impl Action {

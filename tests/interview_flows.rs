@@ -554,3 +554,36 @@ fn help_in_the_interview_starts_with_the_interview_keys_and_pages() {
         "the end of the help"
     );
 }
+
+#[test]
+fn notes_are_seen_corrected_and_deleted_from_the_notes_panel_and_ctrl_n_returns_to_the_field() {
+    let mut h = new_interview();
+    h.keys("<enter>12.06 Kabupaten Karo<enter><esc>j<enter>Aula<c-n>Bupati membuka rapat<enter>");
+    // Back in the venue's editor after the note.
+    h.keys(" Kantor Bupati<enter>");
+    assert_eq!(stored(&h).venue, "Aula Kantor Bupati");
+    h.keys("<esc>3nPerbup sedang disusun<enter>N");
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains("14.00 · Identitas kunjungan · Bupati membuka rapat"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("14.00 · Regulasi dan anggaran · Perbup sedang disusun"),
+        "{screen}"
+    );
+    let before = h.store().audit(stored(&h).id).unwrap().len();
+    h.keys("j<enter><c-u>Perbup sudah di DPRD<enter>");
+    let v = stored(&h);
+    assert_eq!(v.notes.len(), 2);
+    assert_eq!(v.notes[1].text, "Perbup sudah di DPRD");
+    h.keys("Nx");
+    let v = stored(&h);
+    assert_eq!(v.notes.len(), 1);
+    assert_eq!(v.notes[0].text, "Perbup sudah di DPRD");
+    assert_eq!(
+        h.store().audit(v.id).unwrap().len(),
+        before + 2,
+        "edit and delete audited"
+    );
+}

@@ -325,6 +325,7 @@ impl App {
                     (Some(Popup::Note { .. }), _) => Context::Note,
                     (Some(Popup::Reason { .. }), _) => Context::Reason,
                     (Some(Popup::ConfirmFinal), _) => Context::Confirm,
+                    (Some(Popup::Notes { .. }), _) => Context::Notes,
                     (None, Some((_, Editor::Line { .. }))) => Context::Field,
                     (None, Some((_, Editor::Multi { .. }))) => Context::Text,
                     (None, Some((_, Editor::Pick { .. }))) => Context::Pick,
@@ -551,9 +552,14 @@ impl App {
                 }
                 self.with_position(effects)
             }
-            (Context::Goto | Context::CheckView | Context::Note | Context::Reason, a) => {
-                self.popup_action(a)
-            }
+            (
+                Context::Goto
+                | Context::CheckView
+                | Context::Note
+                | Context::Reason
+                | Context::Notes,
+                a,
+            ) => self.popup_action(a),
             (Context::Audit, a) => {
                 let (s, page) = (self.audit.scroll.get(), self.audit.page.get().max(1));
                 match a {
@@ -914,6 +920,33 @@ impl App {
                     iv.jump_to(&guide, &item.section, item.question.as_deref());
                 }
                 vec![]
+            }
+            (Popup::Notes { cursor }, Up) => {
+                *cursor = cursor.saturating_sub(1);
+                vec![]
+            }
+            (Popup::Notes { cursor }, Down) => {
+                *cursor = (*cursor + 1).min(iv.visit.notes.len().saturating_sub(1));
+                vec![]
+            }
+            (Popup::Notes { cursor }, Open) => {
+                let id = iv.visit.notes.get(*cursor).map(|n| n.id);
+                if let Some(id) = id.filter(|_| !iv.locked()) {
+                    iv.open_note(Some(id));
+                }
+                vec![]
+            }
+            (Popup::Notes { cursor }, DeleteItem) => {
+                let at = *cursor;
+                if iv.locked() || at >= iv.visit.notes.len() {
+                    return vec![];
+                }
+                iv.visit.notes.remove(at);
+                let left = iv.visit.notes.len();
+                if let Some(Popup::Notes { cursor }) = iv.popup.as_mut() {
+                    *cursor = at.min(left.saturating_sub(1));
+                }
+                vec![iv.save(crate::domain::AuditAction::Edit, "")]
             }
             (Popup::Note { input }, Commit) => {
                 let text = input.value().to_string();

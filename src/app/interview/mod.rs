@@ -104,11 +104,25 @@ pub enum ReasonFor {
 }
 
 pub enum Popup {
-    Goto { input: Input, cursor: usize },
-    Check { cursor: usize },
-    Note { input: Input },
-    Reason { input: Input, purpose: ReasonFor },
+    Goto {
+        input: Input,
+        cursor: usize,
+    },
+    Check {
+        cursor: usize,
+    },
+    Note {
+        input: Input,
+    },
+    Reason {
+        input: Input,
+        purpose: ReasonFor,
+    },
     ConfirmFinal,
+    /// The meeting notes, to correct or delete one.
+    Notes {
+        cursor: usize,
+    },
 }
 
 /// A deleted list item, kept for undo.
@@ -320,6 +334,7 @@ impl Interview {
             MoveUp => return self.move_item(guide, -1),
             MoveDown => return self.move_item(guide, 1),
             QuickNote => self.open_note(None),
+            Notes => self.popup = Some(Popup::Notes { cursor: 0 }),
             Goto => {
                 self.popup = Some(Popup::Goto {
                     input: Input::default(),
