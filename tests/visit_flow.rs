@@ -105,18 +105,19 @@ fn the_second_visit_with_the_keys_after_issue_16() {
     // Side and organisation are carried over from the attendee before: Enter keeps them.
     h.keys("2a");
     let people = [
+        // Titles typed with the name are split into their own fields.
         (
-            "Radiapoh Hasiholan Sinaga",
-            "dr.",
-            "M.Kes",
+            "dr. Radiapoh Hasiholan Sinaga, M.Kes",
+            "",
+            "",
             "Bupati Simalungun",
             "Pemerintah Kabupaten Simalungun",
             "pem",
         ),
         (
-            "Esron Sinaga",
+            "Esron Sinaga, S.H., M.Si",
             "",
-            "S.H., M.Si",
+            "",
             "Sekretaris Daerah",
             "",
             "",

@@ -1117,6 +1117,22 @@ impl Interview {
                 }
             }
         };
+        // A name typed with its titles: the titles go to their own fields, where the next
+        // fields of the form show them for correction.
+        if kind == SectionKind::Attendees && spec.key == "name" && value.is_string() {
+            let (prefix, name, suffix) =
+                crate::domain::titles::split_titles(value.as_str().unwrap_or(""));
+            if !prefix.is_empty() || !suffix.is_empty() {
+                fields::set(visit, kind, item, "name", Value::from(name))?;
+                if !prefix.is_empty() {
+                    fields::set(visit, kind, item, "prefix_titles", Value::from(prefix))?;
+                }
+                if !suffix.is_empty() {
+                    fields::set(visit, kind, item, "suffix_titles", Value::from(suffix))?;
+                }
+                return Ok(());
+            }
+        }
         fields::set(visit, kind, item, spec.key, value)
     }
 
