@@ -587,3 +587,20 @@ fn notes_are_seen_corrected_and_deleted_from_the_notes_panel_and_ctrl_n_returns_
         "edit and delete audited"
     );
 }
+
+#[test]
+fn the_start_of_a_new_visit_starts_empty_and_enter_takes_now() {
+    let mut h = new_interview();
+    assert!(stored(&h).start.is_none());
+    h.keys("<enter>12.06 Kabupaten Karo<enter>");
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains("Enter saja = sekarang (Kamis, 17 Maret 2022 pukul 14.00 WIB)"),
+        "{screen}"
+    );
+    h.keys("<enter>");
+    assert_eq!(
+        stored(&h).start.unwrap().to_rfc3339(),
+        "2022-03-17T14:00:00+07:00"
+    );
+}

@@ -781,6 +781,8 @@ impl App {
             .interview
             .as_ref()
             .and_then(|iv| iv.visit.start.map(|s| s.to_utc()))
+            // A visit whose start is not typed yet is happening now.
+            .or(self.now.map(|n| n.to_utc()))
             .unwrap_or_else(chrono::Utc::now);
         vec![
             Effect::LoadSuggestions(code.clone()),
@@ -795,7 +797,7 @@ impl App {
             .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
         let mut v = Visit::new(new_id(), District::new("", ""), now.to_utc());
         self.guide.start_visit(&mut v, new_id);
-        v.start = Some(now);
+        // The start stays empty: Enter on the empty field takes the time it is typed at.
         v
     }
 

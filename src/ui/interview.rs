@@ -218,6 +218,20 @@ fn question_rows(
                 .is_some_and(|(t, _)| matches!(t, Target::Question(id) if *id == q.id));
         if editing {
             editor_lines(lines, marks, lang, guide, iv, w);
+            if q.bind == Some(crate::guide::Bind::Start)
+                && let (Some(now), Some((_, Editor::Line { input, .. }))) = (iv.now, &iv.editor)
+                && input.value().is_empty()
+            {
+                let zone = input::InputContext::for_visit(&iv.visit).zone;
+                let when = crate::format::datetime_long(lang, &now.with_timezone(&zone));
+                lines.push(Line::styled(
+                    truncate(
+                        &format!("    {}", tf(lang, "meeting.now_hint", &[&when])),
+                        w,
+                    ),
+                    theme::key(),
+                ));
+            }
             if let Some(hint) = &q.hint {
                 for l in textwrap::wrap(hint.get(lang), w.saturating_sub(4).max(10)) {
                     lines.push(Line::styled(format!("    {l}"), theme::muted()));

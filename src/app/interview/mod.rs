@@ -13,7 +13,7 @@ pub use typing::clean_paste;
 
 use std::cell::Cell;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Timelike};
 use crossterm::event::{Event, KeyEvent};
 use ratatui_textarea::TextArea;
 use serde_json::Value;
@@ -1002,6 +1002,20 @@ impl Interview {
     ) -> Result<(), String> {
         let (_, q) = guide.question(qid).ok_or_else(|| qid.to_string())?;
         let value = match editor {
+            // The meeting's start left empty: now, in the visit's zone.
+            Editor::Line { input, .. }
+                if q.bind == Some(crate::guide::Bind::Start) && input.value().trim().is_empty() =>
+            {
+                let zone = self.input_context().zone;
+                self.now.map(|now| {
+                    let at = now.with_timezone(&zone);
+                    AnswerValue::DateTime(
+                        at.with_second(0)
+                            .and_then(|t| t.with_nanosecond(0))
+                            .unwrap_or(at),
+                    )
+                })
+            }
             Editor::Line { input, .. } => {
                 let shown = guide
                     .value(q, &self.visit)
