@@ -159,6 +159,11 @@ fn the_second_visit_with_the_keys_after_issue_16() {
     }
     // A handover: kind, recipient, subject, employer, amount, handed by, notes.
     h.keys("9akl<enter>Ahli waris Alm. Budi Saragih<enter>Budi Saragih<enter><enter>42.000.000<enter> <enter><enter><esc><esc>");
+    let screen = h.screen(140, 30);
+    assert!(
+        screen.contains("[Klaim santunan kematian · Rp 42.000.000] Ahli waris Alm. Budi Saragih"),
+        "{screen}"
+    );
     // Two notes.
     h.keys("nBupati membuka rapat.<enter>");
     h.keys("nPenyerahan santunan kematian.<enter>");

@@ -293,6 +293,7 @@ fn list_rows(
         }
         let extra = match kind {
             SectionKind::Strategies | SectionKind::Obstacles => status_tag(lang, kind, item),
+            SectionKind::Handovers => handover_tag(lang, item),
             _ => String::new(),
         };
         let text = truncate(
@@ -356,6 +357,18 @@ fn list_rows(
             theme::muted(),
         ));
     }
+}
+
+/// A handover's kind and amount before its recipient: "[Klaim santunan kematian · Rp42.000.000] ".
+fn handover_tag(lang: Lang, item: &Value) -> String {
+    let kind: crate::domain::HandoverKind =
+        serde_json::from_value(item.get("kind").cloned().unwrap_or(Value::Null))
+            .unwrap_or_default();
+    let mut tag = t(lang, kind.key()).to_string();
+    if let Some(amount) = item.get("amount").and_then(Value::as_i64) {
+        tag.push_str(&format!(" · {}", crate::format::rupiah(amount)));
+    }
+    format!("[{tag}] ")
 }
 
 fn status_tag(lang: Lang, kind: SectionKind, item: &Value) -> String {
