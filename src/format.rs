@@ -49,6 +49,14 @@ pub fn datetime_short(dt: &DateTime<FixedOffset>) -> String {
     )
 }
 
+/// A time of day as each language writes it: "09.45" in Indonesian, "09:45" in English.
+pub fn time_of_day(lang: Lang, dt: &DateTime<FixedOffset>) -> String {
+    match lang {
+        Lang::Id => dt.format("%H.%M").to_string(),
+        Lang::En => dt.format("%H:%M").to_string(),
+    }
+}
+
 /// For reading: "Kamis, 17 Maret 2022 pukul 14.00 WIB" / "Thursday, 17 March 2022 at 14:00 WIB".
 pub fn datetime_long(lang: Lang, dt: &DateTime<FixedOffset>) -> String {
     let time = match lang {

@@ -35,8 +35,8 @@ pub enum Context {
     BoardNote,
     Overview,
     Conflicts,
-    /// The menu of a visit's documents (from its detail, key x).
-    Documents,
+    /// The interview's notes panel.
+    Notes,
 }
 
 impl Context {
@@ -64,7 +64,7 @@ impl Context {
         Context::BoardNote,
         Context::Overview,
         Context::Conflicts,
-        Context::Documents,
+        Context::Notes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -92,7 +92,7 @@ impl Context {
             Context::BoardNote => "board_note",
             Context::Overview => "overview",
             Context::Conflicts => "conflicts",
-            Context::Documents => "documents",
+            Context::Notes => "notes",
         }
     }
 
@@ -190,7 +190,8 @@ pub enum Action {
     NextIndicator,
     /// A line break in a multi-line field (Enter saves and moves on).
     NewLine,
-    Sync,
+    /// The notes panel of the interview.
+    Notes,
 }
 
 impl Action {
@@ -349,6 +350,8 @@ pub struct Keymap {
     keys: BTreeMap<(Context, String), Vec<String>>,
     order: Vec<(Context, Action)>,
     bar: BTreeMap<Context, Vec<Action>>,
+    /// Per context, the bar's actions to keep first when the bar is too narrow for all.
+    priority: BTreeMap<Context, Vec<Action>>,
 }
 
 impl Keymap {
@@ -360,6 +363,10 @@ impl Keymap {
     pub fn parse(src: &str) -> Result<Keymap, String> {
         let mut table: toml::Table = toml::from_str(src).map_err(|e| e.to_string())?;
         let bar_value = table.remove("bar");
+        let priority: BTreeMap<Context, Vec<Action>> = match table.remove("bar_priority") {
+            Some(p) => p.try_into().map_err(|e: toml::de::Error| e.to_string())?,
+            None => BTreeMap::new(),
+        };
         let file: KeymapFile = toml::Value::Table(table)
             .try_into()
             .map_err(|e: toml::de::Error| e.to_string())?;
@@ -380,6 +387,7 @@ impl Keymap {
             keys: BTreeMap::new(),
             order: Vec::new(),
             bar: bar.bar,
+            priority,
         };
         // Keep the file's order for the help: toml tables are sorted, so read order from source.
         for (ctx, actions) in file.contexts {
@@ -514,6 +522,12 @@ impl Keymap {
     /// Every binding, grouped by context in file order: the rows of the help overlay.
     pub fn rows(&self) -> impl Iterator<Item = (Context, Action)> + '_ {
         self.order.iter().copied()
+    }
+
+    /// The bar's actions of a context that must stay when it is cut to the terminal's width,
+    /// most important first.
+    pub fn bar_priority(&self, ctx: Context) -> &[Action] {
+        self.priority.get(&ctx).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The key bar of a context: (first key shown, action), only for actions that have a key.

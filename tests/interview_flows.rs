@@ -504,3 +504,105 @@ fn an_unknown_district_code_is_refused_with_the_nearest_names_and_a_bare_code_ge
         ("12.08", "Kabupaten Simalungun")
     );
 }
+
+#[test]
+fn every_key_refused_on_a_final_visit_says_why() {
+    let mut h = new_interview();
+    h.keys("FRapat singkat<enter>");
+    assert_eq!(stored(&h).status, VisitStatus::Final);
+    for key in ["<enter>", "2a", "x", "n"] {
+        h.app.status = pantau::app::Status::None;
+        h.keys(key);
+        let screen = h.screen(100, 30);
+        assert!(
+            screen.contains("kunjungan sudah final — A untuk amandemen"),
+            "{key}: {screen}"
+        );
+    }
+    // The key bar offers amending, not editing.
+    let bar = h.screen(100, 30);
+    let bar = bar.lines().rev().nth(1).unwrap();
+    assert!(
+        bar.contains("A amandemen") || bar.contains("amandemen"),
+        "{bar}"
+    );
+    assert!(!bar.contains("a tambah"), "{bar}");
+    // An unbound key in the interview says so too.
+    h.keys("AKoreksi<enter>");
+    h.app.status = pantau::app::Status::None;
+    h.keys("z");
+    assert!(
+        h.screen(100, 30)
+            .contains("tombol ini tidak dipakai di sini")
+    );
+}
+
+#[test]
+fn help_in_the_interview_starts_with_the_interview_keys_and_pages() {
+    let mut h = new_interview();
+    h.keys("?");
+    let first = h.screen(80, 24);
+    let heading = first.lines().nth(2).unwrap();
+    assert!(heading.contains("Wawancara"), "{first}");
+    assert!(!first.contains("context."), "{first}");
+    h.keys("<pgdn>");
+    let second = h.screen(80, 24);
+    assert_ne!(first, second, "PgDn scrolls the help");
+    h.keys("<home>");
+    assert_eq!(h.screen(80, 24), first);
+    h.keys("<end>");
+    assert!(
+        h.screen(80, 24).contains("Pencarian"),
+        "the end of the help"
+    );
+}
+
+#[test]
+fn notes_are_seen_corrected_and_deleted_from_the_notes_panel_and_ctrl_n_returns_to_the_field() {
+    let mut h = new_interview();
+    h.keys("<enter>12.06 Kabupaten Karo<enter><esc>j<enter>Aula<c-n>Bupati membuka rapat<enter>");
+    // Back in the venue's editor after the note.
+    h.keys(" Kantor Bupati<enter>");
+    assert_eq!(stored(&h).venue, "Aula Kantor Bupati");
+    h.keys("<esc>3nPerbup sedang disusun<enter>N");
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains("14.00 · Identitas kunjungan · Bupati membuka rapat"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("14.00 · Regulasi dan anggaran · Perbup sedang disusun"),
+        "{screen}"
+    );
+    let before = h.store().audit(stored(&h).id).unwrap().len();
+    h.keys("j<enter><c-u>Perbup sudah di DPRD<enter>");
+    let v = stored(&h);
+    assert_eq!(v.notes.len(), 2);
+    assert_eq!(v.notes[1].text, "Perbup sudah di DPRD");
+    h.keys("Nx");
+    let v = stored(&h);
+    assert_eq!(v.notes.len(), 1);
+    assert_eq!(v.notes[0].text, "Perbup sudah di DPRD");
+    assert_eq!(
+        h.store().audit(v.id).unwrap().len(),
+        before + 2,
+        "edit and delete audited"
+    );
+}
+
+#[test]
+fn the_start_of_a_new_visit_starts_empty_and_enter_takes_now() {
+    let mut h = new_interview();
+    assert!(stored(&h).start.is_none());
+    h.keys("<enter>12.06 Kabupaten Karo<enter>");
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains("Enter saja = sekarang (Kamis, 17 Maret 2022 pukul 14.00 WIB)"),
+        "{screen}"
+    );
+    h.keys("<enter>");
+    assert_eq!(
+        stored(&h).start.unwrap().to_rfc3339(),
+        "2022-03-17T14:00:00+07:00"
+    );
+}

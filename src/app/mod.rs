@@ -285,6 +285,8 @@ pub struct App {
     pub screen: Screen,
     pub overlay: Option<Overlay>,
     pub help_scroll: Cell<usize>,
+    /// Lines the help shows at once (set when drawn), for PgUp/PgDn.
+    pub help_page: Cell<usize>,
     pub list: VisitList,
     pub search: SearchBox,
     pub detail: Option<Detail>,
@@ -329,6 +331,7 @@ impl App {
             screen: Screen::List,
             overlay: None,
             help_scroll: Cell::new(0),
+            help_page: Cell::new(10),
             list: VisitList::default(),
             search: SearchBox::default(),
             detail: None,
@@ -354,7 +357,16 @@ impl App {
 
     /// Where keys go now.
     pub fn context(&self) -> Context {
-        match (&self.overlay, self.screen) {
+        match &self.overlay {
+            Some(Overlay::Help) => Context::Help,
+            _ => self.context_under_help(),
+        }
+    }
+
+    /// Where keys would go without the help overlay: the screen the help is about.
+    pub fn context_under_help(&self) -> Context {
+        let overlay = self.overlay.as_ref().filter(|o| **o != Overlay::Help);
+        match (overlay, self.screen) {
             (Some(Overlay::Help), _) => Context::Help,
             (Some(Overlay::Confirm(_)), _) => Context::Confirm,
             (
@@ -380,6 +392,7 @@ impl App {
                     (Some(Popup::Note { .. }), _) => Context::Note,
                     (Some(Popup::Reason { .. }), _) => Context::Reason,
                     (Some(Popup::ConfirmFinal), _) => Context::Confirm,
+                    (Some(Popup::Notes { .. }), _) => Context::Notes,
                     (None, Some((_, Editor::Line { .. }))) => Context::Field,
                     (None, Some((_, Editor::Multi { .. }))) => Context::Text,
                     (None, Some((_, Editor::Pick { .. }))) => Context::Pick,
@@ -487,6 +500,9 @@ impl App {
                     return iv.accept_suggestion(i);
                 }
                 let effects = iv.on_editor_key(&guide, lang, key, action);
+                if let Some(key) = iv.refused.take() {
+                    self.status = Status::Error(crate::i18n::t(lang, key).to_string());
+                }
                 self.with_position(effects)
             }
             Context::Reason
@@ -531,6 +547,12 @@ impl App {
                 }
                 None if matches!(ctx, Context::BoardFilter | Context::BoardNote) => {
                     self.board_text_key(key)
+                }
+                None if ctx == Context::Interview => {
+                    // A key that means nothing here still says so.
+                    self.status =
+                        Status::Error(crate::i18n::t(self.lang, "meeting.refused_key").to_string());
+                    Vec::new()
                 }
                 None => Vec::new(),
             },
@@ -577,6 +599,16 @@ impl App {
                 self.help_scroll.set(self.help_scroll.get() + 1);
                 vec![]
             }
+            (Context::Help, a @ (PageUp | PageDown | First | Last)) => {
+                let (s, page) = (self.help_scroll.get(), self.help_page.get().max(1));
+                self.help_scroll.set(match a {
+                    PageUp => s.saturating_sub(page),
+                    PageDown => s + page,
+                    First => 0,
+                    _ => usize::MAX / 2,
+                });
+                vec![]
+            }
             (Context::Confirm, Yes) => match self.overlay.take() {
                 Some(Overlay::Confirm(Confirm::Delete { id, .. })) => vec![Effect::Delete(id)],
                 Some(Overlay::Confirm(Confirm::DropUnsaved { quit: true })) => {
@@ -618,11 +650,19 @@ impl App {
                     return vec![];
                 };
                 let effects = iv.on_action(&guide, lang, a);
+                if let Some(key) = iv.refused.take() {
+                    self.status = Status::Error(crate::i18n::t(lang, key).to_string());
+                }
                 self.with_position(effects)
             }
-            (Context::Goto | Context::CheckView | Context::Note | Context::Reason, a) => {
-                self.popup_action(a)
-            }
+            (
+                Context::Goto
+                | Context::CheckView
+                | Context::Note
+                | Context::Reason
+                | Context::Notes,
+                a,
+            ) => self.popup_action(a),
             (Context::Audit, a) => {
                 let (s, page) = (self.audit.scroll.get(), self.audit.page.get().max(1));
                 match a {
@@ -904,6 +944,8 @@ impl App {
             .interview
             .as_ref()
             .and_then(|iv| iv.visit.start.map(|s| s.to_utc()))
+            // A visit whose start is not typed yet is happening now.
+            .or(self.now.map(|n| n.to_utc()))
             .unwrap_or_else(chrono::Utc::now);
         vec![
             Effect::LoadSuggestions(code.clone()),
@@ -918,7 +960,7 @@ impl App {
             .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
         let mut v = Visit::new(new_id(), District::new("", ""), now.to_utc());
         self.guide.start_visit(&mut v, new_id);
-        v.start = Some(now);
+        // The start stays empty: Enter on the empty field takes the time it is typed at.
         v
     }
 
@@ -1056,6 +1098,33 @@ impl App {
                     iv.jump_to(&guide, &item.section, item.question.as_deref());
                 }
                 vec![]
+            }
+            (Popup::Notes { cursor }, Up) => {
+                *cursor = cursor.saturating_sub(1);
+                vec![]
+            }
+            (Popup::Notes { cursor }, Down) => {
+                *cursor = (*cursor + 1).min(iv.visit.notes.len().saturating_sub(1));
+                vec![]
+            }
+            (Popup::Notes { cursor }, Open) => {
+                let id = iv.visit.notes.get(*cursor).map(|n| n.id);
+                if let Some(id) = id.filter(|_| !iv.locked()) {
+                    iv.open_note(Some(id));
+                }
+                vec![]
+            }
+            (Popup::Notes { cursor }, DeleteItem) => {
+                let at = *cursor;
+                if iv.locked() || at >= iv.visit.notes.len() {
+                    return vec![];
+                }
+                iv.visit.notes.remove(at);
+                let left = iv.visit.notes.len();
+                if let Some(Popup::Notes { cursor }) = iv.popup.as_mut() {
+                    *cursor = at.min(left.saturating_sub(1));
+                }
+                vec![iv.save(crate::domain::AuditAction::Edit, "")]
             }
             (Popup::Note { input }, Commit) => {
                 let text = input.value().to_string();

@@ -16,6 +16,7 @@ pub mod merge;
 mod people;
 mod region;
 mod summary;
+pub mod titles;
 mod validate;
 mod visit;
 pub mod wilayah;

@@ -46,25 +46,61 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
+    use crate::keymap::Action as A;
     let ctx = app.context();
-    let mut spans = Vec::new();
-    let mut used = 0usize;
+    // A final visit's interview offers only what works on it (amend, not edit).
+    let locked = app.interview.as_ref().is_some_and(|iv| iv.locked());
     let in_conflict = app
         .detail
         .as_ref()
         .and_then(|d| d.visit.as_ref())
         .is_some_and(|v| v.in_conflict());
-    for (key, action) in app.keymap.bar(ctx) {
-        // Offered only where there is something to settle.
-        if action == crate::keymap::Action::ShowConflicts && !in_conflict {
+    let items: Vec<(String, A, String)> = app
+        .keymap
+        .bar(ctx)
+        .into_iter()
+        // Settling is offered only where there is something to settle.
+        .filter(|(_, action)| *action != A::ShowConflicts || in_conflict)
+        .filter(|(_, action)| {
+            let editing = matches!(
+                action,
+                A::Open | A::AddItem | A::QuickNote | A::Finalise | A::DeleteItem
+            );
+            ctx != crate::keymap::Context::Interview
+                || !((locked && editing) || (!locked && *action == A::Amend))
+        })
+        .map(|(key, action)| {
+            let label = t(app.lang, &action.catalogue_label()).to_string();
+            (key, action, label)
+        })
+        .collect();
+    // When not all fit, the keymap's priorities are kept first, then the rest in bar order;
+    // they are shown in bar order either way.
+    let width = |(k, _, l): &(String, A, String)| k.width() + l.width() + 3;
+    let mut keep = vec![false; items.len()];
+    let mut used = 0usize;
+    let room = area.width as usize;
+    for p in app.keymap.bar_priority(ctx) {
+        if let Some(i) = items.iter().position(|(_, a, _)| a == p)
+            && used + width(&items[i]) <= room
+        {
+            used += width(&items[i]);
+            keep[i] = true;
+        }
+    }
+    for i in 0..items.len() {
+        if keep[i] {
             continue;
         }
-        let label = t(app.lang, &action.catalogue_label()).to_string();
-        let w = key.width() + label.width() + 3;
-        if used + w > area.width as usize {
+        if used + width(&items[i]) > room {
             break;
         }
-        used += w;
+        used += width(&items[i]);
+        keep[i] = true;
+    }
+    let mut spans = Vec::new();
+    for (item, _) in items.iter().zip(&keep).filter(|(_, k)| **k) {
+        let (key, _, label) = item;
         spans.push(Span::styled(format!(" {key}"), theme::key()));
         spans.push(Span::raw(format!(" {label} ")));
     }

@@ -361,9 +361,12 @@ pub fn lines(lang: Lang, guide: &Guide, v: &Visit, width: usize) -> Vec<Line<'st
     if v.notes.is_empty() {
         none(&mut out, lang);
     }
+    // Note times in the visit's own zone, as the interview stamped them.
+    let zone = crate::guide::input::InputContext::for_visit(v).zone;
     for n in &v.notes {
         let opts = textwrap::Options::new(width.max(20)).subsequent_indent("        ");
-        let text = format!("  {} {}", n.at.format("%H:%M"), inert(&n.text));
+        let at = crate::format::time_of_day(lang, &n.at.with_timezone(&zone));
+        let text = format!("  {at} {}", inert(&n.text));
         for (i, chunk) in textwrap::wrap(&text, opts).into_iter().enumerate() {
             let chunk = chunk.into_owned();
             if i == 0 && chunk.len() >= 8 {

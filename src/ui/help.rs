@@ -11,11 +11,41 @@ use crate::app::{App, Confirm};
 use crate::i18n::{t, tf};
 use crate::keymap::Context;
 
+/// The interview's contexts: asked for help from any of them, all of them come first.
+const INTERVIEW: [Context; 8] = [
+    Context::Interview,
+    Context::Field,
+    Context::Text,
+    Context::Pick,
+    Context::Note,
+    Context::Goto,
+    Context::CheckView,
+    Context::Reason,
+];
+
+/// Contexts in the order the help lists them: the screen it was asked from first (with the
+/// interview's editors when it is the interview), everywhere-keys next, then the rest.
+pub fn context_order(current: Context) -> Vec<Context> {
+    let mut out = vec![current];
+    if INTERVIEW.contains(&current) {
+        out.extend(INTERVIEW);
+    }
+    out.push(Context::Global);
+    out.extend(Context::ALL);
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|c| *c != Context::Help && seen.insert(*c));
+    out
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let l = app.lang;
     let mut lines = Vec::new();
     let mut last = None;
-    for (ctx, action) in app.keymap.rows() {
+    let order = context_order(app.context_under_help());
+    let mut rows: Vec<_> = app.keymap.rows().collect();
+    // Stable: within a context the keymap file's order stays.
+    rows.sort_by_key(|(c, _)| order.iter().position(|o| o == c).unwrap_or(usize::MAX));
+    for (ctx, action) in rows {
         if ctx == Context::Help {
             continue;
         }
@@ -42,6 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     lines.push(Line::raw(t(l, "ui.search_hint").to_string()));
     let rect = popup(frame, area, 64, area.height);
     let inner_h = rect.height.saturating_sub(2) as usize;
+    app.help_page.set(inner_h.saturating_sub(1).max(1));
     let max = lines.len().saturating_sub(inner_h);
     let scroll = app.help_scroll.get().min(max);
     app.help_scroll.set(scroll);
@@ -158,4 +189,33 @@ pub fn documents(frame: &mut Frame, area: Rect, app: &App, cursor: usize, format
         theme::muted(),
     ));
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, has_key, t};
+
+    #[test]
+    fn every_heading_and_key_of_the_help_is_translated() {
+        let km = crate::keymap::Keymap::shipped();
+        let mut keys: Vec<String> = Context::ALL
+            .iter()
+            .map(|c| format!("context.{}", c.name()))
+            .collect();
+        keys.extend(km.rows().map(|(_, a)| a.catalogue_label()));
+        for key in keys {
+            assert!(has_key(&key), "untranslated: {key}");
+            assert_ne!(t(Lang::En, &key), t(Lang::Id, &key), "no English for {key}");
+        }
+    }
+
+    #[test]
+    fn the_help_starts_with_the_screen_it_was_asked_from() {
+        let order = context_order(Context::Pick);
+        assert_eq!(order[0], Context::Pick);
+        assert_eq!(order[1], Context::Interview);
+        assert!(!order.contains(&Context::Help));
+        assert_eq!(order.len(), Context::ALL.len() - 1);
+    }
 }

@@ -218,6 +218,20 @@ fn question_rows(
                 .is_some_and(|(t, _)| matches!(t, Target::Question(id) if *id == q.id));
         if editing {
             editor_lines(lines, marks, lang, guide, iv, w);
+            if q.bind == Some(crate::guide::Bind::Start)
+                && let (Some(now), Some((_, Editor::Line { input, .. }))) = (iv.now, &iv.editor)
+                && input.value().is_empty()
+            {
+                let zone = input::InputContext::for_visit(&iv.visit).zone;
+                let when = crate::format::datetime_long(lang, &now.with_timezone(&zone));
+                lines.push(Line::styled(
+                    truncate(
+                        &format!("    {}", tf(lang, "meeting.now_hint", &[&when])),
+                        w,
+                    ),
+                    theme::key(),
+                ));
+            }
             if let Some(hint) = &q.hint {
                 for l in textwrap::wrap(hint.get(lang), w.saturating_sub(4).max(10)) {
                     lines.push(Line::styled(format!("    {l}"), theme::muted()));
@@ -279,6 +293,7 @@ fn list_rows(
         }
         let extra = match kind {
             SectionKind::Strategies | SectionKind::Obstacles => status_tag(lang, kind, item),
+            SectionKind::Handovers => handover_tag(lang, item),
             _ => String::new(),
         };
         let text = truncate(
@@ -342,6 +357,18 @@ fn list_rows(
             theme::muted(),
         ));
     }
+}
+
+/// A handover's kind and amount before its recipient: "[Klaim santunan kematian · Rp42.000.000] ".
+fn handover_tag(lang: Lang, item: &Value) -> String {
+    let kind: crate::domain::HandoverKind =
+        serde_json::from_value(item.get("kind").cloned().unwrap_or(Value::Null))
+            .unwrap_or_default();
+    let mut tag = t(lang, kind.key()).to_string();
+    if let Some(amount) = item.get("amount").and_then(Value::as_i64) {
+        tag.push_str(&format!(" · {}", crate::format::rupiah(amount)));
+    }
+    format!("[{tag}] ")
 }
 
 fn status_tag(lang: Lang, kind: SectionKind, item: &Value) -> String {

@@ -107,9 +107,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, iv: &Interview) {
                 .current_section(&app.guide)
                 .map(|s| s.title.get(lang))
                 .unwrap_or("");
+            let zone = crate::guide::input::InputContext::for_visit(&iv.visit).zone;
             let time = iv
                 .now
-                .map(|n| n.format("%H:%M").to_string())
+                .map(|n| crate::format::time_of_day(lang, &n.with_timezone(&zone)))
                 .unwrap_or_default();
             let lines = vec![
                 Line::raw(""),
@@ -169,6 +170,38 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, iv: &Interview) {
                 input,
                 "› ",
             );
+        }
+        Some(Popup::Notes { cursor }) => {
+            let rect = popup(frame, area, 76, area.height.saturating_sub(2).max(6));
+            let inner = boxed(frame, rect, t(lang, "meeting.notes_title"));
+            let w = inner.width as usize;
+            let zone = crate::guide::input::InputContext::for_visit(&iv.visit).zone;
+            let mut lines = Vec::new();
+            if iv.visit.notes.is_empty() {
+                lines.push(Line::styled(
+                    t(lang, "meeting.notes_empty").to_string(),
+                    theme::muted(),
+                ));
+            }
+            let visible = inner.height as usize;
+            let offset = cursor.saturating_sub(visible.saturating_sub(1));
+            for (i, n) in iv.visit.notes.iter().enumerate().skip(offset).take(visible) {
+                // Indonesian time in the visit's own zone: 09.45.
+                let time = crate::format::time_of_day(lang, &n.at.with_timezone(&zone));
+                let section = n
+                    .section
+                    .as_deref()
+                    .and_then(|s| app.guide.section(s))
+                    .map(|s| s.title.get(lang))
+                    .unwrap_or("");
+                let text = truncate(&format!("{time} · {section} · {}", inert(&n.text)), w);
+                lines.push(if i == *cursor {
+                    Line::styled(text, theme::selected())
+                } else {
+                    Line::raw(text)
+                });
+            }
+            frame.render_widget(Paragraph::new(lines), inner);
         }
         Some(Popup::ConfirmFinal) => {
             let rect = popup(frame, area, 64, 8);

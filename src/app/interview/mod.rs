@@ -13,7 +13,7 @@ pub use typing::clean_paste;
 
 use std::cell::Cell;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Timelike};
 use crossterm::event::{Event, KeyEvent};
 use ratatui_textarea::TextArea;
 use serde_json::Value;
@@ -104,11 +104,25 @@ pub enum ReasonFor {
 }
 
 pub enum Popup {
-    Goto { input: Input, cursor: usize },
-    Check { cursor: usize },
-    Note { input: Input },
-    Reason { input: Input, purpose: ReasonFor },
+    Goto {
+        input: Input,
+        cursor: usize,
+    },
+    Check {
+        cursor: usize,
+    },
+    Note {
+        input: Input,
+    },
+    Reason {
+        input: Input,
+        purpose: ReasonFor,
+    },
     ConfirmFinal,
+    /// The meeting notes, to correct or delete one.
+    Notes {
+        cursor: usize,
+    },
 }
 
 /// A deleted list item, kept for undo.
@@ -152,6 +166,8 @@ pub struct Interview {
     pub(crate) resume: Option<Target>,
     /// The note being corrected in the note box (`None`: a new note).
     pub note_edit: Option<Uuid>,
+    /// Why the last key did nothing (a catalogue key), for the status line: no key is silent.
+    pub refused: Option<&'static str>,
 }
 
 impl Interview {
@@ -178,6 +194,7 @@ impl Interview {
             journaled: None,
             resume: None,
             note_edit: None,
+            refused: None,
         }
     }
 
@@ -277,6 +294,22 @@ impl Interview {
 
     fn body_action(&mut self, guide: &Guide, lang: Lang, action: Action) -> Vec<Effect> {
         use Action::*;
+        if self.locked()
+            && matches!(
+                action,
+                Open | Edit
+                    | AddItem
+                    | DeleteItem
+                    | Undo
+                    | MoveUp
+                    | MoveDown
+                    | QuickNote
+                    | Finalise
+            )
+        {
+            self.refused = Some("meeting.refused_final");
+            return vec![];
+        }
         match action {
             Up | PrevField => self.move_row(guide, -1),
             Down | NextField => self.move_row(guide, 1),
@@ -301,6 +334,7 @@ impl Interview {
             MoveUp => return self.move_item(guide, -1),
             MoveDown => return self.move_item(guide, 1),
             QuickNote => self.open_note(None),
+            Notes => self.popup = Some(Popup::Notes { cursor: 0 }),
             Goto => {
                 self.popup = Some(Popup::Goto {
                     input: Input::default(),
@@ -328,6 +362,8 @@ impl Interview {
                 });
             }
             Save if self.unsaved => return vec![self.save(AuditAction::Edit, "")],
+            Save => self.refused = Some("meeting.refused_saved"),
+            Amend => self.refused = Some("meeting.refused_not_final"),
             _ => {}
         }
         self.clamp(guide);
@@ -373,7 +409,10 @@ impl Interview {
         let value = guide.value(q, &self.visit);
         let target = Target::Question(q.id.clone());
         let mut editor = match &q.kind {
-            QuestionType::Ratio { .. } => return,
+            QuestionType::Ratio { .. } => {
+                self.refused = Some("guide.answer.computed");
+                return;
+            }
             QuestionType::YesPartialNo => {
                 let opts = [
                     ("yes", "ynp.yes"),
@@ -550,6 +589,7 @@ impl Interview {
     fn add_item(&mut self, guide: &Guide, lang: Lang) -> Vec<Effect> {
         let kind = self.section_kind(guide);
         if !kind.is_list() || self.locked() {
+            self.refused = Some("meeting.refused_not_a_list");
             return vec![];
         }
         // From an open form: close it first (a blank one is dropped, not kept behind).
@@ -591,6 +631,7 @@ impl Interview {
     fn delete_item(&mut self, guide: &Guide) -> Vec<Effect> {
         let kind = self.section_kind(guide);
         let Some(id) = self.selected_item(guide).filter(|_| !self.locked()) else {
+            self.refused = Some("meeting.refused_no_item");
             return vec![];
         };
         let mut all = fields::items(&self.visit, kind);
@@ -609,6 +650,7 @@ impl Interview {
 
     fn undo(&mut self, guide: &Guide) -> Vec<Effect> {
         let Some(d) = self.undo.pop().filter(|_| !self.locked()) else {
+            self.refused = Some("meeting.refused_no_undo");
             return vec![];
         };
         let mut all = fields::items(&self.visit, d.kind);
@@ -629,6 +671,7 @@ impl Interview {
             .selected_item(guide)
             .filter(|_| self.item.is_none() && !self.locked())
         else {
+            self.refused = Some("meeting.refused_no_item");
             return vec![];
         };
         let mut all = fields::items(&self.visit, kind);
@@ -637,6 +680,7 @@ impl Interview {
         };
         let j = i as isize + delta;
         if j < 0 || j as usize >= all.len() {
+            self.refused = Some("meeting.refused_edge");
             return vec![];
         }
         all.swap(i, j as usize);
@@ -958,6 +1002,20 @@ impl Interview {
     ) -> Result<(), String> {
         let (_, q) = guide.question(qid).ok_or_else(|| qid.to_string())?;
         let value = match editor {
+            // The meeting's start left empty: now, in the visit's zone.
+            Editor::Line { input, .. }
+                if q.bind == Some(crate::guide::Bind::Start) && input.value().trim().is_empty() =>
+            {
+                let zone = self.input_context().zone;
+                self.now.map(|now| {
+                    let at = now.with_timezone(&zone);
+                    AnswerValue::DateTime(
+                        at.with_second(0)
+                            .and_then(|t| t.with_nanosecond(0))
+                            .unwrap_or(at),
+                    )
+                })
+            }
             Editor::Line { input, .. } => {
                 let shown = guide
                     .value(q, &self.visit)
@@ -1073,6 +1131,22 @@ impl Interview {
                 }
             }
         };
+        // A name typed with its titles: the titles go to their own fields, where the next
+        // fields of the form show them for correction.
+        if kind == SectionKind::Attendees && spec.key == "name" && value.is_string() {
+            let (prefix, name, suffix) =
+                crate::domain::titles::split_titles(value.as_str().unwrap_or(""));
+            if !prefix.is_empty() || !suffix.is_empty() {
+                fields::set(visit, kind, item, "name", Value::from(name))?;
+                if !prefix.is_empty() {
+                    fields::set(visit, kind, item, "prefix_titles", Value::from(prefix))?;
+                }
+                if !suffix.is_empty() {
+                    fields::set(visit, kind, item, "suffix_titles", Value::from(suffix))?;
+                }
+                return Ok(());
+            }
+        }
         fields::set(visit, kind, item, spec.key, value)
     }
 
