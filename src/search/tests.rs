@@ -63,7 +63,11 @@ fn finds_by_district_person_and_note_and_says_which_field() {
     let hits = idx.search("anggaran apbd", 10, &fetch);
     assert_eq!((hits.len(), hits[0].field), (1, Field::Note));
     let s = hits[0].snippet.as_ref().unwrap();
-    assert_eq!(&s.text[s.mark.0..s.mark.1], "anggaran");
+    assert_eq!(
+        &s.text[s.mark.0..s.mark.1],
+        "anggaran APBD",
+        "words in a row are marked together"
+    );
     assert!(idx.search("zzzz", 10, &fetch).is_empty());
     assert!(idx.search("  ", 10, &fetch).is_empty());
 }
