@@ -86,7 +86,7 @@ pub fn run(store: &Store, lang: Lang, guide: Guide) -> Result<ExitCode, String> 
             }
         });
     }
-    let jobs = worker::spawn(store.clone(), msg_tx);
+    let jobs = worker::spawn_with(store.clone(), Some(app.list.all.clone()), msg_tx);
     let mut runner = Runner {
         store: store.clone(),
         config_path,
