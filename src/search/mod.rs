@@ -348,15 +348,37 @@ impl SearchIndex {
                 }
             });
         }
+        // Query words that follow each other in a visit's text, as typed, rank it higher
+        // ("budi ginting" finds Budi Ginting before a Budi and a Ginting).
+        let pairs: Vec<String> = parts
+            .windows(2)
+            .filter_map(|w| match w {
+                [Part::Word { word: a, .. }, Part::Word { word: b, .. }] => {
+                    Some(format!("{}{a} {b}", text::PAIR))
+                }
+                _ => None,
+            })
+            .collect();
         let mut hits: Vec<(Hit, i64)> = Vec::new();
-        if let (Some(base), Some(found)) = (&self.base, base_hits) {
+        if let (Some(base), Some(mut found)) = (&self.base, base_hits) {
+            for pair in pairs.iter().filter_map(|p| base.find(p)) {
+                for (doc, _) in base.postings(pair) {
+                    if let Some(m) = found.get_mut(&doc) {
+                        m.0 += NEAR;
+                    }
+                }
+            }
             for (doc, (score, bits, words)) in found {
                 let d = &base.docs[doc as usize];
                 hits.push((hit(d.id, score, bits, words), d.start));
             }
         }
         for (id, matches) in fresh_hits.unwrap_or_default() {
-            let score = matches.iter().map(|m| m.0).sum();
+            let near = pairs
+                .iter()
+                .filter(|p| self.fresh[&id].terms.contains_key(p.as_str()))
+                .count() as u32;
+            let score = matches.iter().map(|m| m.0).sum::<u32>() + near * NEAR;
             let bits = matches.iter().max_by_key(|m| m.0).map_or(0, |m| m.1);
             let words = matches
                 .into_iter()
@@ -552,6 +574,9 @@ fn combine(prev: PartHits, next: PartHits) -> PartHits {
         })
         .collect()
 }
+
+/// Added for each pair of query words found next to each other.
+const NEAR: u32 = 3;
 
 fn part_score(kind: Kind, bits: u16) -> u32 {
     kind * 4 + Field::best(bits).map_or(0, Field::class)
