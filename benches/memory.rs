@@ -31,14 +31,18 @@ fn main() {
     let exe = std::env::current_exe().unwrap();
     for n in common::sizes(&[1_000, 10_000]) {
         // Build (or find) the database here, so the child only opens it.
-        common::database(n);
-        let out = std::process::Command::new(&exe)
-            .env("PANTAU_MEMORY_CHILD", n.to_string())
-            .output()
-            .unwrap();
-        print!("{}", String::from_utf8_lossy(&out.stdout));
-        if !out.status.success() {
-            eprint!("{}", String::from_utf8_lossy(&out.stderr));
+        let db = common::database(n);
+        // First without the search index file (the worker builds it), then with it.
+        let _ = std::fs::remove_file(db.join(pantau::store::INDEX_FILE));
+        for label in ["index built at start", "index file up to date"] {
+            let out = std::process::Command::new(&exe)
+                .env("PANTAU_MEMORY_CHILD", n.to_string())
+                .output()
+                .unwrap();
+            print!("{label:<24} {}", String::from_utf8_lossy(&out.stdout));
+            if !out.status.success() {
+                eprint!("{}", String::from_utf8_lossy(&out.stderr));
+            }
         }
     }
 }
@@ -59,7 +63,8 @@ fn child(n: usize) {
         text: "karo".into(),
     })
     .unwrap();
-    let _ = rx.recv().unwrap();
+    // Progress messages come first while the index is built.
+    while !matches!(rx.recv().unwrap(), pantau::app::Msg::SearchDone { .. }) {}
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
     term.draw(|f| pantau::ui::draw(f, &app)).unwrap();
     let (peak, rss) = common::memory_kb().unwrap_or_default();

@@ -348,15 +348,37 @@ impl SearchIndex {
                 }
             });
         }
+        // Query words that follow each other in a visit's text, as typed, rank it higher
+        // ("budi ginting" finds Budi Ginting before a Budi and a Ginting).
+        let pairs: Vec<String> = parts
+            .windows(2)
+            .filter_map(|w| match w {
+                [Part::Word { word: a, .. }, Part::Word { word: b, .. }] => {
+                    Some(format!("{}{a} {b}", text::PAIR))
+                }
+                _ => None,
+            })
+            .collect();
         let mut hits: Vec<(Hit, i64)> = Vec::new();
-        if let (Some(base), Some(found)) = (&self.base, base_hits) {
+        if let (Some(base), Some(mut found)) = (&self.base, base_hits) {
+            for pair in pairs.iter().filter_map(|p| base.find(p)) {
+                for (doc, _) in base.postings(pair) {
+                    if let Some(m) = found.get_mut(&doc) {
+                        m.0 += NEAR;
+                    }
+                }
+            }
             for (doc, (score, bits, words)) in found {
                 let d = &base.docs[doc as usize];
                 hits.push((hit(d.id, score, bits, words), d.start));
             }
         }
         for (id, matches) in fresh_hits.unwrap_or_default() {
-            let score = matches.iter().map(|m| m.0).sum();
+            let near = pairs
+                .iter()
+                .filter(|p| self.fresh[&id].terms.contains_key(p.as_str()))
+                .count() as u32;
+            let score = matches.iter().map(|m| m.0).sum::<u32>() + near * NEAR;
             let bits = matches.iter().max_by_key(|m| m.0).map_or(0, |m| m.1);
             let words = matches
                 .into_iter()
@@ -438,8 +460,10 @@ impl SearchIndex {
             if budget == 0 {
                 return out;
             }
-            for (i, t) in base.terms.iter().enumerate() {
-                if !t.starts_with(text::PAIR) && typo::within(word, t, budget) {
+            // Word pairs sort first (they start with `PAIR`): skip them.
+            let words_from = base.prefix_range(&text::PAIR.to_string()).end;
+            for (i, t) in base.terms.iter().enumerate().skip(words_from) {
+                if typo::within(word, t, budget) {
                     add(i, 1);
                 }
             }
@@ -551,6 +575,9 @@ fn combine(prev: PartHits, next: PartHits) -> PartHits {
         .collect()
 }
 
+/// Added for each pair of query words found next to each other.
+const NEAR: u32 = 3;
+
 fn part_score(kind: Kind, bits: u16) -> u32 {
     kind * 4 + Field::best(bits).map_or(0, Field::class)
 }
@@ -581,44 +608,61 @@ fn phrase_field(texts: &[(Field, String)], words: &[String]) -> Option<u16> {
 const BEFORE: usize = 24;
 const AFTER: usize = 48;
 
-/// The words around the first of `words` in a text of `field` (else of any field).
+/// The words around the match in a text of `field` (else of any field): where `words` follow
+/// each other if they do anywhere (a phrase, a name), else the first of them.
 fn text_snippet(texts: &[(Field, String)], field: Field, words: &[String]) -> Option<Snippet> {
-    let in_field = texts.iter().filter(|(f, _)| *f == field);
-    let others = texts.iter().filter(|(f, _)| *f != field);
-    for (_, t) in in_field.chain(others) {
-        let Some((a, b, _)) = text::spans(t)
-            .into_iter()
-            .find(|(_, _, w)| words.contains(w))
-        else {
-            continue;
-        };
-        let start = t[..a]
-            .char_indices()
-            .rev()
-            .nth(BEFORE.saturating_sub(1))
-            .map_or(0, |(i, _)| i);
-        let end = t[b..]
-            .char_indices()
-            .nth(AFTER)
-            .map_or(t.len(), |(i, _)| b + i);
-        let (lead, tail) = (
-            if start > 0 { "…" } else { "" },
-            if end < t.len() { "…" } else { "" },
-        );
-        let clean = |s: &str| s.replace(['\n', '\r', '\t'], " ");
-        let text = format!(
-            "{lead}{}{}{}{tail}",
-            clean(&t[start..a]),
-            &t[a..b],
-            clean(&t[b..end])
-        );
-        let mark_start = lead.len() + (a - start);
-        return Some(Snippet {
-            mark: (mark_start, mark_start + (b - a)),
-            text,
-        });
+    let ordered = || {
+        let in_field = texts.iter().filter(move |(f, _)| *f == field);
+        in_field.chain(texts.iter().filter(move |(f, _)| *f != field))
+    };
+    let together = ordered().find_map(|(_, t)| {
+        let spans = text::spans(t);
+        let n = words.len();
+        spans
+            .windows(n)
+            .find(|w| w.iter().zip(words).all(|(s, q)| s.2 == *q))
+            .map(|w| (t, w[0].0, w[n - 1].1))
+    });
+    let (t, a, b) = together.or_else(|| {
+        ordered().find_map(|(_, t)| {
+            text::spans(t)
+                .into_iter()
+                .find(|(_, _, w)| words.contains(w))
+                .map(|(a, b, _)| (t, a, b))
+        })
+    })?;
+    // Cut at a space, so that the snippet starts and ends with whole words.
+    let mut start = t[..a]
+        .char_indices()
+        .rev()
+        .nth(BEFORE.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    if start > 0 {
+        start = t[start..a].find(' ').map_or(a, |i| start + i + 1);
     }
-    None
+    let mut end = t[b..]
+        .char_indices()
+        .nth(AFTER)
+        .map_or(t.len(), |(i, _)| b + i);
+    if end < t.len() {
+        end = t[b..end].rfind(' ').map_or(end, |i| b + i);
+    }
+    let (lead, tail) = (
+        if start > 0 { "…" } else { "" },
+        if end < t.len() { "…" } else { "" },
+    );
+    let clean = |s: &str| s.replace(['\n', '\r', '\t'], " ");
+    let text = format!(
+        "{lead}{}{}{}{tail}",
+        clean(&t[start..a]),
+        &t[a..b],
+        clean(&t[b..end])
+    );
+    let mark_start = lead.len() + (a - start);
+    Some(Snippet {
+        mark: (mark_start, mark_start + (b - a)),
+        text,
+    })
 }
 
 #[cfg(test)]

@@ -63,7 +63,11 @@ fn finds_by_district_person_and_note_and_says_which_field() {
     let hits = idx.search("anggaran apbd", 10, &fetch);
     assert_eq!((hits.len(), hits[0].field), (1, Field::Note));
     let s = hits[0].snippet.as_ref().unwrap();
-    assert_eq!(&s.text[s.mark.0..s.mark.1], "anggaran");
+    assert_eq!(
+        &s.text[s.mark.0..s.mark.1],
+        "anggaran APBD",
+        "words in a row are marked together"
+    );
     assert!(idx.search("zzzz", 10, &fetch).is_empty());
     assert!(idx.search("  ", 10, &fetch).is_empty());
 }
@@ -145,6 +149,35 @@ fn outdated_names_the_visits_the_segment_does_not_hold_as_stored() {
     // Dairi is gone from the store: not found any more.
     let fetch = store_of(&[]);
     assert!(idx.search("dairi", 10, &fetch).is_empty());
+}
+
+#[test]
+fn query_words_found_next_to_each_other_rank_first() {
+    let mut a = visit("12.06", "Kabupaten Karo", "Lamhot Sinaga", "");
+    a.start = Some("2022-01-01T10:00:00+07:00".parse().unwrap());
+    let mut c = visit("12.11", "Kabupaten Dairi", "Lamhot Purba", "");
+    c.attendees
+        .push(Attendee::new(crate::domain::new_id(), "Rudi Sinaga"));
+    c.start = Some("2023-01-01T10:00:00+07:00".parse().unwrap());
+    let mut idx = SearchIndex::build([&a, &c]);
+    let fetch = store_of(&[&a, &c]);
+    let order = |idx: &SearchIndex| -> Vec<Uuid> {
+        idx.search("lamhot sinaga", 10, &fetch)
+            .iter()
+            .map(|h| h.id)
+            .collect()
+    };
+    assert_eq!(
+        order(&idx),
+        [a.id, c.id],
+        "the name as typed before the newer visit"
+    );
+    // The same for visits changed since the segment was built.
+    a.revision += 1;
+    c.revision += 1;
+    idx.upsert(&a);
+    idx.upsert(&c);
+    assert_eq!(order(&idx), [a.id, c.id]);
 }
 
 /// Every visit whose texts hold `word` as a whole word, by a plain scan.

@@ -100,7 +100,7 @@ pub fn run(
         messages: Some(msg_tx.clone()),
         ..Default::default()
     };
-    let jobs = worker::spawn(store.clone(), msg_tx);
+    let jobs = worker::spawn_with(store.clone(), Some(app.list.all.clone()), msg_tx);
     let mut runner = Runner {
         store: store.clone(),
         config_path,

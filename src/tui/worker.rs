@@ -7,7 +7,7 @@ use std::sync::mpsc::{Receiver, Sender};
 use uuid::Uuid;
 
 use crate::app::Msg;
-use crate::domain::Visit;
+use crate::domain::{Visit, VisitSummary};
 use crate::search::SearchIndex;
 use crate::store::{IndexProgress, Store};
 
@@ -35,21 +35,36 @@ impl Job {
 
 /// Starts the worker on its own thread. It ends when the sender side is dropped.
 pub fn spawn(store: Store, results: Sender<Msg>) -> Sender<Job> {
+    spawn_with(store, None, results)
+}
+
+/// [`spawn`], given the summaries the app already loaded (decoding them again would delay
+/// the first search by as long as the app's own start-up took).
+pub fn spawn_with(
+    store: Store,
+    summaries: Option<Vec<VisitSummary>>,
+    results: Sender<Msg>,
+) -> Sender<Job> {
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || run(store, rx, results));
+    std::thread::spawn(move || run(store, summaries, rx, results));
     tx
 }
 
 /// The index for `store`, sending build progress to `results`.
-pub fn open_index(store: &Store, results: &Sender<Msg>) -> SearchIndex {
+pub fn open_index(
+    store: &Store,
+    summaries: Option<Vec<VisitSummary>>,
+    results: &Sender<Msg>,
+) -> SearchIndex {
     let mut progress = |p: IndexProgress| {
         let IndexProgress::Building { done, total } = p;
         let _ = results.send(Msg::IndexProgress { done, total });
     };
-    match store
-        .summaries()
-        .and_then(|all| store.search_index(&all, &mut progress))
-    {
+    let summaries = match summaries {
+        Some(s) => Ok(s),
+        None => store.summaries(),
+    };
+    match summaries.and_then(|all| store.search_index(&all, &mut progress)) {
         Ok(idx) => idx,
         Err(e) => {
             let _ = results.send(Msg::Failed(e.to_string()));
@@ -58,8 +73,13 @@ pub fn open_index(store: &Store, results: &Sender<Msg>) -> SearchIndex {
     }
 }
 
-fn run(store: Store, jobs: Receiver<Job>, results: Sender<Msg>) {
-    let mut idx = open_index(&store, &results);
+fn run(
+    store: Store,
+    summaries: Option<Vec<VisitSummary>>,
+    jobs: Receiver<Job>,
+    results: Sender<Msg>,
+) {
+    let mut idx = open_index(&store, summaries, &results);
     let fetch = |id| store.get(id).ok().flatten();
     while let Ok(first) = jobs.recv() {
         let mut latest = first.apply(&mut idx);
