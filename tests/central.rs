@@ -329,7 +329,7 @@ fn row_level_security_keeps_team_b_out_of_team_a_visits_until_granted() {
     let s = sync(&c, &b, "team_b");
     assert_eq!(s.not_sent_foreign, vec![id]);
     let venue = c.psql_admin(
-        &format!("SELECT doc->>'venue' FROM pantau.heads WHERE visit = '{id}'"),
+        &format!("SELECT doc::jsonb->>'venue' FROM pantau.heads WHERE visit = '{id}'"),
         pg::DB,
     );
     assert_ne!(venue.trim(), "Aula B");
