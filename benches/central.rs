@@ -5,6 +5,9 @@
 //! Needs the PostgreSQL binaries (see tests/common/pg.rs); each round runs on a new cluster
 //! listening on a Unix socket only.
 
+#![cfg_attr(not(unix), allow(unused))]
+
+#[cfg(unix)]
 #[path = "../tests/common/pg.rs"]
 mod pg;
 
@@ -39,6 +42,12 @@ fn copy_field(s: &str) -> String {
 }
 
 fn main() {
+    #[cfg(unix)]
+    run();
+}
+
+#[cfg(unix)]
+fn run() {
     let n = env("PANTAU_BENCH_N", 10_000);
     let rounds = env("PANTAU_BENCH_ROUNDS", 1);
     let histories = pantau::synth::histories(n, 42);

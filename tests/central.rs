@@ -2,6 +2,9 @@
 //! tests/common/pg.rs): the same result as exchanging bundles, in any order; resumed after a
 //! kill; tampered events refused; row-level security between teams; many laptops at once.
 
+// The throwaway cluster is started the Unix way (sockets in a folder, a user switch).
+#![cfg(unix)]
+
 #[path = "common/pg.rs"]
 mod pg;
 
