@@ -60,7 +60,7 @@ pub(super) fn pull(
     loop {
         let heads: Vec<Head> = client
             .query(
-                "SELECT seq, visit, doc::text, trashed::text, log FROM pantau.heads
+                "SELECT seq, visit, doc, trashed, log FROM pantau.heads
                  WHERE seq > $1 AND device <> $2 ORDER BY seq LIMIT $3",
                 &[&read_to, &state.device, &BATCH],
             )?

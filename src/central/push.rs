@@ -4,7 +4,7 @@
 //! and takes the rest; the local record of what was sent is written after each commit, so a
 //! sync cut before it only sends that batch again, which changes nothing on the server.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use postgres::Transaction;
 use postgres::binary_copy::BinaryCopyInWriter;
@@ -85,7 +85,8 @@ pub(super) fn push(
          CREATE TEMP TABLE IF NOT EXISTS pantau_in_heads (
            visit uuid, log uuid[], doc text, trashed text, revision bigint,
            district_code text, district_name text, province_code text, province_name text,
-           meeting_start timestamptz, status text, is_trashed boolean) ON COMMIT DELETE ROWS",
+           meeting_start timestamptz, status text, is_trashed boolean, strategies text)
+           ON COMMIT DELETE ROWS",
     )?;
     let mut out = Pushed::default();
     let mut done = 0;
@@ -150,7 +151,8 @@ fn push_batch(
     {
         let sink = tx.copy_in(
             "COPY pantau_in_heads (visit, log, doc, trashed, revision, district_code,
-               district_name, province_code, province_name, meeting_start, status, is_trashed)
+               district_name, province_code, province_name, meeting_start, status, is_trashed,
+               strategies)
              FROM STDIN (FORMAT binary)",
         )?;
         let types = [
@@ -166,6 +168,7 @@ fn push_batch(
             Type::TIMESTAMPTZ,
             Type::TEXT,
             Type::BOOL,
+            Type::TEXT,
         ];
         let mut w = BinaryCopyInWriter::new(sink, &types);
         for h in histories {
@@ -193,6 +196,7 @@ fn push_batch(
                 &start,
                 &status,
                 &h.trashed.is_some(),
+                &json(&v.strategies)?,
             ])?;
         }
         w.finish()?;
@@ -212,6 +216,25 @@ fn push_batch(
     )? {
         foreign.insert(row.get::<_, Uuid>(0));
     }
+    if !foreign.is_empty() {
+        let foreign: Vec<Uuid> = foreign.iter().copied().collect();
+        tx.execute(
+            "DELETE FROM pantau_in_heads WHERE visit = ANY($1)",
+            &[&foreign],
+        )?;
+        tx.execute(
+            "DELETE FROM pantau_in_events WHERE visit = ANY($1)",
+            &[&foreign],
+        )?;
+    }
+    let events = tx.execute(
+        "INSERT INTO pantau.events (id, visit, team, device, body)
+         SELECT id, visit, $1, $2, body FROM pantau_in_events
+         ON CONFLICT (id) DO NOTHING",
+        &[team, device],
+    )?;
+    // Compared after the insert, which waited for any other laptop sending the same id at the
+    // same time: what is stored now is what stays.
     let mut tampered = Vec::new();
     let mut tampered_visits = HashSet::new();
     for row in tx.query(
@@ -224,34 +247,17 @@ fn push_batch(
         tampered.push((event, visit));
         tampered_visits.insert(visit);
     }
-    let refused: Vec<Uuid> = foreign
-        .iter()
-        .chain(&tampered_visits)
-        .copied()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if !refused.is_empty() {
+    if !tampered_visits.is_empty() {
+        let refused: Vec<Uuid> = tampered_visits.iter().copied().collect();
         tx.execute(
             "DELETE FROM pantau_in_heads WHERE visit = ANY($1)",
             &[&refused],
         )?;
-        tx.execute(
-            "DELETE FROM pantau_in_events WHERE visit = ANY($1)",
-            &[&refused],
-        )?;
     }
-    let events = tx.execute(
-        "INSERT INTO pantau.events (id, visit, team, device, body)
-         SELECT id, visit, $1, $2, body FROM pantau_in_events
-         ON CONFLICT (id) DO NOTHING",
-        &[team, device],
-    )?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&HEAD_LOCK])?;
     tx.execute(
         "INSERT INTO pantau.heads AS h (visit, device, team, seq, log, doc, trashed, revision)
-         SELECT visit, $2, $1, nextval('pantau.head_seq'), log, doc::jsonb, trashed::jsonb,
-                revision
+         SELECT visit, $2, $1, nextval('pantau.head_seq'), log, doc, trashed, revision
          FROM pantau_in_heads
          ON CONFLICT (visit, device) DO UPDATE
            SET seq = excluded.seq, log = excluded.log, doc = excluded.doc,
@@ -262,16 +268,18 @@ fn push_batch(
     )?;
     tx.execute(
         "INSERT INTO pantau.current AS c (visit, team, device, revision, district_code,
-           district_name, province_code, province_name, meeting_start, status, trashed)
+           district_name, province_code, province_name, meeting_start, status, trashed,
+           strategies)
          SELECT visit, $1, $2, revision, district_code, district_name, province_code,
-                province_name, meeting_start, status, is_trashed
+                province_name, meeting_start, status, is_trashed, strategies::jsonb
          FROM pantau_in_heads
          ON CONFLICT (visit) DO UPDATE
            SET device = excluded.device, revision = excluded.revision,
                district_code = excluded.district_code, district_name = excluded.district_name,
                province_code = excluded.province_code, province_name = excluded.province_name,
                meeting_start = excluded.meeting_start, status = excluded.status,
-               trashed = excluded.trashed, updated_at = now()
+               trashed = excluded.trashed, strategies = excluded.strategies,
+               updated_at = now()
            WHERE excluded.revision >= c.revision",
         &[team, device],
     )?;
