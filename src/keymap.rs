@@ -35,12 +35,14 @@ pub enum Context {
     BoardNote,
     Overview,
     Conflicts,
+    /// The menu of a visit's documents (from its detail, key x).
+    Documents,
     /// The interview's notes panel.
     Notes,
 }
 
 impl Context {
-    pub const ALL: [Context; 24] = [
+    pub const ALL: [Context; 25] = [
         Context::Global,
         Context::List,
         Context::Search,
@@ -64,6 +66,7 @@ impl Context {
         Context::BoardNote,
         Context::Overview,
         Context::Conflicts,
+        Context::Documents,
         Context::Notes,
     ];
 
@@ -92,6 +95,7 @@ impl Context {
             Context::BoardNote => "board_note",
             Context::Overview => "overview",
             Context::Conflicts => "conflicts",
+            Context::Documents => "documents",
             Context::Notes => "notes",
         }
     }
@@ -192,6 +196,8 @@ pub enum Action {
     NewLine,
     /// The notes panel of the interview.
     Notes,
+    /// Sync with the central server (in the background).
+    Sync,
 }
 
 impl Action {
