@@ -72,6 +72,8 @@ pub enum Problem {
     Lang(String),
     /// `guide` is not a path.
     Guide,
+    /// A setting that must be text (`document_number`, `central`) is not.
+    NotString(String),
     /// Keys Pantau does not know, at the top of the file.
     Unknown(Vec<String>),
     /// `[keys]` entries that were not used (unknown action, unknown key, not a list of keys).
@@ -94,6 +96,7 @@ impl Problem {
             ),
             Problem::Lang(value) => tf(lang, "hardening.config_lang", &[&p, value]),
             Problem::Guide => tf(lang, "hardening.config_guide", &[&p]),
+            Problem::NotString(name) => tf(lang, "hardening.config_not_string", &[&p, name]),
             Problem::Unknown(keys) => tf(lang, "hardening.config_unknown", &[&p, &keys.join(", ")]),
             Problem::Keys(entries) => tf(lang, "notice.keymap_bad", &[&entries.join(", ")]),
             Problem::NoQuit(keys) => tf(lang, "hardening.config_no_quit", &[&p, keys]),
@@ -290,6 +293,17 @@ fn from_table(mut table: toml::Table, problems: &mut Vec<Problem>) -> Config {
         match v.as_str() {
             Some(s) if !s.trim().is_empty() => config.guide = Some(PathBuf::from(s)),
             _ => problems.push(Problem::Guide),
+        }
+    }
+    for (name, slot) in [
+        ("document_number", &mut config.document_number),
+        ("central", &mut config.central),
+    ] {
+        if let Some(v) = table.remove(name) {
+            match v.as_str() {
+                Some(s) if !s.trim().is_empty() => *slot = Some(s.to_string()),
+                _ => problems.push(Problem::NotString(name.to_string())),
+            }
         }
     }
     let mut bad_keys = Vec::new();

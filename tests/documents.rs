@@ -42,6 +42,9 @@ fn render(h: &VisitHistory, kind: DocumentKind, format: DocFormat, lang: Lang) -
     text = text.replace(&h.visit.id.to_string(), "<visit-id>");
     if let Some(f) = &h.visit.finalisation {
         text = text.replace(&f.digest, "<digest>");
+        if !f.chain.is_empty() {
+            text = text.replace(&f.chain, "<chain-head>");
+        }
     }
     text
 }

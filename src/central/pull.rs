@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::CentralError;
 use super::state::SyncState;
 use crate::export::bundle;
-use crate::store::{ImportSummary, Store};
+use crate::store::{ImportSummary, Store, StoreError};
 
 /// Heads per batch.
 const BATCH: i64 = 1000;
@@ -132,7 +132,7 @@ fn merge_heads(
     let bundles = layers(&usable, bodies)?;
     match import(store, &bundles) {
         Ok(s) => return Ok((s, refused)),
-        Err(CentralError::BadVisit { .. }) => {}
+        Err(CentralError::BadVisit { .. } | CentralError::Store(StoreError::Rewritten { .. })) => {}
         Err(e) => return Err(e),
     }
     // Some head is not a valid visit: find which, alone, and merge the others.
@@ -144,8 +144,20 @@ fn merge_heads(
             Err(e) => refused.push((h.visit, e.message(crate::i18n::Lang::En))),
         }
     }
-    let s = import(store, &layers(&good, bodies)?)?;
-    Ok((s, refused))
+    // A visit whose past this database holds otherwise is refused (and reported), the others
+    // merged: the import is all or nothing, so it is tried again without the refused one.
+    loop {
+        match import(store, &layers(&good, bodies)?) {
+            Err(CentralError::Store(StoreError::Rewritten { id, event })) => {
+                good.retain(|h| h.visit != id);
+                refused.push((
+                    id,
+                    format!("event {event} differs from the copy this laptop holds"),
+                ));
+            }
+            other => return other.map(|s| (s, refused)),
+        }
+    }
 }
 
 /// The heads as bundles: the first head of each visit in the first, the second in the

@@ -425,7 +425,7 @@ mod tests {
                 match Store::open(&path) {
                     Err(StoreError::TooNew {
                         found: 7,
-                        supported: 1,
+                        supported: super::schema::CURRENT_SCHEMA,
                         ..
                     }) => {}
                     Err(e) => panic!("expected TooNew, got {e:?}"),

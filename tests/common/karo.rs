@@ -25,7 +25,7 @@ pub fn enter_by_keys(h: &mut Harness) -> uuid::Uuid {
             "",
             "Bupati Karo",
             "Pemerintah Kabupaten Karo",
-            "kkkkk",
+            "pemda",
         ),
         (
             "Theopilus Ginting",
@@ -33,7 +33,7 @@ pub fn enter_by_keys(h: &mut Harness) -> uuid::Uuid {
             "",
             "Wakil Bupati Karo",
             "Pemerintah Kabupaten Karo",
-            "kkkkk",
+            "pemda",
         ),
         (
             "Abetnego Tarigan",
@@ -41,7 +41,7 @@ pub fn enter_by_keys(h: &mut Harness) -> uuid::Uuid {
             "",
             "Deputi II Bidang Pembangunan Manusia",
             "Kantor Staf Presiden",
-            "kkkk",
+            "tim",
         ),
         (
             "La Ode Muhamad Talib",
@@ -49,7 +49,7 @@ pub fn enter_by_keys(h: &mut Harness) -> uuid::Uuid {
             "",
             "Kepala Bidang Asuransi Sosial",
             "Kemenko PMK",
-            "kkkk",
+            "tim",
         ),
         (
             "Aang Supono",
@@ -57,23 +57,23 @@ pub fn enter_by_keys(h: &mut Harness) -> uuid::Uuid {
             "",
             "Kepala Kantor Cabang Medan Kota",
             "BPJAMSOSTEK",
-            "kkk",
+            "bpjam",
         ),
     ];
     h.keys("2a");
     for (name, prefix, suffix, post, org, side) in people {
         h.keys(&format!(
-            "{name}<enter>{prefix}<enter>{suffix}<enter>{post}<enter>{org}<enter>{side}<enter><enter><enter><tab>"
+            "{name}<enter>{prefix}<enter>{suffix}<enter>{post}<enter><c-u>{org}<enter>{side}<enter><enter><enter><tab>"
         ));
     }
     h.keys("<esc><esc>");
     // 1 again: the chair is picked from the attendees (Abetnego, the third).
-    h.keys("gpimpinan<enter><enter>jj<enter>");
+    h.keys("gpimpinan<enter><enter><down><down><enter>");
     // 3. Regulation and budget.
     h.keys("3<enter>"); // regulation exists: yes
-    h.keys("<enter>j<enter>"); // type: Perbup
+    h.keys("<enter><down><enter>"); // type: Perbup
     h.keys("Perbup Karo No. 12 Tahun 2022<enter>15/2/2022<enter>");
-    h.keys("jj<enter>"); // sanctions: no
+    h.keys("<down><down><enter>"); // sanctions: no
     h.keys("<enter><enter>"); // RKPD yes, APBD allocated yes
     h.keys("2.450.000.000<enter>2023<enter><esc>");
     // 4. Non-ASN coverage.
@@ -81,32 +81,32 @@ pub fn enter_by_keys(h: &mut Harness) -> uuid::Uuid {
     // 7. An obstacle: description, category (budget), severity 3, raised by the Bupati, strategy 4.
     h.keys("7a");
     h.keys("Anggaran iuran pekerja rentan belum masuk APBD<tab>");
-    h.keys("kkkkkkkkkk<enter>j<enter>j<enter>jjjj<enter>Akan dibahas dengan Bappeda<tab><esc>");
+    h.keys("anggaran<enter><down><enter><down><enter><down><down><down><down><enter>Akan dibahas dengan Bappeda<tab><esc>");
     // 8. Strategy 4: in progress, commitment, person in charge, target date.
-    h.keys("8jjj<enter>j<enter>j<enter>Mendaftarkan seluruh honorer pada APBD 2023<tab>Kepala BKPSDM<enter>31/12/2022<enter><esc><esc>");
+    h.keys("8jjj<enter>j<enter><down><enter>Mendaftarkan seluruh honorer pada APBD 2023<tab>Kepala BKPSDM<enter>31/12/2022<enter><esc><esc>");
     // 9. Handovers: two death-benefit claims and the certificates, by the Bupati and Deputi II.
     let handovers = [
         (
-            "kkkk",
+            "klaim",
             "Ahli waris Alm. Brian Adam Sitepu",
             "Brian Adam Sitepu",
             "Satpol PP Pemkab Karo",
         ),
         (
-            "kkkk",
+            "klaim",
             "Ahli waris Almh. Ruth Beru Sembiring Pelawi",
             "Ruth Beru Sembiring Pelawi",
             "CU Merdeka",
         ),
-        ("kkk", "Perwakilan peserta BPJS Ketenagakerjaan", "", ""),
+        ("sertif", "Perwakilan peserta BPJS Ketenagakerjaan", "", ""),
     ];
     h.keys("9");
     for (kind, recipient, subject, employer) in handovers {
-        h.keys(&format!("a{kind}<enter>{recipient}<enter>{subject}<enter>{employer}<enter><enter> jj <enter><tab><esc>"));
+        h.keys(&format!("a{kind}<enter>{recipient}<enter>{subject}<enter>{employer}<enter><enter> <down><down> <enter><tab><esc>"));
     }
     // 10. The national figure.
     h.keys(
-        "0aPenduduk yang sudah memiliki jaminan sosial<enter>86<enter>%<enter>jj<enter><tab><esc>",
+        "0aPenduduk yang sudah memiliki jaminan sosial<enter>86<enter>%<enter>nasional<enter><tab><esc>",
     );
     // Two timed notes.
     h.keys("nDeputi II membuka diskusi dan menyampaikan empat strategi.<enter>");
