@@ -379,7 +379,6 @@ mod tests {
     /// A database of a newer schema is refused before sled has its files: nothing written, no
     /// new snapshot, whether or not a fingerprint of its last close is there.
     #[test]
-    #[ignore = "after the merge a refused newer-schema open changes files again; next session, see the closing note"]
     fn a_newer_schema_is_refused_before_anything_is_written() {
         for with_fingerprint in [false, true] {
             let dir = tempfile::tempdir().unwrap();
@@ -403,7 +402,9 @@ mod tests {
             let fingerprint = path.join(super::super::fingerprint::FINGERPRINT);
             if with_fingerprint {
                 let text = std::fs::read_to_string(&fingerprint).unwrap();
-                let newer = text.replacen("schema 1", "schema 7", 1);
+                let current = format!("schema {}", super::schema::CURRENT_SCHEMA);
+                assert!(text.contains(&current), "fingerprint format changed: {text}");
+                let newer = text.replacen(&current, "schema 7", 1);
                 std::fs::write(&fingerprint, newer).unwrap();
             } else {
                 std::fs::remove_file(&fingerprint).unwrap();
