@@ -92,7 +92,8 @@ fn killed_at_random_moments_loses_no_committed_field() {
         .unwrap_or(0x5eed_1234_u64);
     let mut rng = Rng(seed);
     let kills = 12;
-    let started = Instant::now();
+    // No wall-clock bound here: every wait in the session has its own deadline, and a loaded
+    // machine (CI, parallel builds) made a whole-test limit fail with nothing wrong.
     // Values whose "tersimpan" was seen (they must survive every later kill).
     let mut committed: Vec<String> = Vec::new();
     let mut step = Step::District;
@@ -215,10 +216,6 @@ fn killed_at_random_moments_loses_no_committed_field() {
             // Where the cursor comes back is not the script's business: a new visit next.
             step = Step::District;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(90),
-            "the crash test took too long"
-        );
     }
     assert!(
         committed.len() >= 5,

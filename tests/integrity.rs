@@ -152,7 +152,7 @@ fn env_number(name: &str, default: u64) -> u64 {
 /// the backup stays restorable. `PANTAU_DAMAGE_CASES`, `PANTAU_DAMAGE_VISITS` and
 /// `PANTAU_DAMAGE_SEED` make a bigger or another run.
 #[test]
-#[ignore = "fails after merging the session-4 branches (screens/search changed together); to be fixed next session, see the closing note"]
+#[ignore = "still fails on about 1 run in 3: damage to a tree the commit tally does not cover (summaries) passes the open check; `check` now says damaged with exit 2 and `list` exits 2, but `overview` reads other trees and exits 0. Needs per-record checksums or tally coverage of every tree (issue 13 point 2)"]
 fn seeded_damage_is_either_harmless_or_reported_with_exit_2_and_nothing_is_lost() {
     let cases = env_number("PANTAU_DAMAGE_CASES", 40);
     let visits = env_number("PANTAU_DAMAGE_VISITS", 2000) as usize;
@@ -217,7 +217,12 @@ fn seeded_damage_is_either_harmless_or_reported_with_exit_2_and_nothing_is_lost(
                 // nothing changed.
                 for args in [&["list"][..], &["overview"][..], &[][..]] {
                     let again = pantau_within(&db, args, bound);
-                    assert_eq!(again.status.code(), Some(2), "{label} {args:?}");
+                    assert_eq!(
+                        again.status.code(),
+                        Some(2),
+                        "{label} {args:?}: {}",
+                        text(&again)
+                    );
                 }
                 assert!(before == common::snapshot(&db), "{label}: files changed");
             }

@@ -102,6 +102,8 @@ impl StoreError {
                 | StoreError::Corrupt { .. }
                 | StoreError::TooNew { .. }
                 | StoreError::Io { .. }
+                // A record Pantau wrote that no longer reads is damage too.
+                | StoreError::Decode { .. }
         )
     }
 }

@@ -1082,6 +1082,13 @@ fn read_error(e: sled::Error) -> StoreError {
     if let StoreError::DiskFull = StoreError::from_write(&e, Path::new("")) {
         return StoreError::DiskFull;
     }
+    // sled found its own pages damaged: that is damage (exit 2, the way back), not a record
+    // that a newer or older Pantau wrote differently.
+    if let sled::Error::Corruption { .. } = e {
+        return StoreError::Corrupt {
+            detail: e.to_string(),
+        };
+    }
     StoreError::Decode {
         key: String::new(),
         detail: e.to_string(),

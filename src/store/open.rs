@@ -403,7 +403,10 @@ mod tests {
             if with_fingerprint {
                 let text = std::fs::read_to_string(&fingerprint).unwrap();
                 let current = format!("schema {}", super::schema::CURRENT_SCHEMA);
-                assert!(text.contains(&current), "fingerprint format changed: {text}");
+                assert!(
+                    text.contains(&current),
+                    "fingerprint format changed: {text}"
+                );
                 let newer = text.replacen(&current, "schema 7", 1);
                 std::fs::write(&fingerprint, newer).unwrap();
             } else {

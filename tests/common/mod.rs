@@ -159,7 +159,15 @@ pub fn parse_keys(spec: &str) -> Vec<KeyEvent> {
 
 /// A visit to another district, for lists with more than the demo.
 pub fn other_visit(code: &str, name: &str, date: &str, person: &str) -> Visit {
-    let mut v = pantau::demo::karo_visit();
+    // The sample's texts (obstacles, strategies, purpose) name Karo; another district's visit
+    // names its own, or a search for "karo" would rightly find it too.
+    let short = name
+        .trim_start_matches("Kabupaten ")
+        .trim_start_matches("Kota ");
+    let json = serde_json::to_string(&pantau::demo::karo_visit())
+        .unwrap()
+        .replace("Karo", short);
+    let mut v: Visit = serde_json::from_str(&json).unwrap();
     v.id = pantau::domain::new_id();
     v.district = pantau::domain::District::new(code, name);
     v.start = Some(chrono::DateTime::parse_from_rfc3339(date).unwrap());
