@@ -223,6 +223,17 @@ impl Action {
     pub fn catalogue_label(self) -> String {
         format!("action.{}", self.name())
     }
+
+    /// The label of this action where it is bound: a screen may say what a shared action does
+    /// there (`action.conflicts.open` = "choose this value"), else the action's own label.
+    pub fn label_in(self, ctx: Context) -> String {
+        let specific = format!("action.{}.{}", ctx.name(), self.name());
+        if crate::i18n::has_key(&specific) {
+            specific
+        } else {
+            self.catalogue_label()
+        }
+    }
 }
 
 /// A key with its modifiers, normalised so "G" matches Shift+g as terminals send it.

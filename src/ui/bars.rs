@@ -70,7 +70,7 @@ pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
                 || !((locked && editing) || (!locked && *action == A::Amend))
         })
         .map(|(key, action)| {
-            let label = t(app.lang, &action.catalogue_label()).to_string();
+            let label = t(app.lang, &action.label_in(ctx)).to_string();
             (key, action, label)
         })
         .collect();

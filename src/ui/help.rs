@@ -61,7 +61,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         lines.push(Line::from(vec![
             Span::styled(pad(&app.keymap.keys_label(ctx, action), 20), theme::key()),
-            Span::raw(t(l, &action.catalogue_label()).to_string()),
+            Span::raw(t(l, &action.label_in(ctx)).to_string()),
         ]));
     }
     lines.push(Line::raw(""));
