@@ -330,6 +330,7 @@ fn list_and_search() {
                 "/data/pantau/db".into(),
                 summaries.clone(),
                 Arc::clone(&guide),
+                pantau::host::Host::current(),
             )
         };
         if wanted("list") {

@@ -270,7 +270,7 @@ pub fn write(store: &Store, reason: Reason, now: DateTime<Utc>) -> Result<Option
         .ok_or_else(|| format!("{}: no free backup name", dir.display()))?;
     let held = Held::of(&histories);
     let bytes = {
-        let bundle = bundle::Bundle::new(histories, now, &crate::domain::current_user(), true);
+        let bundle = bundle::Bundle::new(histories, now, &crate::host::user(), true);
         bundle::to_json(&bundle)?
     };
     // Whole or absent: an exclusive temporary file, fsync, rename.

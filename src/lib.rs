@@ -16,6 +16,7 @@ pub mod export;
 pub mod followup;
 pub mod format;
 pub mod guide;
+pub mod host;
 pub mod i18n;
 pub mod keymap;
 pub mod labels;

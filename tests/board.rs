@@ -290,3 +290,41 @@ fn cli_overview_json_has_the_aggregates() {
         "{text}"
     );
 }
+
+/// The board caches the follow-up facts; a visit deleted from the list (a change the interview
+/// did not make) must not leave its items on the board.
+#[test]
+fn a_visit_deleted_from_the_list_leaves_the_board() {
+    let mut h = harness(Lang::En);
+    h.keys("b");
+    let before = h.app.board.rows.len();
+    let first = h
+        .app
+        .list
+        .selected_summary()
+        .expect("a visit is selected")
+        .id;
+    let items_of_first = h
+        .app
+        .followups
+        .as_ref()
+        .map(|d| {
+            d.items
+                .items
+                .iter()
+                .filter(|i| d.items.facts[i.visit].id == first)
+                .count()
+        })
+        .unwrap();
+    assert!(items_of_first > 0, "the first visit has items on the board");
+    h.keys("<esc>dy");
+    assert!(h.store().get(first).unwrap().is_none(), "deleted");
+    h.keys("b");
+    let data = h.app.followups.as_ref().expect("reloaded");
+    assert!(data.items.facts.iter().all(|f| f.id != first));
+    assert!(
+        h.app.board.rows.len() < before,
+        "{} rows, {before} before",
+        h.app.board.rows.len()
+    );
+}

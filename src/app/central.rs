@@ -89,10 +89,7 @@ impl App {
         Some(match self.central.last_sync {
             None => crate::i18n::t(lang, "central.never").to_string(),
             Some(at) => {
-                let shown = match self.now {
-                    Some(now) => at.with_timezone(now.offset()).format("%d/%m %H:%M"),
-                    None => at.format("%d/%m %H:%M"),
-                };
+                let shown = at.with_timezone(self.now.offset()).format("%d/%m %H:%M");
                 crate::i18n::tf(lang, "central.last_sync", &[&shown])
             }
         })

@@ -202,6 +202,8 @@ pub enum Msg {
     },
     /// A write or read failed; the text is already in the user's language.
     Failed(String),
+    /// Visits were deleted, restored, loaded or settled by the runtime (not by the interview).
+    VisitsChanged,
     InterviewLoaded {
         visit: Box<Visit>,
         section: usize,
@@ -278,7 +280,7 @@ pub struct App {
     /// Who is at the keyboard, for finalisation records.
     pub user: String,
     /// The current time, set by the runtime before each key (a fixed one in tests).
-    pub now: Option<DateTime<FixedOffset>>,
+    pub now: DateTime<FixedOffset>,
     pub keymap: Keymap,
     /// Shown in the status line.
     pub db_label: String,
@@ -314,18 +316,21 @@ pub struct App {
 }
 
 impl App {
+    /// The app over these visits; `host` is the clock and user the runtime read (the app reads
+    /// neither itself: [`App::tick`] moves its clock on).
     pub fn new(
         lang: Lang,
         keymap: Keymap,
         db_label: String,
         visits: Vec<VisitSummary>,
         guide: Arc<Guide>,
+        host: crate::host::Host,
     ) -> App {
         let mut app = App {
             lang,
             guide,
-            user: crate::domain::current_user(),
-            now: None,
+            user: host.user,
+            now: host.now,
             keymap,
             db_label,
             screen: Screen::List,
@@ -341,7 +346,7 @@ impl App {
             audit: AuditView::default(),
             status: Status::None,
             quit: false,
-            today: chrono::Local::now().date_naive(),
+            today: host.now.date_naive(),
             board: board::BoardView::default(),
             overview: overview::OverviewView::default(),
             followups: None,
@@ -405,9 +410,10 @@ impl App {
 
     /// Sets the clock for the next key (notes are stamped with it).
     pub fn tick(&mut self, now: DateTime<FixedOffset>) {
-        self.now = Some(now);
+        self.now = now;
+        self.today = now.date_naive();
         if let Some(iv) = self.interview.as_mut() {
-            iv.now = Some(now);
+            iv.now = now;
         }
     }
 
@@ -945,8 +951,7 @@ impl App {
             .as_ref()
             .and_then(|iv| iv.visit.start.map(|s| s.to_utc()))
             // A visit whose start is not typed yet is happening now.
-            .or(self.now.map(|n| n.to_utc()))
-            .unwrap_or_else(chrono::Utc::now);
+            .unwrap_or(self.now.to_utc());
         vec![
             Effect::LoadSuggestions(code.clone()),
             Effect::LoadOpenItems { code, before },
@@ -955,10 +960,7 @@ impl App {
 
     /// A fresh draft for the interview: the guide's standard strategies, the meeting starting now.
     fn new_visit(&self) -> Visit {
-        let now = self
-            .now
-            .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
-        let mut v = Visit::new(new_id(), District::new("", ""), now.to_utc());
+        let mut v = Visit::new(new_id(), District::new("", ""), self.now.to_utc());
         self.guide.start_visit(&mut v, new_id);
         // The start stays empty: Enter on the empty field takes the time it is typed at.
         v
@@ -1256,19 +1258,10 @@ impl App {
                 }
                 self.refilter_board();
             }
-            Msg::Notice { key, arg } => {
-                // Whole visits came or went: the cached follow-up facts are reloaded next time.
-                if matches!(
-                    key,
-                    "notice.deleted"
-                        | "notice.restored"
-                        | "notice.demo_loaded"
-                        | "notice.conflict_settled"
-                ) {
-                    self.followups = None;
-                }
-                self.status = Status::Notice { key, arg };
-            }
+            // Whole visits came, went or changed outside the interview: the cached follow-up
+            // facts are reloaded when next shown.
+            Msg::VisitsChanged => self.followups = None,
+            Msg::Notice { key, arg } => self.status = Status::Notice { key, arg },
             Msg::Failed(text) => self.status = Status::Error(text),
             Msg::Recovered {
                 visit,
@@ -1299,9 +1292,8 @@ impl App {
             } => {
                 let code = visit.district.code.clone();
                 self.followups_dirty.insert(visit.id);
-                let mut iv = Interview::new(*visit, section, row);
+                let mut iv = Interview::new(*visit, section, row, self.now);
                 iv.drafts = drafts;
-                iv.now = self.now;
                 iv.suggestions_for = code.clone();
                 self.interview = Some(iv);
                 self.screen = Screen::Interview;

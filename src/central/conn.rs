@@ -40,7 +40,7 @@ impl Target {
             return Err(CentralError::BadUrl("no host".into()));
         }
         if config.get_user().is_none() {
-            config.user(&crate::domain::current_user());
+            config.user(&crate::host::user());
         }
         if config.get_dbname().is_none() {
             config.dbname("pantau");

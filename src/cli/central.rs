@@ -104,9 +104,7 @@ pub fn enrol(
     device: Option<&str>,
 ) -> CmdResult {
     let target = target(lang, url.or(flag), store.path())?;
-    let name = device
-        .map(str::to_string)
-        .unwrap_or_else(crate::domain::current_user);
+    let name = device.map(str::to_string).unwrap_or_else(crate::host::user);
     let state = central::enrol(store.path(), &target, team, &name).map_err(|e| fail(lang, e))?;
     outln!(
         "{}",

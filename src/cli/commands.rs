@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
 
 use crate::demo::{self, DemoOutcome};
-use crate::domain::{Stamp, VisitSummary};
+use crate::domain::VisitSummary;
 use crate::format;
 use crate::i18n::{Lang, t, tf};
 use crate::store::Store;
@@ -38,7 +38,7 @@ fn describe(lang: Lang, v: &crate::domain::Visit) -> String {
 }
 
 pub fn demo(store: &Store, lang: Lang) -> CmdResult {
-    let stamp = Stamp::now();
+    let stamp = crate::host::stamp();
     match demo::load(store, &stamp).map_err(|e| store_err(lang, e))? {
         DemoOutcome::Loaded(v) => outln!(
             "{}",

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use crate::domain::{Conflict, Stamp, Visit};
+use crate::domain::{Conflict, Visit};
 use crate::guide::Guide;
 use crate::i18n::{Lang, t, tf};
 use crate::labels::{field_label, value_text};
@@ -189,7 +189,7 @@ pub fn settle(
         c.candidates[index].value.as_ref(),
     );
     store
-        .resolve_conflict(id, c.id, index, &Stamp::now(), reason)
+        .resolve_conflict(id, c.id, index, &crate::host::stamp(), reason)
         .map_err(|e| store_err(lang, e))?;
     outln!(
         "{}",

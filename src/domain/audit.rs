@@ -18,22 +18,6 @@ impl Stamp {
             actor: actor.into(),
         }
     }
-
-    /// Now, by the logged-in user of this computer.
-    pub fn now() -> Self {
-        Stamp {
-            at: Utc::now(),
-            actor: current_user(),
-        }
-    }
-}
-
-/// The operating-system user name, on Windows and Unix alike.
-pub fn current_user() -> String {
-    ["PANTAU_USER", "USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "unknown".to_string())
 }
 
 /// One committed change to one visit, as kept in the append-only audit log.

@@ -22,7 +22,7 @@ mod visit;
 pub mod wilayah;
 
 pub use answer::{Answer, AnswerValue, YesPartialNo};
-pub use audit::{AuditAction, AuditEvent, Settlement, Stamp, current_user};
+pub use audit::{AuditAction, AuditEvent, Settlement, Stamp};
 pub use conflict::{Candidate, Conflict, derived_id};
 pub use diff::{FieldChange, apply_changes, diff_encoded, diff_members, diff_values, same_content};
 pub use digest::{canonical, digest, digest_chained};

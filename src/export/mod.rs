@@ -313,7 +313,7 @@ pub fn bundle_json(
     filter: &Filter,
     include_trash: bool,
 ) -> Result<(Vec<u8>, usize), ExportError> {
-    let (at, by) = (Utc::now(), crate::domain::current_user());
+    let (at, by) = (Utc::now(), crate::host::user());
     if *filter == Filter::default() {
         let stored = store.stored_histories(include_trash)?;
         let envelope = Bundle::new(Vec::new(), at, &by, include_trash);

@@ -12,7 +12,10 @@
 //! note of the `commitments` answer, as a line "YYYY-MM-DD: text". They stay with the item they
 //! concern, show in the visit detail, and the store's audit event records the change.
 
+mod open;
 pub mod overview;
+
+pub use open::OpenItem;
 
 use std::collections::HashMap;
 

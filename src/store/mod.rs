@@ -16,6 +16,7 @@ mod keys;
 mod mark;
 mod open;
 mod pending;
+mod queries;
 mod schema;
 mod tally;
 

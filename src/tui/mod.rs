@@ -52,6 +52,7 @@ pub fn build_app_with(
         store.path().display().to_string(),
         summaries,
         guide,
+        crate::host::Host::current(),
     );
     if let Ok(Some(state)) = crate::central::state::SyncState::load(store.path()) {
         app.central.enrolled = true;

@@ -77,7 +77,7 @@ impl Runner {
     }
 
     pub(super) fn stamp(&self) -> Stamp {
-        self.stamp.clone().unwrap_or_else(Stamp::now)
+        self.stamp.clone().unwrap_or_else(crate::host::stamp)
     }
 
     pub(super) fn index(&mut self, job: Job) {
@@ -111,10 +111,13 @@ impl Runner {
                 match self.store.delete(id, &self.stamp()) {
                     Ok(()) => {
                         self.index(Job::Remove(id));
-                        let mut out = vec![Msg::Notice {
-                            key: "notice.deleted",
-                            arg: label.unwrap_or_default(),
-                        }];
+                        let mut out = vec![
+                            Msg::VisitsChanged,
+                            Msg::Notice {
+                                key: "notice.deleted",
+                                arg: label.unwrap_or_default(),
+                            },
+                        ];
                         out.extend(self.reload_list(lang));
                         out
                     }
@@ -125,10 +128,13 @@ impl Runner {
                 Ok(v) => {
                     let label = format!("{} {}", v.district.code, v.district.name);
                     self.index(Job::Upsert(Box::new(v)));
-                    let mut out = vec![Msg::Notice {
-                        key: "notice.restored",
-                        arg: label,
-                    }];
+                    let mut out = vec![
+                        Msg::VisitsChanged,
+                        Msg::Notice {
+                            key: "notice.restored",
+                            arg: label,
+                        },
+                    ];
                     out.extend(self.reload_trash(lang));
                     out.extend(self.reload_list(lang));
                     out
@@ -136,7 +142,7 @@ impl Runner {
                 Err(e) => failed(e),
             },
             Effect::LoadTrash => self.reload_trash(lang),
-            Effect::LoadHistory(code) => match self.district_visits(&code) {
+            Effect::LoadHistory(code) => match self.store.district_visits(&code) {
                 Ok(visits) => vec![Msg::HistoryLoaded(DistrictHistory::build(visits))],
                 Err(e) => failed(e),
             },
@@ -206,7 +212,7 @@ impl Runner {
                     Err(e) => failed(e),
                 }
             }
-            Effect::LoadSuggestions(code) => match self.district_visits(&code) {
+            Effect::LoadSuggestions(code) => match self.store.district_visits(&code) {
                 Ok(mut visits) => {
                     // Newest first, so the latest post of a person is the one offered.
                     visits.sort_by_key(|v| std::cmp::Reverse(v.start));
@@ -218,27 +224,7 @@ impl Runner {
             },
             Effect::LoadOpenItems { code, before } => match self.store.facts() {
                 Ok(facts) => {
-                    let fu = crate::followup::FollowUps::build(facts);
-                    let items = fu
-                        .open_before(&code, before)
-                        .into_iter()
-                        .map(|i| {
-                            let item = &fu.items[i];
-                            let f = &fu.facts[item.visit];
-                            crate::app::interview::OpenItem {
-                                visit_date: f.start.map(|s| s.date_naive()),
-                                strategy: item
-                                    .strategy
-                                    .and_then(|s| f.strategies[s].standard)
-                                    .map(|n| n.to_string())
-                                    .unwrap_or_default(),
-                                text: fu.text(item).to_string(),
-                                status: item.status,
-                                person_in_charge: fu.person_in_charge(item).to_string(),
-                                target: item.target,
-                            }
-                        })
-                        .collect();
+                    let items = crate::followup::FollowUps::build(facts).open_items(&code, before);
                     vec![Msg::OpenItems(items)]
                 }
                 Err(e) => failed(e),
@@ -310,6 +296,7 @@ impl Runner {
                         self.index(Job::Upsert(Box::new(v.clone())));
                         let mut out = vec![
                             Msg::VisitLoaded(Box::new(v)),
+                            Msg::VisitsChanged,
                             Msg::Notice {
                                 key: "notice.conflict_settled",
                                 arg: String::new(),
@@ -324,10 +311,13 @@ impl Runner {
             Effect::LoadDemo => match demo::load(&self.store, &self.stamp()) {
                 Ok(DemoOutcome::Loaded(v)) => {
                     self.index(Job::Upsert(Box::new(v)));
-                    let mut out = vec![Msg::Notice {
-                        key: "notice.demo_loaded",
-                        arg: String::new(),
-                    }];
+                    let mut out = vec![
+                        Msg::VisitsChanged,
+                        Msg::Notice {
+                            key: "notice.demo_loaded",
+                            arg: String::new(),
+                        },
+                    ];
                     out.extend(self.reload_list(lang));
                     out
                 }
@@ -416,21 +406,6 @@ impl Runner {
             Ok(t) => vec![Msg::TrashLoaded(t)],
             Err(e) => vec![Msg::Failed(e.message(lang))],
         }
-    }
-
-    fn district_visits(&self, code: &str) -> Result<Vec<crate::domain::Visit>, StoreError> {
-        let mut out = Vec::new();
-        for s in self
-            .store
-            .summaries()?
-            .into_iter()
-            .filter(|s| s.district.code == code)
-        {
-            if let Some(v) = self.store.get(s.id)? {
-                out.push(v);
-            }
-        }
-        Ok(out)
     }
 
     fn save_lang(&self, lang: Lang) -> Result<(), String> {

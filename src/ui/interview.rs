@@ -219,11 +219,11 @@ fn question_rows(
         if editing {
             editor_lines(lines, marks, lang, guide, iv, w);
             if q.bind == Some(crate::guide::Bind::Start)
-                && let (Some(now), Some((_, Editor::Line { input, .. }))) = (iv.now, &iv.editor)
+                && let Some((_, Editor::Line { input, .. })) = &iv.editor
                 && input.value().is_empty()
             {
                 let zone = input::InputContext::for_visit(&iv.visit).zone;
-                let when = crate::format::datetime_long(lang, &now.with_timezone(&zone));
+                let when = crate::format::datetime_long(lang, &iv.now.with_timezone(&zone));
                 lines.push(Line::styled(
                     truncate(
                         &format!("    {}", tf(lang, "meeting.now_hint", &[&when])),

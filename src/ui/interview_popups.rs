@@ -108,10 +108,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, iv: &Interview) {
                 .map(|s| s.title.get(lang))
                 .unwrap_or("");
             let zone = crate::guide::input::InputContext::for_visit(&iv.visit).zone;
-            let time = iv
-                .now
-                .map(|n| crate::format::time_of_day(lang, &n.with_timezone(&zone)))
-                .unwrap_or_default();
+            let time = crate::format::time_of_day(lang, &iv.now.with_timezone(&zone));
             let lines = vec![
                 Line::raw(""),
                 Line::raw(""),

@@ -30,17 +30,7 @@ use crate::i18n::{Lang, t};
 use crate::keymap::Action;
 use fields::{FieldKind, FieldSpec};
 
-/// A commitment from an earlier visit that is not done yet.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OpenItem {
-    pub visit_date: Option<chrono::NaiveDate>,
-    /// "1"–"4" for a standard strategy, empty for the follow-up answers.
-    pub strategy: String,
-    pub text: String,
-    pub status: Option<crate::domain::StrategyStatus>,
-    pub person_in_charge: String,
-    pub target: Option<chrono::NaiveDate>,
-}
+pub use crate::followup::OpenItem;
 
 /// A row of the section body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,7 +145,7 @@ pub struct Interview {
     pub open_items: Vec<OpenItem>,
     pub scroll: Cell<usize>,
     /// The current time, set by the runtime on each key, for stamping notes.
-    pub now: Option<DateTime<FixedOffset>>,
+    pub now: DateTime<FixedOffset>,
     /// Text typed into fields that is not a valid value yet (kept in the store beside the visit).
     pub drafts: Vec<Draft>,
     /// What the open editor (or note box) held when it opened: journaled only once it differs.
@@ -171,7 +161,7 @@ pub struct Interview {
 }
 
 impl Interview {
-    pub fn new(visit: Visit, section: usize, row: usize) -> Interview {
+    pub fn new(visit: Visit, section: usize, row: usize, now: DateTime<FixedOffset>) -> Interview {
         Interview {
             visit,
             section,
@@ -188,7 +178,7 @@ impl Interview {
             suggestions_for: String::new(),
             open_items: Vec::new(),
             scroll: Cell::new(0),
-            now: None,
+            now,
             drafts: Vec::new(),
             origin: None,
             journaled: None,
@@ -962,11 +952,7 @@ impl Interview {
 
     /// How typed answers are read: the province's time zone, and "today" from the clock.
     fn input_context(&self) -> input::InputContext<'_> {
-        let cx = input::InputContext::for_visit(&self.visit);
-        match self.now {
-            Some(now) => cx.with_today(now.date_naive()),
-            None => cx,
-        }
+        input::InputContext::for_visit(&self.visit).with_today(self.now.date_naive())
     }
 
     /// Whether the cursor is on a list's item or "add" row (where Enter opens, not edits).
@@ -1007,14 +993,12 @@ impl Interview {
                 if q.bind == Some(crate::guide::Bind::Start) && input.value().trim().is_empty() =>
             {
                 let zone = self.input_context().zone;
-                self.now.map(|now| {
-                    let at = now.with_timezone(&zone);
-                    AnswerValue::DateTime(
-                        at.with_second(0)
-                            .and_then(|t| t.with_nanosecond(0))
-                            .unwrap_or(at),
-                    )
-                })
+                let at = self.now.with_timezone(&zone);
+                Some(AnswerValue::DateTime(
+                    at.with_second(0)
+                        .and_then(|t| t.with_nanosecond(0))
+                        .unwrap_or(at),
+                ))
             }
             Editor::Line { input, .. } => {
                 let shown = guide
@@ -1196,10 +1180,7 @@ impl Interview {
             return vec![];
         }
         let zone = self.input_context().zone;
-        let at = self
-            .now
-            .unwrap_or_else(|| chrono::Utc::now().fixed_offset())
-            .with_timezone(&zone);
+        let at = self.now.with_timezone(&zone);
         let section = self.current_section(guide).map(|s| s.id.clone());
         self.visit.notes.push(Note {
             id: new_id(),
@@ -1230,10 +1211,7 @@ impl Interview {
 
     /// Finalises: the visit becomes final with the digest of its content.
     pub fn finalise(&mut self, by: &str, reason: &str) -> Vec<Effect> {
-        let at = self
-            .now
-            .map(|n| n.to_utc())
-            .unwrap_or_else(chrono::Utc::now);
+        let at = self.now.to_utc();
         self.visit.status = VisitStatus::Final;
         self.visit.finalisation = Some(crate::domain::Finalisation {
             at,
