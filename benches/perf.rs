@@ -84,6 +84,7 @@ fn board_and_overview() {
         let mut runner = Runner {
             store: store.clone(),
             config_path: None,
+            config: Default::default(),
             search: pantau::tui::runner::SearchBackend::Inline(Box::default()),
             stamp: None,
             journal: Default::default(),

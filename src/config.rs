@@ -110,12 +110,6 @@ impl Problem {
     }
 }
 
-/// The configuration file as it is now, for a command that needs one setting of it (the
-/// document number pattern, the central server). Its problems were reported once at start.
-pub fn current() -> Config {
-    Settings::load().config
-}
-
 /// The configuration as this run uses it: read once, with its problems and the keymap it makes.
 #[derive(Debug, Clone)]
 pub struct Settings {

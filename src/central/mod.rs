@@ -26,8 +26,13 @@ pub use error::CentralError;
 pub use sync::{Progress, SyncSummary, enrol, sync, sync_holding};
 
 /// Where the server URL comes from: `--central URL`, else `PANTAU_CENTRAL`, else the
-/// configuration file's `central`, else the server this database was enrolled with.
-pub fn resolve_url(flag: Option<&str>, db: &std::path::Path) -> Option<String> {
+/// configuration file's `central` (`configured`), else the server this database was enrolled
+/// with.
+pub fn resolve_url(
+    flag: Option<&str>,
+    configured: Option<&str>,
+    db: &std::path::Path,
+) -> Option<String> {
     flag.filter(|s| !s.trim().is_empty())
         .map(str::to_string)
         .or_else(|| {
@@ -35,6 +40,6 @@ pub fn resolve_url(flag: Option<&str>, db: &std::path::Path) -> Option<String> {
                 .ok()
                 .filter(|s| !s.trim().is_empty())
         })
-        .or_else(|| crate::config::current().central)
+        .or_else(|| configured.map(str::to_string))
         .or_else(|| state::SyncState::load(db).ok().flatten().map(|s| s.url))
 }

@@ -46,8 +46,16 @@ fn fail(lang: Lang, e: CentralError) -> (String, u8) {
     (e.message(lang), 1)
 }
 
-fn target(lang: Lang, url: Option<&str>, db: &Path) -> Result<Target, (String, u8)> {
-    let url = central::resolve_url(url, db).ok_or_else(|| fail(lang, CentralError::NoServer))?;
+/// The server named on the command line, else in the environment or the configuration file
+/// (`configured`), else the one the database was enrolled with.
+fn target(
+    lang: Lang,
+    url: Option<&str>,
+    configured: Option<&str>,
+    db: &Path,
+) -> Result<Target, (String, u8)> {
+    let url = central::resolve_url(url, configured, db)
+        .ok_or_else(|| fail(lang, CentralError::NoServer))?;
     Target::parse(&url).map_err(|e| fail(lang, e))
 }
 
@@ -99,11 +107,12 @@ pub fn enrol(
     store: &Store,
     lang: Lang,
     flag: Option<&str>,
+    configured: Option<&str>,
     url: Option<&str>,
     team: Option<&str>,
     device: Option<&str>,
 ) -> CmdResult {
-    let target = target(lang, url.or(flag), store.path())?;
+    let target = target(lang, url.or(flag), configured, store.path())?;
     let name = device.map(str::to_string).unwrap_or_else(crate::host::user);
     let state = central::enrol(store.path(), &target, team, &name).map_err(|e| fail(lang, e))?;
     outln!(
@@ -122,8 +131,14 @@ pub fn enrol(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn sync(store: &Store, lang: Lang, flag: Option<&str>, json: bool) -> CmdResult {
-    let target = target(lang, flag, store.path())?;
+pub fn sync(
+    store: &Store,
+    lang: Lang,
+    flag: Option<&str>,
+    configured: Option<&str>,
+    json: bool,
+) -> CmdResult {
+    let target = target(lang, flag, configured, store.path())?;
     let tty = std::io::stderr().is_terminal();
     let mut last_shown = std::time::Instant::now();
     let mut progress = |p: Progress| {
@@ -188,8 +203,14 @@ pub fn sync(store: &Store, lang: Lang, flag: Option<&str>, json: bool) -> CmdRes
     }
 }
 
-pub fn overview(lang: Lang, url: Option<&str>, db: &Path, json: bool) -> CmdResult {
-    let target = target(lang, url, db)?;
+pub fn overview(
+    lang: Lang,
+    url: Option<&str>,
+    configured: Option<&str>,
+    db: &Path,
+    json: bool,
+) -> CmdResult {
+    let target = target(lang, url, configured, db)?;
     let n = central::overview::national(&target).map_err(|e| fail(lang, e))?;
     if json {
         super::out::json_value(&n).map_err(|e| (e.to_string(), 1))?;

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 
 use super::commands::CmdResult;
+use crate::config::Config;
 use crate::domain::VisitStatus;
 use crate::export::documents::{DocOptions, DocumentKind};
 use crate::export::roles::{PickError, pick};
@@ -134,11 +135,16 @@ fn date(lang: Lang, s: &Option<String>) -> Result<Option<NaiveDate>, ExportError
         .transpose()
 }
 
-pub fn export(store: &Store, lang: Lang, a: ExportArgs) -> CmdResult {
-    run_export(store, lang, a).map_err(|e| fail(lang, e))
+pub fn export(store: &Store, lang: Lang, config: &Config, a: ExportArgs) -> CmdResult {
+    run_export(store, lang, config, a).map_err(|e| fail(lang, e))
 }
 
-fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, ExportError> {
+fn run_export(
+    store: &Store,
+    lang: Lang,
+    config: &Config,
+    a: ExportArgs,
+) -> Result<ExitCode, ExportError> {
     let filter = Filter {
         visit: a.visit.as_deref().map(|p| store.resolve(p)).transpose()?,
         district: a.district.clone(),
@@ -162,7 +168,7 @@ fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, Expo
     }
     let written = |p: &std::path::Path| outln!("{}", tf(lang, "export.wrote", &[&p.display()]));
     if a.document.is_some() || a.format == Format::Docx {
-        return write_documents(lang, a, &selected);
+        return write_documents(lang, config, a, &selected);
     }
     match a.format {
         Format::Md | Format::Html => {
@@ -216,9 +222,12 @@ fn run_export(store: &Store, lang: Lang, a: ExportArgs) -> Result<ExitCode, Expo
 }
 
 /// The guide the answers are labelled with: config.toml's, else the built-in one.
-fn guide(lang: Lang) -> Result<std::borrow::Cow<'static, crate::guide::Guide>, ExportError> {
-    match crate::config::current().guide {
-        Some(p) => crate::guide::load(Some(&p))
+fn guide(
+    lang: Lang,
+    config: &Config,
+) -> Result<std::borrow::Cow<'static, crate::guide::Guide>, ExportError> {
+    match &config.guide {
+        Some(p) => crate::guide::load(Some(p))
             .map(std::borrow::Cow::Owned)
             .map_err(|e| ExportError::BadFilter(e.message(lang))),
         None => Ok(std::borrow::Cow::Borrowed(crate::guide::builtin())),
@@ -228,6 +237,7 @@ fn guide(lang: Lang) -> Result<std::borrow::Cow<'static, crate::guide::Guide>, E
 /// `--document` (or `--format docx`): one document per selected visit.
 fn write_documents(
     lang: Lang,
+    config: &Config,
     a: ExportArgs,
     selected: &[crate::domain::merge::VisitHistory],
 ) -> Result<ExitCode, ExportError> {
@@ -248,9 +258,10 @@ fn write_documents(
             )));
         }
     };
-    let guide = guide(lang)?;
-    let pattern = crate::config::current()
+    let guide = guide(lang, config)?;
+    let pattern = config
         .document_number
+        .clone()
         .unwrap_or_else(|| export::documents::DEFAULT_NUMBER_PATTERN.to_string());
     let out = a.output.clone().unwrap_or_else(|| PathBuf::from("."));
     let many = selected.len() > 1;

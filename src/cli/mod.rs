@@ -203,9 +203,13 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     let early = match &cli.command {
         Some(Command::Backups) => Some(backups::list(&db, lang)),
-        Some(Command::Overview { json }) if cli.central.is_some() => {
-            Some(central::overview(lang, cli.central.as_deref(), &db, *json))
-        }
+        Some(Command::Overview { json }) if cli.central.is_some() => Some(central::overview(
+            lang,
+            cli.central.as_deref(),
+            settings.config.central.as_deref(),
+            &db,
+            *json,
+        )),
         Some(Command::Restore { file, to, yes }) => {
             Some(backups::restore(&db, lang, file.clone(), to.clone(), *yes))
         }
@@ -249,7 +253,7 @@ pub fn run(cli: Cli) -> ExitCode {
             search::search(&store, lang, &query.join(" "), json, limit)
         }
         Some(Command::Guide { .. }) => Ok(ExitCode::SUCCESS), // handled above
-        Some(Command::Export(a)) => export::export(&store, lang, a),
+        Some(Command::Export(a)) => export::export(&store, lang, &settings.config, a),
         Some(Command::Import(a)) => export::import(&store, lang, a),
         Some(Command::Backups | Command::Restore { .. }) => Ok(ExitCode::SUCCESS), // above
         Some(Command::Followups {
@@ -266,13 +270,20 @@ pub fn run(cli: Cli) -> ExitCode {
             as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
         ),
         Some(Command::Overview { json }) => followups::overview(&store, lang, json),
-        Some(Command::Sync { json }) => central::sync(&store, lang, cli.central.as_deref(), json),
+        Some(Command::Sync { json }) => central::sync(
+            &store,
+            lang,
+            cli.central.as_deref(),
+            settings.config.central.as_deref(),
+            json,
+        ),
         Some(Command::Central {
             command: central::CentralCommand::Enrol { url, team, device },
         }) => central::enrol(
             &store,
             lang,
             cli.central.as_deref(),
+            settings.config.central.as_deref(),
             url.as_deref(),
             team.as_deref(),
             device.as_deref(),

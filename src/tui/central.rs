@@ -29,8 +29,13 @@ impl SyncJobs {
     }
 }
 
-fn run(store: &Store, lang: Lang, editing: &Mutex<Option<Uuid>>) -> SyncOutcome {
-    let Some(url) = central::resolve_url(None, store.path()) else {
+fn run(
+    store: &Store,
+    lang: Lang,
+    configured: Option<&str>,
+    editing: &Mutex<Option<Uuid>>,
+) -> SyncOutcome {
+    let Some(url) = central::resolve_url(None, configured, store.path()) else {
         return SyncOutcome::Failed(central::CentralError::NoServer.message(lang));
     };
     let hold = |id: Uuid| *editing.lock().unwrap_or_else(PoisonError::into_inner) == Some(id);
@@ -57,15 +62,26 @@ fn run(store: &Store, lang: Lang, editing: &Mutex<Option<Uuid>>) -> SyncOutcome 
 impl Runner {
     pub(super) fn start_sync(&mut self, lang: Lang) -> Vec<Msg> {
         let store = self.store.clone();
+        let configured = self.config.central.clone();
         let editing = Arc::clone(&self.central.editing);
         match self.central.messages.clone() {
             Some(tx) => {
                 std::thread::spawn(move || {
-                    let _ = tx.send(Msg::SyncFinished(run(&store, lang, &editing)));
+                    let _ = tx.send(Msg::SyncFinished(run(
+                        &store,
+                        lang,
+                        configured.as_deref(),
+                        &editing,
+                    )));
                 });
                 vec![]
             }
-            None => vec![Msg::SyncFinished(run(&store, lang, &editing))],
+            None => vec![Msg::SyncFinished(run(
+                &store,
+                lang,
+                configured.as_deref(),
+                &editing,
+            ))],
         }
     }
 

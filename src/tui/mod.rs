@@ -105,6 +105,7 @@ pub fn run(
     let mut runner = Runner {
         store: store.clone(),
         config_path,
+        config: settings.config.clone(),
         search: SearchBackend::Worker(jobs),
         stamp: None,
         journal: Default::default(),

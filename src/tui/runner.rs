@@ -24,6 +24,8 @@ pub enum SearchBackend {
 pub struct Runner {
     pub store: Store,
     pub config_path: Option<PathBuf>,
+    /// The configuration as read at start (the document number pattern, the central server).
+    pub config: crate::config::Config,
     pub search: SearchBackend,
     /// Fixed author and time for tests; `None` means now, by the logged-in user.
     pub stamp: Option<Stamp>,
@@ -69,6 +71,7 @@ impl Runner {
         Ok(Runner {
             store,
             config_path,
+            config: Default::default(),
             search: SearchBackend::Inline(Box::new(index)),
             stamp: None,
             journal: JournalSlot::default(),
@@ -259,12 +262,7 @@ impl Runner {
                 planned,
             } => {
                 let dir = crate::export::default_report_dir();
-                // The number pattern is read from config.toml each time, as the CLI does.
-                let pattern = self
-                    .config_path
-                    .as_deref()
-                    .and_then(|p| crate::config::Config::load(p).ok())
-                    .and_then(|c| c.document_number);
+                let pattern = self.config.document_number.clone();
                 match crate::export::write_document(
                     &self.store,
                     visit,
