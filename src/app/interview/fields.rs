@@ -225,12 +225,13 @@ pub fn new_item(kind: SectionKind, id: Uuid) -> Value {
 
 /// A one-line title of an item for lists.
 pub fn title(item: &Value, kind: SectionKind) -> String {
+    // One line: a multi-line description shows its breaks as ⏎, as the field itself does.
     let s = |k: &str| {
         item.get(k)
             .and_then(Value::as_str)
             .unwrap_or("")
             .trim()
-            .to_string()
+            .replace('\n', " ⏎ ")
     };
     match kind {
         SectionKind::Attendees => {
@@ -267,6 +268,15 @@ pub fn title(item: &Value, kind: SectionKind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_item_title_is_one_line() {
+        let item = serde_json::json!({"description": "Anggaran terbatas\nbaris dua"});
+        assert_eq!(
+            title(&item, SectionKind::Obstacles),
+            "Anggaran terbatas ⏎ baris dua"
+        );
+    }
 
     #[test]
     fn every_list_section_has_a_form_whose_keys_exist_on_the_item() {
