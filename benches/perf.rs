@@ -85,6 +85,7 @@ fn board_and_overview() {
             store: store.clone(),
             config_path: None,
             config: Default::default(),
+            report_dir: std::env::temp_dir(),
             search: pantau::tui::runner::SearchBackend::Inline(Box::default()),
             stamp: None,
             journal: Default::default(),

@@ -56,8 +56,8 @@ fn a_conflict_from_an_import_is_shown_and_settled_in_the_tui() {
 fn the_report_key_writes_the_html_report_and_says_where() {
     let mut h = Harness::with_demo(Lang::En);
     let home = tempfile::tempdir().unwrap();
-    // The report goes to the documents folder; point HOME at a temp dir for the test.
-    unsafe { std::env::set_var("HOME", home.path()) };
+    // The report goes to the documents folder: a temporary one here.
+    h.runner.report_dir = home.path().to_path_buf();
     // x opens the menu of documents; the report as HTML is its first entry.
     h.keys("<enter>x<enter>");
     let screen = h.screen(120, 30);

@@ -412,8 +412,8 @@ fn documents_render_on_a4_with_libreoffice_when_installed() {
 fn the_detail_menu_writes_each_document_in_the_chosen_format() {
     let mut h = Harness::with_demo(Lang::Id);
     let home = tempfile::tempdir().unwrap();
-    // Documents go to the documents folder; point HOME at a temp dir for the test.
-    unsafe { std::env::set_var("HOME", home.path()) };
+    // Documents go to the documents folder: a temporary one here.
+    h.runner.report_dir = home.path().to_path_buf();
     h.keys("<enter>x");
     let menu = h.screen(100, 30);
     for entry in [

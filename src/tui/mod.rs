@@ -106,6 +106,7 @@ pub fn run(
         store: store.clone(),
         config_path,
         config: settings.config.clone(),
+        report_dir: crate::export::default_report_dir(),
         search: SearchBackend::Worker(jobs),
         stamp: None,
         journal: Default::default(),

@@ -26,6 +26,8 @@ pub struct Runner {
     pub config_path: Option<PathBuf>,
     /// The configuration as read at start (the document number pattern, the central server).
     pub config: crate::config::Config,
+    /// Where documents written from the app go (the user's Documents folder).
+    pub report_dir: PathBuf,
     pub search: SearchBackend,
     /// Fixed author and time for tests; `None` means now, by the logged-in user.
     pub stamp: Option<Stamp>,
@@ -72,6 +74,7 @@ impl Runner {
             store,
             config_path,
             config: Default::default(),
+            report_dir: crate::export::default_report_dir(),
             search: SearchBackend::Inline(Box::new(index)),
             stamp: None,
             journal: JournalSlot::default(),
@@ -240,7 +243,7 @@ impl Runner {
             Effect::Sync => self.start_sync(lang),
             Effect::Reindex(ids) => self.reindex(ids, lang),
             Effect::ExportReport(id) => {
-                let dir = crate::export::default_report_dir();
+                let dir = self.report_dir.clone();
                 match crate::export::write_report(
                     &self.store,
                     id,
@@ -261,7 +264,7 @@ impl Runner {
                 format,
                 planned,
             } => {
-                let dir = crate::export::default_report_dir();
+                let dir = self.report_dir.clone();
                 let pattern = self.config.document_number.clone();
                 match crate::export::write_document(
                     &self.store,
