@@ -2,13 +2,13 @@
 //! new, and a second laptop's first sync (receiving all of them), side by side with `psql \copy`
 //! of the same events into a table of the same columns, the floor. Run: `cargo bench --bench
 //! central` (PANTAU_BENCH_N for another size, PANTAU_BENCH_ROUNDS for more than one round).
-//! Needs the PostgreSQL binaries (see tests/common/pg.rs); each round runs on a new cluster
+//! Needs the PostgreSQL binaries (see tests/integration/common/pg.rs); each round runs on a new cluster
 //! listening on a Unix socket only.
 
 #![cfg_attr(not(unix), allow(unused))]
 
 #[cfg(unix)]
-#[path = "../tests/common/pg.rs"]
+#[path = "../tests/integration/common/pg.rs"]
 mod pg;
 
 use std::io::Write;

@@ -1,11 +1,12 @@
 //! A real nearly-full disk and an edit bigger than the room left: sled cannot even close its
 //! files afterwards (its flush waits for ever, holding a lock sled shares between all its
 //! databases in the process). Pantau must not freeze: the edit fails with a message, and so does
-//! every later write, saying to restart. In a file of its own because it leaves the process
-//! unable to use sled again. Runs when `PANTAU_TEST_SMALL_FS` names a folder on a small file
-//! system (see tests/disk_full.rs).
+//! every later write, saying to restart. A test binary of its own (not a module of
+//! tests/integration) because it leaves the process unable to use sled again. Runs when
+//! `PANTAU_TEST_SMALL_FS` names a folder on a small file system (see
+//! tests/integration/disk_full.rs).
 
-#[path = "common/small_fs.rs"]
+#[path = "integration/common/small_fs.rs"]
 mod small_fs;
 
 use pantau::domain::{AuditAction, Stamp};

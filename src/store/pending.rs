@@ -13,7 +13,7 @@
 //! before the first record of its batch is written, so no record of the import can be on disk
 //! without it; and the closing transaction either lands whole (notes gone, import complete)
 //! or not at all.
-//! `tests/harden_proc.rs` kills a real import at random moments; `tests/disk_full.rs` fills
+//! `tests/integration/harden_proc.rs` kills a real import at random moments; `tests/integration/disk_full.rs` fills
 //! the disk during one.
 
 use super::{Handles, keys};

@@ -1,7 +1,7 @@
 //! Every screen drawn on TestBackend, in both languages at 80x24 and 120x40, with a fixed clock
 //! and fixed ids; and a sweep of tiny sizes that must never panic.
 
-mod common;
+use crate::common;
 
 use common::{Harness, other_visit};
 use pantau::i18n::Lang;

@@ -3,8 +3,7 @@
 
 use std::path::Path;
 
-#[path = "common/synthetic_bundle.rs"]
-mod synthetic_bundle;
+use crate::common::synthetic_bundle;
 
 use chrono::{DateTime, TimeZone, Utc};
 use pantau::domain::{AuditAction, Stamp, Visit};

@@ -10,14 +10,13 @@
 //!
 //! and otherwise says that it was skipped. (The injected failure in tests/harden.rs runs always.)
 
-#[path = "common/small_fs.rs"]
-mod small_fs;
+use crate::common::small_fs;
 
 use pantau::domain::{AuditAction, Stamp};
 use pantau::store::{Store, StoreError};
 
 /// Both tests fill the one small file system: one at a time.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+use crate::common::small_fs::ONE_AT_A_TIME;
 
 #[test]
 fn after_a_full_disk_the_failed_edit_saves_once_space_is_back() {

@@ -6,7 +6,7 @@
 //! judge here: it applies the diff to a buffer whose cells behind a wide character are never
 //! sent, so even CJK text leaves cells there that no terminal shows.)
 
-mod common;
+use crate::common;
 
 use common::{Harness, other_visit};
 use pantau::i18n::Lang;

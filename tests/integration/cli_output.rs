@@ -2,9 +2,7 @@
 //! sequences from a bundle never reach the terminal, a reader that goes away is no panic, and a
 //! full output device is an error.
 
-mod common;
-#[path = "common/synthetic_bundle.rs"]
-mod synthetic_bundle;
+use crate::common::synthetic_bundle;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

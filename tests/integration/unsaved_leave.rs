@@ -1,7 +1,7 @@
 //! A change the store refused (full disk, "Penyimpanan macet") lives only in the interview:
 //! leaving it, or quitting, asks first instead of dropping it on one key (issue 13, point 12).
 
-mod common;
+use crate::common;
 
 use common::Harness;
 use pantau::i18n::Lang;

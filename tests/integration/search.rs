@@ -3,7 +3,7 @@
 //! reports gives, and the index file beside the database is rebuilt when missing or damaged
 //! and never returns a visit the store no longer holds.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

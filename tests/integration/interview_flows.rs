@@ -1,6 +1,6 @@
 //! The interview, driven by key presses only, against a real store.
 
-mod common;
+use crate::common;
 
 use common::Harness;
 use pantau::app::Screen;

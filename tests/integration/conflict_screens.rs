@@ -2,7 +2,7 @@
 //! languages) of the list marker, the detail banner, the conflict popup and the edit history;
 //! and settling on a final visit asks for the amendment's reason.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::{Harness, fixed_stamp};

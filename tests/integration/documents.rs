@@ -2,7 +2,7 @@
 //! presses through the interview: golden Markdown and HTML in both languages, the DOCX read
 //! back as a package, the CLI, and (when LibreOffice is installed) the pages rendered on A4.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::Path;

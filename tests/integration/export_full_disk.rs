@@ -6,17 +6,15 @@
 //! tests/disk_full.rs); otherwise it says that it was skipped. The injected failures are unit
 //! tests of `export::replace_file` and run always.
 
-#[path = "common/small_fs.rs"]
-mod small_fs;
-#[path = "common/synthetic_bundle.rs"]
-mod synthetic_bundle;
+use crate::common::small_fs;
+use crate::common::synthetic_bundle;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The tests fill the one small file system: one at a time.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+use crate::common::small_fs::ONE_AT_A_TIME;
 
 fn pantau(db: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pantau"));

@@ -1,7 +1,7 @@
 //! A visit edited on two laptops: after the exchange the conflict shows in the detail screen and
 //! the auditor settles it with two keys; the choice is an audited change.
 
-mod common;
+use crate::common;
 
 use common::{Harness, fixed_stamp};
 use pantau::app::Msg;

@@ -3,7 +3,11 @@
 #![allow(dead_code)]
 
 #[cfg(unix)]
+pub mod pg;
+#[cfg(unix)]
 pub mod pty;
+pub mod small_fs;
+pub mod synthetic_bundle;
 
 pub mod karo;
 

@@ -1,6 +1,6 @@
 //! Whole flows driven by key presses against a real store.
 
-mod common;
+use crate::common;
 
 use common::{Harness, other_visit};
 use pantau::app::Screen;

@@ -1,6 +1,6 @@
 //! The real `pantau` binary, always on a temp database (`--db`), never the user's.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

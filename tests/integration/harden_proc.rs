@@ -2,9 +2,8 @@
 //! interview, SIGHUP, a second instance, damaged databases and the way back from backups.
 #![cfg(unix)]
 
-mod common;
-#[path = "common/synthetic_bundle.rs"]
-mod synthetic_bundle;
+use crate::common;
+use crate::common::synthetic_bundle;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

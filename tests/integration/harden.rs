@@ -1,7 +1,7 @@
 //! Hardening (issue 6), without a terminal: the open fast path, failed writes in the
 //! interview, every screen at every size, random keys, and hostile text.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

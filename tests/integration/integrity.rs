@@ -3,9 +3,8 @@
 //! the clean-close fingerprint after the app quits.
 #![cfg(unix)]
 
-mod common;
-#[path = "common/synthetic_bundle.rs"]
-mod synthetic_bundle;
+use crate::common;
+use crate::common::synthetic_bundle;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+/// The small file system is one for all tests of the binary: one fills it at a time.
+#[allow(dead_code)]
+pub static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The folder, or `None` (and a note that the test is skipped) when none is given.
 pub fn root() -> Option<PathBuf> {
     match std::env::var("PANTAU_TEST_SMALL_FS") {

@@ -1,7 +1,7 @@
 //! The second visit of issue 16 (4 attendees, 2 obstacles, the 4 strategies, a handover, 2
 //! notes), entered by key presses only, counting the presses: what a fast meeting costs.
 
-mod common;
+use crate::common;
 
 use common::Harness;
 use pantau::domain::{HandoverKind, ObstacleCategory, Side, StrategyStatus, Visit};

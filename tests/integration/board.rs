@@ -2,7 +2,7 @@
 //! sizes in both languages with a fixed "today", a status change that lands in the audit log,
 //! a progress note, and tiny terminals.
 
-mod common;
+use crate::common;
 
 use common::Harness;
 use pantau::app::Screen;

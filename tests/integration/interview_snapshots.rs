@@ -1,6 +1,6 @@
 //! Snapshots of the interview: the outline, each kind of editor, item forms and popups.
 
-mod common;
+use crate::common;
 
 use common::Harness;
 use pantau::i18n::Lang;

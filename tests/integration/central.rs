@@ -5,8 +5,7 @@
 // The throwaway cluster is started the Unix way (sockets in a folder, a user switch).
 #![cfg(unix)]
 
-#[path = "common/pg.rs"]
-mod pg;
+use crate::common::pg;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! The store on real temp dirs: persistence across reopen, the audit log, soft delete, the
 //! schema check, the "in use" error, damaged files, and durability when the process dies.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -615,7 +615,11 @@ fn abort_child_commits_then_dies() {
 fn a_killed_process_loses_nothing_committed() {
     let dir = tempfile::tempdir().unwrap();
     let status = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "abort_child_commits_then_dies", "--nocapture"])
+        .args([
+            "--exact",
+            "store::abort_child_commits_then_dies",
+            "--nocapture",
+        ])
         .env(CHILD_DB, dir.path())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
