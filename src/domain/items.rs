@@ -27,8 +27,21 @@ fn default_severity() -> u8 {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
 )]
+#[strum(prefix = "obstacle.", serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum ObstacleCategory {
     Regulation,
@@ -47,36 +60,10 @@ pub enum ObstacleCategory {
 }
 
 impl ObstacleCategory {
-    pub const ALL: [ObstacleCategory; 12] = [
-        ObstacleCategory::Regulation,
-        ObstacleCategory::Budget,
-        ObstacleCategory::VillageOfficialsFunding,
-        ObstacleCategory::NonAsnData,
-        ObstacleCategory::NonAsnStatusChange,
-        ObstacleCategory::InformalAwareness,
-        ObstacleCategory::IrregularIncome,
-        ObstacleCategory::EmployerArrears,
-        ObstacleCategory::PtspNotIntegrated,
-        ObstacleCategory::GeographyDigitalLiteracy,
-        ObstacleCategory::OpdCoordination,
-        ObstacleCategory::Other,
-    ];
+    pub const ALL: &[ObstacleCategory] = <ObstacleCategory as strum::VariantArray>::VARIANTS;
 
     pub fn key(self) -> &'static str {
-        match self {
-            ObstacleCategory::Regulation => "obstacle.regulation",
-            ObstacleCategory::Budget => "obstacle.budget",
-            ObstacleCategory::VillageOfficialsFunding => "obstacle.village_officials_funding",
-            ObstacleCategory::NonAsnData => "obstacle.non_asn_data",
-            ObstacleCategory::NonAsnStatusChange => "obstacle.non_asn_status_change",
-            ObstacleCategory::InformalAwareness => "obstacle.informal_awareness",
-            ObstacleCategory::IrregularIncome => "obstacle.irregular_income",
-            ObstacleCategory::EmployerArrears => "obstacle.employer_arrears",
-            ObstacleCategory::PtspNotIntegrated => "obstacle.ptsp_not_integrated",
-            ObstacleCategory::GeographyDigitalLiteracy => "obstacle.geography_digital_literacy",
-            ObstacleCategory::OpdCoordination => "obstacle.opd_coordination",
-            ObstacleCategory::Other => "obstacle.other",
-        }
+        self.into()
     }
 }
 
@@ -104,8 +91,21 @@ pub struct Strategy {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
 )]
+#[strum(prefix = "strategy.", serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum StrategyStatus {
     #[default]
@@ -116,20 +116,10 @@ pub enum StrategyStatus {
 }
 
 impl StrategyStatus {
-    pub const ALL: [StrategyStatus; 4] = [
-        StrategyStatus::NotStarted,
-        StrategyStatus::InProgress,
-        StrategyStatus::Done,
-        StrategyStatus::NotApplicable,
-    ];
+    pub const ALL: &[StrategyStatus] = <StrategyStatus as strum::VariantArray>::VARIANTS;
 
     pub fn key(self) -> &'static str {
-        match self {
-            StrategyStatus::NotStarted => "strategy.not_started",
-            StrategyStatus::InProgress => "strategy.in_progress",
-            StrategyStatus::Done => "strategy.done",
-            StrategyStatus::NotApplicable => "strategy.not_applicable",
-        }
+        self.into()
     }
 }
 
@@ -157,7 +147,20 @@ pub struct Handover {
     pub notes: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[strum(prefix = "handover.", serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum HandoverKind {
     DeathBenefitClaim,
@@ -169,22 +172,10 @@ pub enum HandoverKind {
 }
 
 impl HandoverKind {
-    pub const ALL: [HandoverKind; 5] = [
-        HandoverKind::DeathBenefitClaim,
-        HandoverKind::MembershipCertificate,
-        HandoverKind::Card,
-        HandoverKind::Scholarship,
-        HandoverKind::Other,
-    ];
+    pub const ALL: &[HandoverKind] = <HandoverKind as strum::VariantArray>::VARIANTS;
 
     pub fn key(self) -> &'static str {
-        match self {
-            HandoverKind::DeathBenefitClaim => "handover.death_benefit_claim",
-            HandoverKind::MembershipCertificate => "handover.membership_certificate",
-            HandoverKind::Card => "handover.card",
-            HandoverKind::Scholarship => "handover.scholarship",
-            HandoverKind::Other => "handover.other",
-        }
+        self.into()
     }
 }
 
@@ -215,7 +206,10 @@ pub struct Figure {
 }
 
 /// Whose figure it is: a national number quoted in a district meeting is not the district's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, strum::IntoStaticStr,
+)]
+#[strum(prefix = "scope.", serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     National,
@@ -226,10 +220,6 @@ pub enum Scope {
 
 impl Scope {
     pub fn key(self) -> &'static str {
-        match self {
-            Scope::National => "scope.national",
-            Scope::Provincial => "scope.provincial",
-            Scope::District => "scope.district",
-        }
+        self.into()
     }
 }

@@ -45,3 +45,57 @@ pub use visit::{Finalisation, GuideRef, Visit, VisitKind, VisitStatus};
 pub fn new_id() -> uuid::Uuid {
     uuid::Uuid::now_v7()
 }
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    /// The catalogue keys come from strum's derive; assets/i18n.toml holds them as they were
+    /// written by hand before, so a renamed variant must not change its key silently.
+    #[test]
+    fn catalogue_keys_are_the_ones_the_catalogue_holds() {
+        let keys = |k: Vec<&'static str>| k.join(" ");
+        assert_eq!(
+            keys(ObstacleCategory::ALL.iter().map(|c| c.key()).collect()),
+            "obstacle.regulation obstacle.budget obstacle.village_officials_funding \
+             obstacle.non_asn_data obstacle.non_asn_status_change obstacle.informal_awareness \
+             obstacle.irregular_income obstacle.employer_arrears obstacle.ptsp_not_integrated \
+             obstacle.geography_digital_literacy obstacle.opd_coordination obstacle.other"
+        );
+        assert_eq!(
+            keys(StrategyStatus::ALL.iter().map(|c| c.key()).collect()),
+            "strategy.not_started strategy.in_progress strategy.done strategy.not_applicable"
+        );
+        assert_eq!(
+            keys(HandoverKind::ALL.iter().map(|c| c.key()).collect()),
+            "handover.death_benefit_claim handover.membership_certificate handover.card \
+             handover.scholarship handover.other"
+        );
+        assert_eq!(
+            keys(Side::ALL.iter().map(|c| c.key()).collect()),
+            "side.regional_government side.visiting_team side.bpjamsostek side.forkopimda \
+             side.member_or_heir side.other"
+        );
+        assert_eq!(
+            keys(VisitKind::ALL.iter().map(|c| c.key()).collect()),
+            "kind.audiensi kind.monev kind.kunjungan_lapangan kind.daring kind.other"
+        );
+        assert_eq!(
+            keys(vec![
+                Scope::National.key(),
+                Scope::Provincial.key(),
+                Scope::District.key()
+            ]),
+            "scope.national scope.provincial scope.district"
+        );
+        assert_eq!(
+            keys(vec![VisitStatus::Draft.key(), VisitStatus::Final.key()]),
+            "status.draft status.final"
+        );
+        for lang in [crate::i18n::Lang::Id, crate::i18n::Lang::En] {
+            for k in ObstacleCategory::ALL.iter().map(|c| c.key()) {
+                assert_ne!(crate::i18n::t(lang, k), k, "{k} is not in the catalogue");
+            }
+        }
+    }
+}

@@ -62,7 +62,20 @@ impl Attendee {
 }
 
 /// Which side of the table a person sits on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[strum(prefix = "side.", serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     RegionalGovernment,
@@ -75,24 +88,10 @@ pub enum Side {
 }
 
 impl Side {
-    pub const ALL: [Side; 6] = [
-        Side::RegionalGovernment,
-        Side::VisitingTeam,
-        Side::Bpjamsostek,
-        Side::Forkopimda,
-        Side::MemberOrHeir,
-        Side::Other,
-    ];
+    pub const ALL: &[Side] = <Side as strum::VariantArray>::VARIANTS;
 
     pub fn key(self) -> &'static str {
-        match self {
-            Side::RegionalGovernment => "side.regional_government",
-            Side::VisitingTeam => "side.visiting_team",
-            Side::Bpjamsostek => "side.bpjamsostek",
-            Side::Forkopimda => "side.forkopimda",
-            Side::MemberOrHeir => "side.member_or_heir",
-            Side::Other => "side.other",
-        }
+        self.into()
     }
 }
 

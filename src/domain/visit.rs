@@ -133,7 +133,20 @@ impl Default for GuideRef {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[strum(prefix = "kind.", serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum VisitKind {
     #[default]
@@ -145,27 +158,18 @@ pub enum VisitKind {
 }
 
 impl VisitKind {
-    pub const ALL: [VisitKind; 5] = [
-        VisitKind::Audiensi,
-        VisitKind::Monev,
-        VisitKind::KunjunganLapangan,
-        VisitKind::Daring,
-        VisitKind::Other,
-    ];
+    pub const ALL: &[VisitKind] = <VisitKind as strum::VariantArray>::VARIANTS;
 
     /// Catalogue key of the label.
     pub fn key(self) -> &'static str {
-        match self {
-            VisitKind::Audiensi => "kind.audiensi",
-            VisitKind::Monev => "kind.monev",
-            VisitKind::KunjunganLapangan => "kind.kunjungan_lapangan",
-            VisitKind::Daring => "kind.daring",
-            VisitKind::Other => "kind.other",
-        }
+        self.into()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, strum::IntoStaticStr,
+)]
+#[strum(prefix = "status.", serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum VisitStatus {
     #[default]
@@ -175,10 +179,7 @@ pub enum VisitStatus {
 
 impl VisitStatus {
     pub fn key(self) -> &'static str {
-        match self {
-            VisitStatus::Draft => "status.draft",
-            VisitStatus::Final => "status.final",
-        }
+        self.into()
     }
 }
 

@@ -402,7 +402,8 @@ pub fn visit_kind_name(kind: VisitKind) -> &'static str {
 
 pub fn visit_kind_from_name(key: &str) -> Option<VisitKind> {
     VisitKind::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .find(|k| visit_kind_name(*k) == key)
 }
 

@@ -75,7 +75,7 @@ pub fn specs(kind: SectionKind) -> Vec<FieldSpec> {
             f("suffix_titles", "form.suffix_titles", Text),
             f("post", "form.post", Text),
             f("organisation", "form.organisation", Text),
-            f("side", "form.side", options(&Side::ALL, Side::key)),
+            f("side", "form.side", options(Side::ALL, Side::key)),
             f(
                 "presence",
                 "form.presence",
@@ -89,7 +89,7 @@ pub fn specs(kind: SectionKind) -> Vec<FieldSpec> {
             f(
                 "category",
                 "form.category",
-                options(&ObstacleCategory::ALL, ObstacleCategory::key),
+                options(ObstacleCategory::ALL, ObstacleCategory::key),
             ),
             f("severity", "form.severity", Severity),
             f("raised_by", "form.raised_by", Attendee),
@@ -101,7 +101,7 @@ pub fn specs(kind: SectionKind) -> Vec<FieldSpec> {
             f(
                 "status",
                 "form.status",
-                options(&StrategyStatus::ALL, StrategyStatus::key),
+                options(StrategyStatus::ALL, StrategyStatus::key),
             ),
             f("commitment", "form.commitment", LongText),
             f("person_in_charge", "form.person_in_charge", Text),
@@ -113,7 +113,7 @@ pub fn specs(kind: SectionKind) -> Vec<FieldSpec> {
             f(
                 "kind",
                 "form.handover_kind",
-                options(&HandoverKind::ALL, HandoverKind::key),
+                options(HandoverKind::ALL, HandoverKind::key),
             ),
             f("recipient", "form.recipient", Text),
             f("subject", "form.subject", Text),
