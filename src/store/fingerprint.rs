@@ -95,17 +95,19 @@ fn part_hasher(file: &Path, start: u64, want: Option<u64>) -> Option<crc32fast::
     Some(h)
 }
 
+/// Per file name: its size and CRC-32.
+type Crcs = BTreeMap<String, (u64, u32)>;
+
 /// What the last successful [`matches`] of this process found, per database folder: each
 /// file's name, size and CRC as verified against the fingerprint at open.
-static VERIFIED: Mutex<BTreeMap<PathBuf, BTreeMap<String, (u64, u32)>>> =
-    Mutex::new(BTreeMap::new());
+static VERIFIED: Mutex<BTreeMap<PathBuf, Crcs>> = Mutex::new(BTreeMap::new());
 
 /// The header, then one line per sled file: `name<TAB>size<TAB>mtime-nanoseconds<TAB>crc32`,
 /// sorted by name. `known(name, size)` may give a file's CRC without reading it.
 fn describe(
     path: &Path,
     known: &dyn Fn(&str, u64) -> Option<u32>,
-) -> Option<(String, Option<SystemTime>, BTreeMap<String, (u64, u32)>)> {
+) -> Option<(String, Option<SystemTime>, Crcs)> {
     let mut rows = Vec::new();
     let mut crcs = BTreeMap::new();
     let mut newest: Option<SystemTime> = None;
