@@ -262,21 +262,12 @@ fn check_copy(path: &Path, copy: &Path, mark: &Mark) -> Result<Tally> {
     Ok(found)
 }
 
-/// sled's page cache (its default is 1 GB): commands that read every visit once (`check`,
-/// `export`, `show`'s id lookup) otherwise keep all they read resident.
-const CACHE_BYTES: u64 = 16 << 20;
-
 /// sled has been seen to panic on some damaged files (spacejam/sled#1410); a panic there must
 /// become a message, not a crash, and must not print a backtrace at the user.
 fn open_sled(path: &Path) -> Result<sled::Db> {
     quiet_panics_while_opening();
     OPENING.with(|o| o.set(true));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        sled::Config::new()
-            .path(path)
-            .cache_capacity(CACHE_BYTES)
-            .open()
-    }));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| sled::Config::new().path(path).open()));
     OPENING.with(|o| o.set(false));
     match result {
         Ok(Ok(db)) => Ok(db),
