@@ -106,6 +106,12 @@ struct Shared {
     failed: AtomicBool,
     /// sled could not close its files after a failed write: no more writes this session.
     stuck: AtomicBool,
+    /// A write was asked of this store (see [`Store::check_writable`]) or it was reopened:
+    /// the clean-close fingerprint must read sled's `db` file again (see
+    /// [`fingerprint::record`]).
+    wrote: AtomicBool,
+    /// [`Store::close`] wrote the fingerprint: the last handle's drop does not again.
+    recorded: AtomicBool,
 }
 
 impl Shared {
@@ -123,6 +129,8 @@ impl Shared {
             head: std::sync::Mutex::new(None),
             failed: AtomicBool::new(false),
             stuck: AtomicBool::new(false),
+            wrote: AtomicBool::new(false),
+            recorded: AtomicBool::new(false),
         }
     }
 }
@@ -131,7 +139,12 @@ impl Drop for Shared {
     /// The last handle is gone and sled has flushed and closed its files: note them, so that
     /// the next open can skip the copy check.
     fn drop(&mut self) {
-        fingerprint::record(&self.path);
+        // Described once: a second pass would read every file again, and would take for
+        // Pantau's a byte changed by someone else since the open (see `fingerprint::record`).
+        if self.recorded.load(Ordering::SeqCst) {
+            return;
+        }
+        fingerprint::record(&self.path, self.wrote.load(Ordering::SeqCst));
     }
 }
 
@@ -199,6 +212,7 @@ impl Store {
     /// it on screen, to save again). Done by [`Store::commit`] itself after a failed write, and
     /// tried again before the next write until it succeeds.
     pub fn reopen(&self) -> Result<()> {
+        self.shared.wrote.store(true, Ordering::SeqCst);
         let mut slot = self.live.write().unwrap_or_else(PoisonError::into_inner);
         if let Some(mut current) = slot.take() {
             // Another thread may be reading through the handles this very moment.
@@ -261,7 +275,8 @@ impl Store {
                     if !close_in_background(handles) {
                         return false;
                     }
-                    fingerprint::record(&self.path);
+                    fingerprint::record(&self.path, self.shared.wrote.load(Ordering::SeqCst));
+                    self.shared.recorded.store(true, Ordering::SeqCst);
                     return true;
                 }
                 Err(busy) => {
@@ -309,6 +324,7 @@ impl Store {
     }
 
     fn check_writable(&self) -> Result<()> {
+        self.shared.wrote.store(true, Ordering::SeqCst);
         if self.shared.stuck.load(Ordering::SeqCst) {
             return Err(StoreError::Stuck);
         }
@@ -592,6 +608,21 @@ impl Store {
         if want.is_empty() {
             return Err(StoreError::NotFound(prefix.to_string()));
         }
+        // A whole id is looked up, not searched for among every visit's key (and value).
+        if want.len() == 32
+            && let Ok(id) = Uuid::parse_str(&want)
+        {
+            return if self
+                .h()?
+                .visits
+                .contains_key(keys::visit_key(id))
+                .map_err(read_error)?
+            {
+                Ok(id)
+            } else {
+                Err(StoreError::NotFound(prefix.to_string()))
+            };
+        }
         let mut found = Vec::new();
         let limit = self.limit(Kind::Visit);
         tally::scan(&self.h()?.visits, keys::VISITS, limit, |key, _| {
@@ -652,6 +683,7 @@ impl Store {
 
     /// Rewrites the follow-up facts from the visits.
     pub fn rebuild_facts(&self) -> Result<()> {
+        self.shared.wrote.store(true, Ordering::SeqCst);
         let write = |e: sled::Error| StoreError::Write(e.to_string());
         self.h()?.facts.clear().map_err(write)?;
         for v in self.visits()? {
@@ -715,6 +747,7 @@ impl Store {
     /// Rebuilds the list summaries from the visits (they are derived data), e.g. after
     /// `pantau check` reported them out of date.
     pub fn rebuild_summaries(&self) -> Result<()> {
+        self.shared.wrote.store(true, Ordering::SeqCst);
         schema::rebuild_summaries(self)?;
         self.rebuild_facts()
     }
