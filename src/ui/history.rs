@@ -71,7 +71,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             );
             let row = Row::new(vec![
                 e.start
-                    .map(|d| format::datetime_short(&d))
+                    .map(|d| format::datetime_short(l, &d))
                     .unwrap_or_else(|| "—".into()),
                 t(l, e.kind.key()).to_string(),
                 t(l, e.status.key()).to_string(),
@@ -93,7 +93,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     ])
     .style(theme::header());
     let widths = [
-        Constraint::Length(20),
+        Constraint::Length(22),
         Constraint::Length(14),
         Constraint::Length(6),
         Constraint::Length(13),

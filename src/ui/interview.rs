@@ -222,7 +222,7 @@ fn question_rows(
                 && let (Some(now), Some((_, Editor::Line { input, .. }))) = (iv.now, &iv.editor)
                 && input.value().is_empty()
             {
-                let zone = input::InputContext::for_visit(&iv.visit).zone;
+                let zone = crate::format::visit_zone(&iv.visit);
                 let when = crate::format::datetime_long(lang, &now.with_timezone(&zone));
                 lines.push(Line::styled(
                     truncate(
