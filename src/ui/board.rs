@@ -226,6 +226,11 @@ fn table(frame: &mut Frame, area: Rect, app: &App, f: &FollowUps) {
             } else {
                 v.district.name.clone()
             };
+            // A visit an import left in conflict is marked as on the visit list.
+            let district = match app.list.conflicts_of(v.id) {
+                0 => district,
+                n => format!("⚠{n} {district}"),
+            };
             let mut cells = vec![
                 Cell::from(mark),
                 Cell::from(
@@ -277,6 +282,13 @@ fn item_detail(frame: &mut Frame, area: Rect, app: &App, f: &FollowUps, item: &I
             &[&format::date_short(l, v.day()), &t(l, v.status.key())],
         )),
     ])];
+    let conflicts = app.list.conflicts_of(v.id);
+    if conflicts > 0 {
+        lines.push(Line::styled(
+            tf(l, "board.in_conflict", &[&conflicts]),
+            theme::error(),
+        ));
+    }
     let field = |key: &str, value: &str| {
         Line::from(vec![
             Span::styled(format!("{}: ", t(l, key)), theme::muted()),

@@ -73,7 +73,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 e.start
                     .map(|d| format::datetime_short(l, &d))
                     .unwrap_or_else(|| "—".into()),
-                t(l, e.kind.key()).to_string(),
+                match app.list.conflicts_of(e.id) {
+                    0 => t(l, e.kind.key()).to_string(),
+                    n => format!("⚠{n} {}", t(l, e.kind.key())),
+                },
                 t(l, e.status.key()).to_string(),
                 strategies,
                 obstacles,
@@ -100,10 +103,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Fill(1),
     ];
     frame.render_widget(Table::new(rows, widths).header(header), top);
-    frame.render_widget(
-        Paragraph::new(t(l, "ui.history_legend")).style(theme::muted()),
-        legend,
-    );
+    // The district's open conflicts, counted over its visits, in place of the legend.
+    let (fields, visits) = h
+        .entries
+        .iter()
+        .map(|e| app.list.conflicts_of(e.id))
+        .filter(|n| *n > 0)
+        .fold((0u32, 0usize), |(f, v), n| (f + n, v + 1));
+    let legend_line = if fields > 0 {
+        Paragraph::new(crate::i18n::tf(
+            l,
+            "ui.history_conflicts",
+            &[&fields, &visits],
+        ))
+        .style(theme::error())
+    } else {
+        Paragraph::new(t(l, "ui.history_legend")).style(theme::muted())
+    };
+    frame.render_widget(legend_line, legend);
     if let Some(e) = h.entries.get(sel) {
         let block = Block::new()
             .borders(Borders::TOP)
