@@ -1,8 +1,8 @@
 //! How dates, times, money and percentages are written for people, in each language.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc, Weekday};
 
-use crate::domain::zone_label;
+use crate::domain::{Visit, zone_label};
 use crate::i18n::{Lang, t};
 
 const MONTHS: [&str; 12] = [
@@ -40,13 +40,56 @@ pub fn month_name(lang: Lang, m: u32) -> String {
     }
 }
 
-/// Compact and unambiguous in both languages, for lists: "2022-03-17 14:00 WIB".
-pub fn datetime_short(dt: &DateTime<FixedOffset>) -> String {
+const MONTHS_SHORT: [&str; 12] = [
+    "month_short.m1",
+    "month_short.m2",
+    "month_short.m3",
+    "month_short.m4",
+    "month_short.m5",
+    "month_short.m6",
+    "month_short.m7",
+    "month_short.m8",
+    "month_short.m9",
+    "month_short.m10",
+    "month_short.m11",
+    "month_short.m12",
+];
+
+/// The short date every list, table and history line uses: "17 Mar 2022", "5 Agu 2022"
+/// ("5 Aug 2022" in English). `--json` and the files machines read keep ISO dates.
+pub fn date_short(lang: Lang, d: NaiveDate) -> String {
     format!(
-        "{} {}",
-        dt.format("%Y-%m-%d %H:%M"),
+        "{} {} {}",
+        d.day(),
+        t(lang, MONTHS_SHORT[d.month0() as usize]),
+        d.year()
+    )
+}
+
+/// A short date and time with its zone, for lists: "17 Mar 2022 14.00 WIB" in Indonesian,
+/// "17 Mar 2022 14:00 WIB" in English.
+pub fn datetime_short(lang: Lang, dt: &DateTime<FixedOffset>) -> String {
+    format!(
+        "{} {} {}",
+        date_short(lang, dt.date_naive()),
+        time_of_day(lang, dt),
         zone_label(dt.offset())
     )
+}
+
+/// A moment stamped in UTC (an audit event, a conflicting edit, a deletion) as a person of the
+/// visit reads it: in the visit's zone `zone`, in the short form ("17 Mar 2022 21.09 WIB").
+pub fn moment(lang: Lang, at: &DateTime<Utc>, zone: &FixedOffset) -> String {
+    datetime_short(lang, &at.with_timezone(zone))
+}
+
+/// The zone a visit's times are read in: the zone of its start when it has one, else the usual
+/// zone of its province, else WIB.
+pub fn visit_zone(v: &Visit) -> FixedOffset {
+    v.start
+        .map(|s| *s.offset())
+        .or_else(|| crate::domain::province_offset(&v.district.code))
+        .unwrap_or_else(|| FixedOffset::east_opt(7 * 3600).expect("WIB is a valid offset"))
 }
 
 /// A time of day as each language writes it: "09.45" in Indonesian, "09:45" in English.
@@ -59,10 +102,7 @@ pub fn time_of_day(lang: Lang, dt: &DateTime<FixedOffset>) -> String {
 
 /// For reading: "Kamis, 17 Maret 2022 pukul 14.00 WIB" / "Thursday, 17 March 2022 at 14:00 WIB".
 pub fn datetime_long(lang: Lang, dt: &DateTime<FixedOffset>) -> String {
-    let time = match lang {
-        Lang::Id => dt.format("%H.%M").to_string(),
-        Lang::En => dt.format("%H:%M").to_string(),
-    };
+    let time = time_of_day(lang, dt);
     format!(
         "{}, {} {} {time} {}",
         t(lang, weekday_key(dt.weekday())),
@@ -182,7 +222,24 @@ mod tests {
 
     #[test]
     fn datetimes_read_naturally_in_each_language() {
-        assert_eq!(datetime_short(&karo_start()), "2022-03-17 14:00 WIB");
+        assert_eq!(
+            datetime_short(Lang::Id, &karo_start()),
+            "17 Mar 2022 14.00 WIB"
+        );
+        assert_eq!(
+            datetime_short(Lang::En, &karo_start()),
+            "17 Mar 2022 14:00 WIB"
+        );
+        let aug = NaiveDate::from_ymd_opt(2022, 8, 5).unwrap();
+        assert_eq!(date_short(Lang::Id, aug), "5 Agu 2022");
+        assert_eq!(date_short(Lang::En, aug), "5 Aug 2022");
+        let utc = DateTime::parse_from_rfc3339("2022-03-17T14:09:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            moment(Lang::Id, &utc, karo_start().offset()),
+            "17 Mar 2022 21.09 WIB"
+        );
         assert_eq!(
             datetime_long(Lang::Id, &karo_start()),
             "Kamis, 17 Maret 2022 pukul 14.00 WIB"

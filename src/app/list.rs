@@ -103,3 +103,13 @@ impl VisitList {
         self.page.get().max(1) as isize
     }
 }
+
+impl VisitList {
+    /// The fields an import left in conflict in the visit `id` (0 when none, or unknown).
+    pub fn conflicts_of(&self, id: uuid::Uuid) -> u32 {
+        self.all
+            .iter()
+            .find(|s| s.id == id)
+            .map_or(0, |s| s.conflicts)
+    }
+}

@@ -719,7 +719,7 @@ impl App {
                     let label = format!("{} {}", s.district.code, s.district.name);
                     let when = s
                         .start
-                        .map(|d| crate::format::datetime_short(&d))
+                        .map(|d| crate::format::datetime_short(self.lang, &d))
                         .unwrap_or_default();
                     self.overlay = Some(Overlay::Confirm(Confirm::Delete {
                         id: s.id,

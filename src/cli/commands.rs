@@ -76,7 +76,7 @@ pub fn list(store: &Store, lang: Lang, json: bool, only_conflicts: bool) -> CmdR
 pub fn list_line(lang: Lang, r: &VisitSummary) -> String {
     let date = r
         .start
-        .map(|s| format::datetime_short(&s))
+        .map(|s| format::datetime_short(lang, &s))
         .unwrap_or_else(|| "-".into());
     let district = format!("{} {}", r.district.code, r.district.name);
     let conflicts = if r.conflicts > 0 {
@@ -86,7 +86,7 @@ pub fn list_line(lang: Lang, r: &VisitSummary) -> String {
     };
     format!(
         "{}  {}  {}  {}  {}{conflicts}",
-        pad(&date, 20),
+        pad(&date, 22),
         pad(&district, 30),
         pad(t(lang, r.kind.key()), 18),
         pad(t(lang, r.status.key()), 6),

@@ -55,7 +55,7 @@ fn candidate_lines(lang: Lang, v: &Visit, guide: Option<&Guide>, c: &Conflict) -
             i + 1,
             one_line(&value),
             inert(&cand.actor),
-            cand.at.format("%Y-%m-%d %H:%M UTC"),
+            crate::format::moment(lang, &cand.at, &crate::format::visit_zone(v)),
         ));
     }
     out

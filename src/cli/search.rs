@@ -112,7 +112,7 @@ fn inert(s: &str) -> String {
 fn line(lang: Lang, s: &VisitSummary, h: &Hit) -> String {
     let date = s
         .start
-        .map(|d| format::datetime_short(&d))
+        .map(|d| format::datetime_short(lang, &d))
         .unwrap_or_else(|| "-".into());
     let district = inert(&format!("{} {}", s.district.code, s.district.name));
     let matched = match &h.snippet {
@@ -122,7 +122,7 @@ fn line(lang: Lang, s: &VisitSummary, h: &Hit) -> String {
     };
     format!(
         "{}  {}  {}  {}",
-        pad(&date, 20),
+        pad(&date, 22),
         pad(&district, 30),
         matched,
         s.id

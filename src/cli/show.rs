@@ -137,8 +137,10 @@ pub fn render(lang: Lang, v: &Visit) -> String {
         }
     }
     section(&mut o, lang, "show.notes", v.notes.is_empty());
+    let zone = format::visit_zone(v);
     for n in &v.notes {
-        let _ = writeln!(o, "  {}  {}", n.at.format("%H:%M"), n.text);
+        let at = format::time_of_day(lang, &n.at.with_timezone(&zone));
+        let _ = writeln!(o, "  {at}  {}", n.text);
     }
     o
 }

@@ -29,6 +29,8 @@ struct Ctx<'a> {
     lang: Lang,
     visit: Option<&'a Visit>,
     guide: &'a Guide,
+    /// The visit's zone, which every time is read in.
+    zone: chrono::FixedOffset,
 }
 
 impl Ctx<'_> {
@@ -53,7 +55,7 @@ fn event_lines(out: &mut Vec<Line<'static>>, cx: &Ctx, e: &AuditEvent, indent: &
     let l = cx.lang;
     let head = format!(
         "{indent}{} · {} · {} · rev {}",
-        e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+        crate::format::moment(l, &e.at, &cx.zone),
         inert(&e.actor),
         t(l, e.action.key()),
         e.revision
@@ -122,10 +124,14 @@ fn event_lines(out: &mut Vec<Line<'static>>, cx: &Ctx, e: &AuditEvent, indent: &
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let l = app.lang;
     let visit = app.detail.as_ref().and_then(|d| d.visit.as_deref());
+    let visit = visit.filter(|v| app.audit.events.first().is_some_and(|e| e.visit == v.id));
     let cx = Ctx {
         lang: l,
-        visit: visit.filter(|v| app.audit.events.first().is_some_and(|e| e.visit == v.id)),
+        visit,
         guide: &app.guide,
+        zone: visit
+            .map(crate::format::visit_zone)
+            .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("UTC is a valid offset")),
     };
     let mut lines = Vec::new();
     for e in app.audit.events.iter().rev() {

@@ -15,6 +15,7 @@ use crate::app::App;
 use crate::app::board::Mode;
 use crate::domain::StrategyStatus;
 use crate::followup::{Due, FollowUps, Item, StatusFilter, Which};
+use crate::format;
 use crate::i18n::{Lang, t, tf};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -184,7 +185,7 @@ fn table(frame: &mut Frame, area: Rect, app: &App, f: &FollowUps) {
     ];
     let mut widths = vec![
         Constraint::Length(1),
-        Constraint::Length(10),
+        Constraint::Length(11),
         if wide {
             Constraint::Fill(3)
         } else {
@@ -201,7 +202,7 @@ fn table(frame: &mut Frame, area: Rect, app: &App, f: &FollowUps) {
     widths.push(Constraint::Length(13));
     if wide {
         header.push(t(l, "board.col_visit"));
-        widths.push(Constraint::Length(10));
+        widths.push(Constraint::Length(11));
     }
     let rows = b
         .rows
@@ -225,11 +226,16 @@ fn table(frame: &mut Frame, area: Rect, app: &App, f: &FollowUps) {
             } else {
                 v.district.name.clone()
             };
+            // A visit an import left in conflict is marked as on the visit list.
+            let district = match app.list.conflicts_of(v.id) {
+                0 => district,
+                n => format!("⚠{n} {district}"),
+            };
             let mut cells = vec![
                 Cell::from(mark),
                 Cell::from(
                     item.target
-                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .map(|d| format::date_short(l, d))
                         .unwrap_or_else(|| "—".into()),
                 ),
                 Cell::from(inert(&district)),
@@ -241,7 +247,7 @@ fn table(frame: &mut Frame, area: Rect, app: &App, f: &FollowUps) {
             }
             cells.push(Cell::from(status_text(l, item)));
             if wide {
-                cells.push(Cell::from(v.day().format("%Y-%m-%d").to_string()));
+                cells.push(Cell::from(format::date_short(l, v.day())));
             }
             let mut row = Row::new(cells);
             if overdue {
@@ -273,9 +279,16 @@ fn item_detail(frame: &mut Frame, area: Rect, app: &App, f: &FollowUps, item: &I
         Span::raw(tf(
             l,
             "board.from_visit",
-            &[&v.day().format("%Y-%m-%d"), &t(l, v.status.key())],
+            &[&format::date_short(l, v.day()), &t(l, v.status.key())],
         )),
     ])];
+    let conflicts = app.list.conflicts_of(v.id);
+    if conflicts > 0 {
+        lines.push(Line::styled(
+            tf(l, "board.in_conflict", &[&conflicts]),
+            theme::error(),
+        ));
+    }
     let field = |key: &str, value: &str| {
         Line::from(vec![
             Span::styled(format!("{}: ", t(l, key)), theme::muted()),

@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: usize, reason: Opt
             let who = format!(
                 "     {} · {}",
                 inert(&cand.actor),
-                cand.at.format("%Y-%m-%d %H:%M UTC")
+                crate::format::moment(l, &cand.at, &crate::format::visit_zone(v))
             );
             let value_line = {
                 let room = w.saturating_sub(4 + held.chars().count());

@@ -362,7 +362,7 @@ pub fn lines(lang: Lang, guide: &Guide, v: &Visit, width: usize) -> Vec<Line<'st
         none(&mut out, lang);
     }
     // Note times in the visit's own zone, as the interview stamped them.
-    let zone = crate::guide::input::InputContext::for_visit(v).zone;
+    let zone = format::visit_zone(v);
     for n in &v.notes {
         let opts = textwrap::Options::new(width.max(20)).subsequent_indent("        ");
         let at = crate::format::time_of_day(lang, &n.at.with_timezone(&zone));

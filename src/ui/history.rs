@@ -71,9 +71,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             );
             let row = Row::new(vec![
                 e.start
-                    .map(|d| format::datetime_short(&d))
+                    .map(|d| format::datetime_short(l, &d))
                     .unwrap_or_else(|| "—".into()),
-                t(l, e.kind.key()).to_string(),
+                match app.list.conflicts_of(e.id) {
+                    0 => t(l, e.kind.key()).to_string(),
+                    n => format!("⚠{n} {}", t(l, e.kind.key())),
+                },
                 t(l, e.status.key()).to_string(),
                 strategies,
                 obstacles,
@@ -93,17 +96,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     ])
     .style(theme::header());
     let widths = [
-        Constraint::Length(20),
+        Constraint::Length(22),
         Constraint::Length(14),
         Constraint::Length(6),
         Constraint::Length(13),
         Constraint::Fill(1),
     ];
     frame.render_widget(Table::new(rows, widths).header(header), top);
-    frame.render_widget(
-        Paragraph::new(t(l, "ui.history_legend")).style(theme::muted()),
-        legend,
-    );
+    // The district's open conflicts, counted over its visits, in place of the legend.
+    let (fields, visits) = h
+        .entries
+        .iter()
+        .map(|e| app.list.conflicts_of(e.id))
+        .filter(|n| *n > 0)
+        .fold((0u32, 0usize), |(f, v), n| (f + n, v + 1));
+    let legend_line = if fields > 0 {
+        Paragraph::new(crate::i18n::tf(
+            l,
+            "ui.history_conflicts",
+            &[&fields, &visits],
+        ))
+        .style(theme::error())
+    } else {
+        Paragraph::new(t(l, "ui.history_legend")).style(theme::muted())
+    };
+    frame.render_widget(legend_line, legend);
     if let Some(e) = h.entries.get(sel) {
         let block = Block::new()
             .borders(Borders::TOP)

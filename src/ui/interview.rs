@@ -222,7 +222,7 @@ fn question_rows(
                 && let Some((_, Editor::Line { input, .. })) = &iv.editor
                 && input.value().is_empty()
             {
-                let zone = input::InputContext::for_visit(&iv.visit).zone;
+                let zone = crate::format::visit_zone(&iv.visit);
                 let when = crate::format::datetime_long(lang, &iv.now.with_timezone(&zone));
                 lines.push(Line::styled(
                     truncate(
@@ -296,15 +296,36 @@ fn list_rows(
             SectionKind::Handovers => handover_tag(lang, item),
             _ => String::new(),
         };
-        let text = truncate(
-            &format!("{:>2}. {extra}{}", r + 1, inert(&title)),
-            w.saturating_sub(2),
-        );
+        let room = w.saturating_sub(2);
+        let whole = format!("{:>2}. {extra}{}", r + 1, inert(&title));
+        // A handover whose kind and amount do not fit beside the recipient (80 columns) gets
+        // them on a second line, so neither the recipient nor the amount is cut.
+        let second = (kind == SectionKind::Handovers
+            && unicode_width::UnicodeWidthStr::width(whole.as_str()) > room)
+            .then(|| {
+                let tag = extra
+                    .trim_end()
+                    .trim_start_matches('[')
+                    .trim_end_matches(']');
+                truncate(&format!("    {tag}"), room)
+            });
+        let text = if second.is_some() {
+            truncate(&format!("{:>2}. {}", r + 1, inert(&title)), room)
+        } else {
+            truncate(&whole, room)
+        };
         lines.push(if selected {
             Line::styled(format!("▶ {text}"), theme::selected())
         } else {
             Line::raw(format!("  {text}"))
         });
+        if let Some(second) = second {
+            lines.push(if selected {
+                Line::styled(format!("  {second}"), theme::selected())
+            } else {
+                Line::styled(format!("  {second}"), theme::muted())
+            });
+        }
     }
     let add_selected = iv.row == items.len();
     if add_selected {

@@ -107,7 +107,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, iv: &Interview) {
                 .current_section(&app.guide)
                 .map(|s| s.title.get(lang))
                 .unwrap_or("");
-            let zone = crate::guide::input::InputContext::for_visit(&iv.visit).zone;
+            let zone = crate::format::visit_zone(&iv.visit);
             let time = crate::format::time_of_day(lang, &iv.now.with_timezone(&zone));
             let lines = vec![
                 Line::raw(""),
@@ -172,7 +172,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, iv: &Interview) {
             let rect = popup(frame, area, 76, area.height.saturating_sub(2).max(6));
             let inner = boxed(frame, rect, t(lang, "meeting.notes_title"));
             let w = inner.width as usize;
-            let zone = crate::guide::input::InputContext::for_visit(&iv.visit).zone;
+            let zone = crate::format::visit_zone(&iv.visit);
             let mut lines = Vec::new();
             if iv.visit.notes.is_empty() {
                 lines.push(Line::styled(

@@ -150,7 +150,7 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
     list.offset.set(offset);
 
     let mut header = vec![t(l, "ui.col_date"), t(l, "ui.col_district")];
-    let mut widths = vec![Constraint::Length(20), Constraint::Fill(2)];
+    let mut widths = vec![Constraint::Length(22), Constraint::Fill(2)];
     if searching {
         header.push(t(l, "ui.col_match"));
         widths.push(Constraint::Fill(2));
@@ -180,7 +180,7 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
             let s = &list.all[r.idx];
             let date = s
                 .start
-                .map(|d| format::datetime_short(&d))
+                .map(|d| format::datetime_short(app.lang, &d))
                 .unwrap_or_else(|| "—".into());
             let district = Span::raw(super::text::inert(&format!(
                 "{} {}",

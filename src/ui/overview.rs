@@ -193,7 +193,7 @@ fn obstacles(frame: &mut Frame, area: Rect, app: &App, o: &Overview, chart: bool
                 let f = data.and_then(|d| d.visit(*id));
                 let cells = match f {
                     Some(f) => vec![
-                        f.day().format("%Y-%m-%d").to_string(),
+                        crate::format::date_short(l, f.day()),
                         inert(&format!("{} {}", f.district.code, f.district.name)),
                         t(l, f.status.key()).to_string(),
                     ],
@@ -210,7 +210,7 @@ fn obstacles(frame: &mut Frame, area: Rect, app: &App, o: &Overview, chart: bool
             Table::new(
                 rows,
                 [
-                    Constraint::Length(10),
+                    Constraint::Length(11),
                     Constraint::Fill(1),
                     Constraint::Length(6),
                 ],

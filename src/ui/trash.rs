@@ -37,9 +37,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             let v = &e.visit;
             let start = v
                 .start
-                .map(|d| format::datetime_short(&d))
+                .map(|d| format::datetime_short(app.lang, &d))
                 .unwrap_or_else(|| "—".into());
-            let deleted = e.deleted_at.format("%Y-%m-%d %H:%M UTC").to_string();
+            let deleted = format::moment(app.lang, &e.deleted_at, &format::visit_zone(v));
             let row = Row::new(vec![
                 start,
                 inert(&format!("{} {}", v.district.code, v.district.name)),
@@ -60,9 +60,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     ])
     .style(theme::header());
     let widths = [
-        Constraint::Length(20),
+        Constraint::Length(22),
         Constraint::Fill(2),
-        Constraint::Length(20),
+        Constraint::Length(22),
         Constraint::Fill(1),
     ];
     frame.render_widget(Table::new(rows, widths).header(header), area);

@@ -84,8 +84,8 @@ fn overdue_items_carry_a_marker_not_only_colour() {
     let screen = h.screen(80, 24);
     let overdue_rows: Vec<_> = screen.lines().filter(|l| l.starts_with('!')).collect();
     assert_eq!(overdue_rows.len(), 2, "{screen}");
-    assert!(overdue_rows[0].contains("2024-05-31"), "{screen}");
-    assert!(overdue_rows[1].contains("2024-06-01"), "{screen}");
+    assert!(overdue_rows[0].contains("31 May 2024"), "{screen}");
+    assert!(overdue_rows[1].contains("1 Jun 2024"), "{screen}");
 }
 
 #[test]

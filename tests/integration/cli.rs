@@ -63,7 +63,8 @@ fn demo_then_list_shows_the_karo_visit() {
     let out = ok(&run(dir.path(), &["list"]));
     assert_eq!(out.lines().count(), 1, "{out}");
     for fact in [
-        "2022-03-17 14:00 WIB",
+        // The Indonesian short form (issue 16 point 10); --json keeps ISO.
+        "17 Mar 2022 14.00 WIB",
         "12.06 Kabupaten Karo",
         "Audiensi",
         "draf",
@@ -77,6 +78,7 @@ fn demo_then_list_shows_the_karo_visit() {
     assert_eq!(rows[0]["id"], KARO_ID);
     assert_eq!(rows[0]["district"]["code"], "12.06");
     assert_eq!(rows[0]["attendees"], 5);
+    assert_eq!(rows[0]["start"], "2022-03-17T14:00:00+07:00");
 }
 
 #[test]

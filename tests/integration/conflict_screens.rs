@@ -117,3 +117,31 @@ fn settling_a_conflict_of_a_final_visit_asks_why_and_records_it() {
     assert!(last.settles.is_some());
     assert!(h.store().check().is_clean(), "{:?}", h.store().check());
 }
+
+/// Issue 14 point 3: the board and the district history mark a visit in conflict and count it.
+#[test]
+fn the_board_and_the_district_history_mark_conflicts() {
+    for lang in [Lang::Id, Lang::En] {
+        let (mut h, _other) = exchanged(lang, false);
+        h.keys("b");
+        let board = h.screen(80, 24);
+        let marked = board
+            .lines()
+            .filter(|l| l.contains("⚠2 Kabupaten Kar"))
+            .count();
+        assert_eq!(marked, 4, "every Karo strategy row is marked:\n{board}");
+        let count = match lang {
+            Lang::Id => "⚠ 2 isian berkonflik",
+            Lang::En => "⚠ 2 fields in conflict",
+        };
+        assert!(board.contains(count), "{board}");
+        h.keys("<esc>h");
+        let history = h.screen(80, 24);
+        assert!(history.contains("⚠2 "), "{history}");
+        let count = match lang {
+            Lang::Id => "⚠ 2 isian berkonflik di 1 kunjungan",
+            Lang::En => "⚠ 2 fields in conflict in 1 visit",
+        };
+        assert!(history.contains(count), "{history}");
+    }
+}

@@ -164,6 +164,17 @@ fn the_second_visit_with_the_keys_after_issue_16() {
         screen.contains("[Klaim santunan kematian · Rp 42.000.000] Ahli waris Alm. Budi Saragih"),
         "{screen}"
     );
+    // At 80 columns the kind and amount go on a line of their own, neither cut (issue 16
+    // point 10).
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains(" 1. Ahli waris Alm. Budi Saragih"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("       Klaim santunan kematian · Rp 42.000.000"),
+        "{screen}"
+    );
     // Two notes.
     h.keys("nBupati membuka rapat.<enter>");
     h.keys("nPenyerahan santunan kematian.<enter>");
