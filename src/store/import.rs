@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
+use super::tally::{self, Kind};
 use super::{Handles, Result, Store, StoreError, TrashEntry, content, decode, keys};
 use crate::domain::merge::{self, Outcome, Trashed, VisitHistory};
 use crate::domain::{
@@ -143,12 +144,12 @@ impl Store {
     pub fn histories(&self, include_trash: bool) -> Result<Vec<VisitHistory>> {
         // Decoding is the costly part (a bundle of 10,000 visits is some 200 MB of JSON): read
         // the records here, decode each visit with its log on all cores.
-        let raw: Vec<(sled::IVec, sled::IVec)> = self
-            .h()?
-            .visits
-            .iter()
-            .collect::<std::result::Result<_, _>>()
-            .map_err(super::read_error)?;
+        let mut raw: Vec<(sled::IVec, sled::IVec)> = Vec::new();
+        let limit = self.limit(Kind::Visit);
+        tally::scan(&self.h()?.visits, keys::VISITS, limit, |k, v| {
+            raw.push((k.clone(), v.clone()));
+            Ok(())
+        })?;
         let mut out = crate::par::map(&raw, |(k, v)| {
             let visit: Visit = decode(keys::VISITS, k, v)?;
             Ok(VisitHistory {
@@ -188,18 +189,29 @@ impl Store {
     pub fn stored_histories(&self, include_trash: bool) -> Result<Vec<StoredHistory>> {
         let db = self.h()?;
         let mut out = Vec::new();
-        for kv in db.visits.iter() {
-            let (k, visit) = kv.map_err(super::read_error)?;
-            let id = Uuid::from_slice(&k).map_err(|e| StoreError::Decode {
-                key: keys::describe(keys::VISITS, &k),
-                detail: e.to_string(),
-            })?;
-            let mut history = Vec::new();
-            for e in db.audit.scan_prefix(&k).values() {
-                history.push(e.map_err(super::read_error)?);
-            }
-            out.push(StoredHistory::Live { id, visit, history });
-        }
+        let events = self.limit(Kind::Event);
+        tally::scan(
+            &db.visits,
+            keys::VISITS,
+            self.limit(Kind::Visit),
+            |k, visit| {
+                let id = Uuid::from_slice(k).map_err(|e| StoreError::Decode {
+                    key: keys::describe(keys::VISITS, k),
+                    detail: e.to_string(),
+                })?;
+                let mut history = Vec::new();
+                tally::scan_prefix(&db.audit, keys::AUDIT, k, events, |_, e| {
+                    history.push(e.clone());
+                    Ok(())
+                })?;
+                out.push(StoredHistory::Live {
+                    id,
+                    visit: visit.clone(),
+                    history,
+                });
+                Ok(())
+            },
+        )?;
         drop(db);
         if include_trash {
             let trashed = self.trashed_histories()?.into_iter();
@@ -370,9 +382,11 @@ impl Store {
         let key = keys::visit_key(v.id);
         let db = self.h()?;
         let mut old_keys = Vec::new();
-        for k in db.audit.scan_prefix(key).keys() {
-            old_keys.push(k.map_err(super::read_error)?);
-        }
+        let limit = self.limit(Kind::Event);
+        tally::scan_prefix(&db.audit, keys::AUDIT, &key, limit, |k, _| {
+            old_keys.push(k.clone());
+            Ok(())
+        })?;
         let was_live = db.visits.contains_key(key).map_err(super::read_error)?;
         let was_trashed = db.trash.contains_key(key).map_err(super::read_error)?;
         drop(db);

@@ -18,7 +18,7 @@ use crate::domain::{Visit, VisitSummary};
 use crate::search::segment::{Blob, Builder, Segment};
 use crate::search::{SearchIndex, doc_input};
 
-use super::{Result, Store, StoreError, decode, keys, read_error};
+use super::{Result, Store, StoreError, decode, keys};
 
 /// The index file, beside sled's files in the database folder.
 pub const INDEX_FILE: &str = "pantau-search.idx";
@@ -84,7 +84,8 @@ impl Store {
         &self,
         progress: &mut dyn FnMut(IndexProgress),
     ) -> Result<SearchIndex> {
-        let total = self.h()?.visits.len();
+        // sled's `len` walks the whole tree unbounded; the tally knows.
+        let total = usize::try_from(self.tally().visits).unwrap_or(usize::MAX);
         let mut b = Builder::default();
         progress(IndexProgress::Building { done: 0, total });
         self.for_each_visit(|v| {
@@ -115,11 +116,11 @@ impl Store {
     /// Every live visit, decoded one at a time (in id order).
     pub fn for_each_visit(&self, mut f: impl FnMut(Visit)) -> Result<()> {
         let h = self.h()?;
-        for kv in h.visits.iter() {
-            let (k, raw) = kv.map_err(read_error)?;
-            f(decode(keys::VISITS, &k, &raw)?);
-        }
-        Ok(())
+        let limit = self.limit(super::tally::Kind::Visit);
+        super::tally::scan(&h.visits, keys::VISITS, limit, |k, raw| {
+            f(decode(keys::VISITS, k, raw)?);
+            Ok(())
+        })
     }
 
     fn open_index_file(&self) -> Option<Segment> {

@@ -11,7 +11,10 @@
 //! mark that could not be written only weakens the next check.
 //!
 //! An older Pantau wrote only the sequence number of the last audit event, once or twice; such
-//! a mark is still read for what it says.
+//! a mark is still read for what it says. Lines of format `P3` also hold the counts and digest
+//! of the derived trees (summaries, facts); a mark of format `P2` (before they were covered)
+//! verifies the visits, trash and events it knew of, is never trusted for a fast open, and is
+//! rewritten as `P3` by the open that checked it.
 
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -40,6 +43,8 @@ pub(super) enum Mark {
     Full {
         committed: Tally,
         pending: Pending,
+        /// Written in format `P2`: the derived trees' counts and digest are unknown.
+        core_only: bool,
     },
 }
 
@@ -85,6 +90,17 @@ impl CommitMark {
 
 fn line(kind: char, t: &Tally) -> String {
     let body = format!(
+        "P3 {kind} {:020} {:012} {:012} {:012} {:016x} {:012} {:012} {:016x}",
+        t.seq, t.visits, t.trash, t.events, t.digest, t.summaries, t.facts, t.derived
+    );
+    let crc = crc32fast::hash(body.as_bytes());
+    format!("{body} {crc:08x}\n")
+}
+
+/// A line of format `P2` (visits, trash and events only), as an older Pantau wrote it.
+#[cfg(test)]
+pub(super) fn line_p2(kind: char, t: &Tally) -> String {
+    let body = format!(
         "P2 {kind} {:020} {:012} {:012} {:012} {:016x}",
         t.seq, t.visits, t.trash, t.events, t.digest
     );
@@ -92,24 +108,36 @@ fn line(kind: char, t: &Tally) -> String {
     format!("{body} {crc:08x}\n")
 }
 
-fn parse_line(text: &str) -> Option<(char, Tally)> {
+/// The line's kind, its tally, and whether it is of format `P2`.
+fn parse_line(text: &str) -> Option<(char, Tally, bool)> {
     let (body, crc) = text.rsplit_once(' ')?;
     if u32::from_str_radix(crc, 16).ok()? != crc32fast::hash(body.as_bytes()) {
         return None;
     }
     let mut f = body.split(' ');
-    if f.next()? != "P2" {
-        return None;
-    }
+    let core_only = match f.next()? {
+        "P2" => true,
+        "P3" => false,
+        _ => return None,
+    };
     let kind = f.next()?.chars().next()?;
-    let t = Tally {
+    let mut t = Tally {
         seq: f.next()?.parse().ok()?,
         visits: f.next()?.parse().ok()?,
         trash: f.next()?.parse().ok()?,
         events: f.next()?.parse().ok()?,
         digest: u64::from_str_radix(f.next()?, 16).ok()?,
+        ..Tally::default()
     };
-    Some((kind, t))
+    if !core_only {
+        t.summaries = f.next()?.parse().ok()?;
+        t.facts = f.next()?.parse().ok()?;
+        t.derived = u64::from_str_radix(f.next()?, 16).ok()?;
+    }
+    if f.next().is_some() {
+        return None;
+    }
+    Some((kind, t, core_only))
 }
 
 fn open_mark(path: &Path) -> std::io::Result<std::fs::File> {
@@ -132,18 +160,19 @@ pub(super) fn read(dir: &Path) -> Mark {
     let Ok(text) = std::fs::read_to_string(dir.join(COMMIT_MARK)) else {
         return Mark::Missing;
     };
-    if text.starts_with("P2 ") {
+    if text.starts_with("P2 ") || text.starts_with("P3 ") {
         let mut lines = text.lines();
         let committed = lines.next().and_then(parse_line);
         let pending = lines.next().and_then(parse_line);
         return match (committed, pending) {
-            (Some(('C', committed)), Some((kind, t))) => Mark::Full {
+            (Some(('C', committed, a)), Some((kind, t, b))) if a == b => Mark::Full {
                 committed,
                 pending: match kind {
                     'P' => Pending::Tally(t),
                     'A' => Pending::Any,
                     _ => Pending::None,
                 },
+                core_only: a,
             },
             _ => Mark::Missing,
         };
@@ -173,22 +202,37 @@ impl Mark {
             Mark::Missing => Ok(()),
             Mark::Legacy(seq) if found.events > 0 && found.seq >= *seq => Ok(()),
             Mark::Legacy(seq) => missing(format!("changes up to number {seq}")),
-            Mark::Full { committed, pending } => {
-                let ok = found.same_content(committed)
-                    || matches!(pending, Pending::Tally(p) if found.same_content(p))
+            Mark::Full {
+                committed,
+                pending,
+                core_only,
+            } => {
+                let same = |t: &Tally| {
+                    if *core_only {
+                        found.same_core(t)
+                    } else {
+                        found.same_content(t)
+                    }
+                };
+                let ok = same(committed)
+                    || matches!(pending, Pending::Tally(p) if same(p))
                     || (*pending == Pending::Any && found.seq >= committed.seq);
                 if ok {
                     Ok(())
                 } else if committed.visits == found.visits
                     && committed.trash == found.trash
                     && committed.events == found.events
+                    && (*core_only
+                        || (committed.summaries, committed.facts) == (found.summaries, found.facts))
                 {
                     Err(format!(
-                        "the records differ from what was committed ({}; digest {:016x}, \
-                         committed {:016x})",
+                        "the records differ from what was committed ({}; digests {:016x} \
+                         {:016x}, committed {:016x} {:016x})",
                         found.describe(),
                         found.digest,
-                        committed.digest
+                        found.derived,
+                        committed.digest,
+                        committed.derived
                     ))
                 } else {
                     missing(committed.describe())
@@ -197,12 +241,14 @@ impl Mark {
         }
     }
 
-    /// The committed tally when nothing was in flight: what a fast open can trust.
+    /// The committed tally when nothing was in flight: what a fast open can trust (not a
+    /// mark of format `P2`, which does not know the derived trees).
     pub(super) fn settled(&self) -> Option<Tally> {
         match self {
             Mark::Full {
                 committed,
                 pending: Pending::None,
+                core_only: false,
             } => Some(*committed),
             _ => None,
         }
@@ -214,15 +260,19 @@ impl Mark {
             Mark::Full {
                 committed,
                 pending: Pending::Tally(p),
+                ..
             } => Tally {
                 visits: committed.visits.max(p.visits),
                 trash: committed.trash.max(p.trash),
                 events: committed.events.max(p.events),
+                summaries: committed.summaries.max(p.summaries),
+                facts: committed.facts.max(p.facts),
                 ..*committed
             },
             Mark::Full {
                 committed,
                 pending: Pending::None,
+                ..
             } => *committed,
             // Unknown: the key order is the bound.
             _ => Tally::unbounded(),
@@ -242,6 +292,8 @@ mod tests {
             let mut key = [0u8; 24];
             key[23] = i;
             t.add(Kind::Event, &key, b"event");
+            t.add(Kind::Summary, &[i], b"summary");
+            t.add(Kind::Fact, &[i], b"facts");
         }
         t
     }
@@ -263,7 +315,8 @@ mod tests {
             got,
             Mark::Full {
                 committed: tally(3),
-                pending: Pending::None
+                pending: Pending::None,
+                core_only: false,
             }
         );
         assert_eq!(got.settled(), Some(tally(3)));
@@ -274,8 +327,48 @@ mod tests {
         let mut other = tally(2);
         other.add(Kind::Visit, b"x", b"another visit");
         other.add(Kind::Event, &[9u8; 24], b"another event");
+        other.add(Kind::Summary, b"x", b"another summary");
+        other.add(Kind::Fact, b"x", b"other facts");
         let differ = got.verify(&other).unwrap_err();
         assert!(differ.contains("differ"), "{differ}");
+        // A changed summary alone (issue 13 point 2: it passed the check before).
+        let mut summary = tally(3);
+        summary.remove(Kind::Summary, &[1], b"summary");
+        summary.add(Kind::Summary, &[1], b"summarz");
+        let differ = got.verify(&summary).unwrap_err();
+        assert!(differ.contains("differ"), "{differ}");
+    }
+
+    /// A mark written before the derived trees were counted still verifies what it knew of,
+    /// is not enough for a fast open, and is rewritten in the new format.
+    #[test]
+    fn a_mark_of_format_p2_verifies_visits_trash_and_events_only() {
+        let got = written(|dir| {
+            let text = line_p2('C', &tally(3)) + &line_p2('N', &Tally::default());
+            std::fs::write(dir.join(COMMIT_MARK), text).unwrap();
+        });
+        assert!(
+            matches!(
+                got,
+                Mark::Full {
+                    core_only: true,
+                    ..
+                }
+            ),
+            "{got:?}"
+        );
+        assert_eq!(got.settled(), None);
+        let mut other_summary = tally(3);
+        other_summary.add(Kind::Summary, b"x", b"y");
+        assert!(got.verify(&other_summary).is_ok());
+        assert!(got.verify(&tally(2)).is_err());
+        // Bounds for the trees it did not count come from the visits.
+        assert!(got.bound().limit(Kind::Summary) >= 3);
+        let rewritten = written(|dir| {
+            std::fs::write(dir.join(COMMIT_MARK), line_p2('C', &tally(3))).unwrap();
+            CommitMark::new(dir).write(&tally(3), Pending::None);
+        });
+        assert_eq!(rewritten.settled(), Some(tally(3)));
     }
 
     #[test]
@@ -283,6 +376,7 @@ mod tests {
         let mark = Mark::Full {
             committed: tally(3),
             pending: Pending::Tally(tally(4)),
+            core_only: false,
         };
         assert!(mark.verify(&tally(3)).is_ok());
         assert!(mark.verify(&tally(4)).is_ok());
@@ -291,6 +385,7 @@ mod tests {
         let import = Mark::Full {
             committed: tally(3),
             pending: Pending::Any,
+            core_only: false,
         };
         assert!(import.verify(&tally(7)).is_ok());
         assert!(import.verify(&tally(2)).is_err());

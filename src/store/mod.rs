@@ -683,19 +683,76 @@ impl Store {
 
     /// Rewrites the follow-up facts from the visits.
     pub fn rebuild_facts(&self) -> Result<()> {
+        self.rebuild_derived(false, true)
+    }
+
+    /// Rewrites the list summaries (`summaries`) and/or the follow-up facts (`facts`) from the
+    /// visits, as one transaction, after which the tally is counted again (see [`tally`]): a
+    /// rebuild follows damage or a database from before a tree existed, so what the records
+    /// held before is not a base to add a difference to.
+    fn rebuild_derived(&self, summaries: bool, facts: bool) -> Result<()> {
         self.shared.wrote.store(true, Ordering::SeqCst);
-        let write = |e: sled::Error| StoreError::Write(e.to_string());
-        self.h()?.facts.clear().map_err(write)?;
-        for v in self.visits()? {
-            let bytes = serde_json::to_vec(&VisitFacts::from(&v))
-                .map_err(|e| StoreError::Write(e.to_string()))?;
-            self.h()?
-                .facts
-                .insert(keys::visit_key(v.id), bytes)
-                .map_err(write)?;
+        let visits = self.visits()?;
+        let keys_of = |tree: &sled::Tree, name, kind| -> Result<Vec<sled::IVec>> {
+            let mut out = Vec::new();
+            tally::scan(tree, name, self.limit(kind), |k, _| {
+                out.push(k.clone());
+                Ok(())
+            })?;
+            Ok(out)
+        };
+        let h = self.h()?;
+        let live: std::collections::HashSet<[u8; 16]> =
+            visits.iter().map(|v| keys::visit_key(v.id)).collect();
+        let mut stale: Vec<(Kind, sled::IVec)> = Vec::new();
+        let mut planned: Vec<(Kind, [u8; 16], sled::IVec)> = Vec::new();
+        let mut plan = |on: bool,
+                        tree: &sled::Tree,
+                        name,
+                        kind,
+                        bytes: &dyn Fn(&Visit) -> Result<Vec<u8>>|
+         -> Result<()> {
+            if !on {
+                return Ok(());
+            }
+            for k in keys_of(tree, name, kind)? {
+                if !<[u8; 16]>::try_from(k.as_ref()).is_ok_and(|k| live.contains(&k)) {
+                    stale.push((kind, k));
+                }
+            }
+            for v in &visits {
+                planned.push((kind, keys::visit_key(v.id), bytes(v)?.into()));
+            }
+            Ok(())
+        };
+        let json = |e: serde_json::Error| StoreError::Write(e.to_string());
+        plan(
+            summaries,
+            &h.summaries,
+            keys::SUMMARIES,
+            Kind::Summary,
+            &|v| serde_json::to_vec(&VisitSummary::from(v)).map_err(json),
+        )?;
+        plan(facts, &h.facts, keys::FACTS, Kind::Fact, &|v| {
+            serde_json::to_vec(&VisitFacts::from(v)).map_err(json)
+        })?;
+        drop(h);
+        drop(visits);
+        fn tree<'a>(d: &Derived<'a>, kind: Kind) -> &'a TransactionalTree {
+            match kind {
+                Kind::Summary => d.summaries,
+                _ => d.facts,
+            }
         }
-        self.h()?.db.flush().map_err(write)?;
-        Ok(())
+        self.commit(0, Counting::Recount, |_, derived, _, _| {
+            for (kind, k) in &stale {
+                tx_remove(tree(derived, *kind), *kind, k)?;
+            }
+            for (kind, k, bytes) in &planned {
+                tx_put(tree(derived, *kind), *kind, k, bytes.clone())?;
+            }
+            Ok(())
+        })
     }
 
     /// The trash, most recently deleted first.
@@ -747,9 +804,7 @@ impl Store {
     /// Rebuilds the list summaries from the visits (they are derived data), e.g. after
     /// `pantau check` reported them out of date.
     pub fn rebuild_summaries(&self) -> Result<()> {
-        self.shared.wrote.store(true, Ordering::SeqCst);
-        schema::rebuild_summaries(self)?;
-        self.rebuild_facts()
+        self.rebuild_derived(true, true)
     }
 
     /// Writes anything not yet on disk (commits already flush; this covers the interview position).
@@ -980,8 +1035,8 @@ struct Derived<'a> {
 
 impl Derived<'_> {
     fn remove(&self, key: &[u8; 16]) -> TxResult<()> {
-        self.summaries.remove(key)?;
-        self.facts.remove(key)?;
+        tx_remove(self.summaries, Kind::Summary, key)?;
+        tx_remove(self.facts, Kind::Fact, key)?;
         Ok(())
     }
 }
@@ -1012,11 +1067,10 @@ fn tx_remove(tree: &TransactionalTree, kind: Kind, key: &[u8]) -> TxResult<()> {
 
 fn put_derived(derived: &Derived, v: &Visit) -> TxResult<()> {
     let key = keys::visit_key(v.id);
-    derived
-        .summaries
-        .insert(&key, encode(&VisitSummary::from(v))?)?;
-    derived.facts.insert(&key, encode(&VisitFacts::from(v))?)?;
-    Ok(())
+    let summary = encode(&VisitSummary::from(v))?;
+    tx_put(derived.summaries, Kind::Summary, &key, summary.into())?;
+    let facts = encode(&VisitFacts::from(v))?;
+    tx_put(derived.facts, Kind::Fact, &key, facts.into())
 }
 
 /// The revision of a stored visit, read without decoding the rest of it.

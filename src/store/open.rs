@@ -29,8 +29,19 @@ pub(super) fn open(path: &Path) -> Result<Store> {
         }
     }
     let store = Store::new(handles(path)?, path, fast, tally);
-    schema::ensure(&store, schema::MIGRATIONS)?;
-    if !fast {
+    let migrated = schema::ensure(&store, schema::MIGRATIONS)?;
+    if migrated {
+        // The steps rewrote records outside commits: what the files hold now.
+        let h = store.h()?;
+        tally = tally::count(&h, &Tally::unbounded())?;
+        drop(h);
+        *store
+            .shared
+            .tally
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = tally;
+    }
+    if !fast || migrated {
         // Also turns an older Pantau's mark into one with the counts and digest.
         store.shared.mark.write(&tally, Pending::None);
     }
@@ -75,6 +86,11 @@ pub(super) fn handles(path: &Path) -> Result<Handles> {
         // After a failed write sled's close may wait for ever; the caller may hold the store's
         // lock (a reopen), so the handles are let go on a thread of their own.
         super::close_in_background(handles);
+        if let sled::Error::Corruption { .. } = e {
+            return Err(StoreError::Corrupt {
+                detail: format!("undoing an unfinished import: {e}"),
+            });
+        }
         return Err(StoreError::from_write(&e, path));
     }
     Ok(handles)
@@ -439,5 +455,93 @@ mod tests {
                 assert!(before == files(&path), "the refused open changed files");
             }
         }
+    }
+
+    /// A store of the demo visit and three synthetic ones, closed cleanly.
+    fn closed_store(path: &Path) -> Tally {
+        let stamp = crate::domain::Stamp::new(chrono::Utc::now(), "t");
+        let store = Store::open(path).unwrap();
+        store.create(&crate::demo::karo_visit(), &stamp).unwrap();
+        for v in crate::synth::visits(3, 4) {
+            store.create(&v, &stamp).unwrap();
+        }
+        let t = store.tally();
+        assert!(store.close());
+        t
+    }
+
+    /// Issue 13 point 2: the summaries and facts trees (what `list` and `overview` read) are
+    /// covered by the commit mark like the visits: one changed behind Pantau's back (as damage
+    /// does) is refused at the next careful open, files untouched.
+    #[test]
+    fn a_summary_or_facts_record_that_differs_from_the_committed_one_is_damage() {
+        for tree in [keys::SUMMARIES, keys::FACTS] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("db");
+            closed_store(&path);
+            let store = Store::open(&path).unwrap();
+            let h = store.h().unwrap();
+            let t = if tree == keys::SUMMARIES {
+                &h.summaries
+            } else {
+                &h.facts
+            };
+            let (k, v) = t.iter().next().unwrap().unwrap();
+            let mut bad = v.to_vec();
+            let at = bad.iter().position(|b| b.is_ascii_digit()).unwrap();
+            bad[at] = if bad[at] == b'9' { b'8' } else { bad[at] + 1 };
+            t.insert(k, bad).unwrap();
+            drop(h);
+            store.flush().unwrap();
+            drop(store);
+            // Not closed as Pantau closes: the next open checks a copy.
+            let _ = std::fs::remove_file(path.join(super::super::fingerprint::FINGERPRINT));
+            match Store::open(&path) {
+                Err(StoreError::Damaged { detail, .. }) => {
+                    assert!(detail.contains("differ"), "{tree}: {detail}")
+                }
+                Err(e) => panic!("{tree}: expected Damaged, got {e:?}"),
+                Ok(_) => panic!("{tree}: a damaged record passed the open check"),
+            }
+        }
+    }
+
+    /// A database whose commit mark an older Pantau wrote (format `P2`, before the derived
+    /// trees were counted) opens, with a careful open even when its files are as closed, and
+    /// comes out with a mark of the new format: the next open is fast again.
+    #[test]
+    fn a_database_with_a_mark_of_the_older_format_opens_and_gets_the_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let t = closed_store(&path);
+        let old = mark::line_p2('C', &t) + &mark::line_p2('N', &Tally::default());
+        std::fs::write(path.join(mark::COMMIT_MARK), old).unwrap();
+        let store = Store::open(&path).unwrap();
+        assert!(
+            !store.opened_fast(),
+            "a P2 mark does not know the summaries"
+        );
+        assert_eq!(store.tally(), t);
+        assert_eq!(store.summaries().unwrap().len(), 4);
+        assert!(store.check().is_clean(), "{:?}", store.check().problems);
+        assert!(store.close());
+        let text = std::fs::read_to_string(path.join(mark::COMMIT_MARK)).unwrap();
+        assert!(text.starts_with("P3 "), "{text}");
+        let store = Store::open(&path).unwrap();
+        assert!(store.opened_fast());
+        assert_eq!(store.tally(), t);
+        // A P2 mark that does not match the visits is still refused.
+        assert!(store.close());
+        let mut less = t;
+        less.visits -= 1;
+        std::fs::write(
+            path.join(mark::COMMIT_MARK),
+            mark::line_p2('C', &less) + &mark::line_p2('N', &Tally::default()),
+        )
+        .unwrap();
+        assert!(matches!(
+            Store::open(&path),
+            Err(StoreError::Damaged { .. })
+        ));
     }
 }

@@ -39,15 +39,22 @@ pub(super) fn begin(h: &Handles, n: u32, ids: impl Iterator<Item = [u8; 16]>) ->
 pub(super) fn roll_back(h: &Handles) -> sled::Result<usize> {
     let mut removed = 0;
     let mut notes = Vec::new();
-    for note in h.meta.scan_prefix(keys::IMPORT_PENDING) {
+    // Bounded (issue 13 point 3): a damaged tree must not loop here, before any check.
+    let unbounded = super::tally::Tally::unbounded();
+    let limit = unbounded.limit(super::tally::Kind::Event);
+    for note in super::tally::bounded(h.meta.scan_prefix(keys::IMPORT_PENDING), limit) {
         let (key, ids) = note?;
         for id in ids.chunks_exact(16) {
             h.visits.remove(id)?;
             h.summaries.remove(id)?;
             h.facts.remove(id)?;
             h.trash.remove(id)?;
-            for k in h.audit.scan_prefix(id).keys() {
-                h.audit.remove(k?)?;
+            let mut events = Vec::new();
+            for kv in super::tally::bounded(h.audit.scan_prefix(id), limit) {
+                events.push(kv?.0);
+            }
+            for k in events {
+                h.audit.remove(k)?;
             }
             removed += 1;
         }

@@ -31,26 +31,29 @@ fn seal_logs(store: &Store) -> Result<()> {
         }
         Ok(())
     };
-    for kv in h.audit.iter() {
-        let (k, v) = kv.map_err(super::read_error)?;
+    // Bounded (issue 13 point 3), like every whole-tree read.
+    let limit = store.limit(super::tally::Kind::Event);
+    super::tally::scan(&h.audit, keys::AUDIT, limit, |k, v| {
         let visit: [u8; 16] = k
             .get(..16)
             .and_then(|p| p.try_into().ok())
-            .ok_or_else(|| damaged(store, keys::describe(keys::AUDIT, &k)))?;
+            .ok_or_else(|| damaged(store, keys::describe(keys::AUDIT, k)))?;
         if current != Some(visit) {
             flush_log(&mut log)?;
             current = Some(visit);
         }
-        let e: AuditEvent = super::decode(keys::AUDIT, &k, &v)?;
-        log.push((k, e));
-    }
+        let e: AuditEvent = super::decode(keys::AUDIT, k, v)?;
+        log.push((k.clone(), e));
+        Ok(())
+    })?;
     flush_log(&mut log)?;
     h.db.flush().map_err(write)?;
     Ok(())
 }
 
-/// Stamps a new database, upgrades an older one step by step, refuses a newer one.
-pub(super) fn ensure(store: &Store, migrations: &[Migration]) -> Result<()> {
+/// Stamps a new database, upgrades an older one step by step, refuses a newer one. Returns
+/// whether a step ran (its writes are not in the store's tally: the caller counts again).
+pub(super) fn ensure(store: &Store, migrations: &[Migration]) -> Result<bool> {
     let current = u32::try_from(migrations.len() + 1).unwrap_or(u32::MAX);
     let found = match read_version(store)? {
         Some(v) => v,
@@ -59,7 +62,7 @@ pub(super) fn ensure(store: &Store, migrations: &[Migration]) -> Result<()> {
             && store.h()?.trash.is_empty() =>
         {
             write_version(store, current)?;
-            return Ok(());
+            return Ok(false);
         }
         None => return Err(damaged(store, "schema version missing".into())),
     };
@@ -73,11 +76,22 @@ pub(super) fn ensure(store: &Store, migrations: &[Migration]) -> Result<()> {
     if found == 0 {
         return Err(damaged(store, "schema version 0".into()));
     }
-    for (from, step) in migrations.iter().enumerate().skip(found as usize - 1) {
+    let steps = migrations.iter().enumerate().skip(found as usize - 1);
+    let mut migrated = false;
+    for (from, step) in steps {
+        if !migrated {
+            // The steps write outside commits: an open after a process killed meanwhile
+            // checks only that the log reached what was committed (as after an import).
+            store
+                .shared
+                .mark
+                .write(&store.tally(), super::mark::Pending::Any);
+        }
+        migrated = true;
         step(store)?;
         write_version(store, from as u32 + 2)?;
     }
-    Ok(())
+    Ok(migrated)
 }
 
 fn read_version(store: &Store) -> Result<Option<u32>> {
@@ -110,26 +124,6 @@ fn damaged(store: &Store, detail: String) -> StoreError {
     StoreError::Corrupt {
         detail: format!("{}: {detail}", store.path.display()),
     }
-}
-
-/// Rebuilds every list summary from its visit; summaries are derived data, so a migration that
-/// changes their shape only needs this.
-pub(super) fn rebuild_summaries(store: &Store) -> Result<()> {
-    for v in store.visits()? {
-        let s = crate::domain::VisitSummary::from(&v);
-        let bytes = serde_json::to_vec(&s).map_err(|e| StoreError::Write(e.to_string()))?;
-        store
-            .h()?
-            .summaries
-            .insert(keys::visit_key(v.id), bytes)
-            .map_err(|e| StoreError::Write(e.to_string()))?;
-    }
-    store
-        .h()?
-        .db
-        .flush()
-        .map_err(|e| StoreError::Write(e.to_string()))?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -229,7 +223,7 @@ mod tests {
             .unwrap();
         store.h().unwrap().summaries.clear().unwrap();
         assert!(store.summaries().unwrap().is_empty());
-        rebuild_summaries(&store).unwrap();
+        store.rebuild_summaries().unwrap();
         assert_eq!(store.summaries().unwrap().len(), 1);
     }
 }

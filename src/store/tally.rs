@@ -1,5 +1,6 @@
-//! What Pantau committed, known outside sled: how many visits, visits in the trash and audit
-//! events the database holds, and a digest of their records.
+//! What Pantau committed, known outside sled: how many visits, visits in the trash, audit
+//! events, list summaries and follow-up facts the database holds, and a digest of their
+//! records — every tree Pantau writes a record to with each commit.
 //!
 //! sled "recovers" damaged files by dropping what it cannot read, and may come back empty or
 //! with an older state without an error (issue 13: one flipped byte emptied a database under
@@ -16,6 +17,11 @@
 //! Reads of whole trees go through [`scan`], which is bounded: keys must come in strictly
 //! increasing order (a damaged sled tree was seen to yield the same records for ever, issue 13
 //! point 3), and no more records than the tally knows of (plus slack).
+//!
+//! The derived trees (`summaries`, `facts`) have their own counts and digest: a mark written
+//! before they were covered (format `P2`, see [`super::mark`]) still verifies the visits, trash
+//! and events it knew of, and damage in a summary no longer passes the open check (issue 13
+//! point 2: `overview` and `list` read those trees, not the visits).
 
 use std::cell::RefCell;
 
@@ -27,6 +33,10 @@ pub(crate) enum Kind {
     Visit,
     Trash,
     Event,
+    /// A list summary (`summaries`), derived from its visit.
+    Summary,
+    /// Follow-up facts (`facts`), derived from its visit.
+    Fact,
 }
 
 impl Kind {
@@ -35,19 +45,31 @@ impl Kind {
             Kind::Visit => 1,
             Kind::Trash => 2,
             Kind::Event => 3,
+            Kind::Summary => 4,
+            Kind::Fact => 5,
         }
+    }
+
+    fn derived(self) -> bool {
+        matches!(self, Kind::Summary | Kind::Fact)
     }
 }
 
-/// Counts and digest of the visits, trash and audit trees, and the newest audit sequence.
-/// Arithmetic wraps, so a tally can also hold the difference a commit makes.
+/// Counts and digest of the visits, trash and audit trees, counts and digest of the derived
+/// trees (summaries, facts), and the newest audit sequence. Arithmetic wraps, so a tally can
+/// also hold the difference a commit makes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     pub seq: u64,
     pub visits: u64,
     pub trash: u64,
     pub events: u64,
+    /// Of the visits, trash and audit records.
     pub digest: u64,
+    pub summaries: u64,
+    pub facts: u64,
+    /// Of the summaries and facts records.
+    pub derived: u64,
 }
 
 /// One record's share of the digest.
@@ -66,13 +88,24 @@ impl Tally {
             Kind::Visit => &mut self.visits,
             Kind::Trash => &mut self.trash,
             Kind::Event => &mut self.events,
+            Kind::Summary => &mut self.summaries,
+            Kind::Fact => &mut self.facts,
+        }
+    }
+
+    fn digest_of(&mut self, kind: Kind) -> &mut u64 {
+        if kind.derived() {
+            &mut self.derived
+        } else {
+            &mut self.digest
         }
     }
 
     pub(crate) fn add(&mut self, kind: Kind, key: &[u8], value: &[u8]) {
         let c = self.count(kind);
         *c = c.wrapping_add(1);
-        self.digest = self.digest.wrapping_add(element(kind, key, value));
+        let d = self.digest_of(kind);
+        *d = d.wrapping_add(element(kind, key, value));
         if kind == Kind::Event
             && let Some(seq) = super::keys::seq_from_key(key)
         {
@@ -83,7 +116,8 @@ impl Tally {
     pub(crate) fn remove(&mut self, kind: Kind, key: &[u8], value: &[u8]) {
         let c = self.count(kind);
         *c = c.wrapping_sub(1);
-        self.digest = self.digest.wrapping_sub(element(kind, key, value));
+        let d = self.digest_of(kind);
+        *d = d.wrapping_sub(element(kind, key, value));
     }
 
     /// This tally with the difference `d` made by a commit.
@@ -94,11 +128,21 @@ impl Tally {
             trash: self.trash.wrapping_add(d.trash),
             events: self.events.wrapping_add(d.events),
             digest: self.digest.wrapping_add(d.digest),
+            summaries: self.summaries.wrapping_add(d.summaries),
+            facts: self.facts.wrapping_add(d.facts),
+            derived: self.derived.wrapping_add(d.derived),
         }
     }
 
     /// Same records (the sequence number is not part of the content).
     pub(crate) fn same_content(&self, other: &Tally) -> bool {
+        self.same_core(other)
+            && (self.summaries, self.facts, self.derived)
+                == (other.summaries, other.facts, other.derived)
+    }
+
+    /// Same visits, trash and events (what a mark of format `P2` knew of).
+    pub(crate) fn same_core(&self, other: &Tally) -> bool {
         (self.visits, self.trash, self.events, self.digest)
             == (other.visits, other.trash, other.events, other.digest)
     }
@@ -110,6 +154,9 @@ impl Tally {
             Kind::Visit => self.visits,
             Kind::Trash => self.trash,
             Kind::Event => self.events,
+            // One per live visit: a mark that did not count them still bounds them.
+            Kind::Summary => self.summaries.max(self.visits),
+            Kind::Fact => self.facts.max(self.visits),
         };
         n.saturating_add(n / 8).saturating_add(4096)
     }
@@ -120,14 +167,16 @@ impl Tally {
             visits: u64::MAX / 4,
             trash: u64::MAX / 4,
             events: u64::MAX / 4,
+            summaries: u64::MAX / 4,
+            facts: u64::MAX / 4,
             ..Tally::default()
         }
     }
 
     pub(crate) fn describe(&self) -> String {
         format!(
-            "{} visits, {} in the trash, {} events",
-            self.visits, self.trash, self.events
+            "{} visits, {} in the trash, {} events, {} summaries, {} facts records",
+            self.visits, self.trash, self.events, self.summaries, self.facts
         )
     }
 }
@@ -169,7 +218,7 @@ pub(crate) fn scan(
     tree: &sled::Tree,
     name: &str,
     limit: u64,
-    mut each: impl FnMut(&[u8], &[u8]) -> Result<(), StoreError>,
+    mut each: impl FnMut(&sled::IVec, &sled::IVec) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
     let mut last: Option<sled::IVec> = None;
     let mut n: u64 = 0;
@@ -194,7 +243,7 @@ pub(crate) fn scan_prefix(
     name: &str,
     prefix: &[u8],
     limit: u64,
-    mut each: impl FnMut(&[u8], &[u8]) -> Result<(), StoreError>,
+    mut each: impl FnMut(&sled::IVec, &sled::IVec) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
     let mut last: Option<sled::IVec> = None;
     let mut n: u64 = 0;
@@ -213,6 +262,38 @@ pub(crate) fn scan_prefix(
     Ok(())
 }
 
+/// sled's iterator for code that works with sled's errors (the roll-back of an import, which
+/// runs before a store exists): ends with [`sled::Error::Corruption`] where [`scan`] stops,
+/// when a key is not above the one before or after `limit` records.
+pub(crate) fn bounded(
+    iter: sled::Iter,
+    limit: u64,
+) -> impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>> {
+    let mut last: Option<sled::IVec> = None;
+    let mut n: u64 = 0;
+    let mut stopped = false;
+    iter.map_while(move |kv| {
+        if stopped {
+            return None;
+        }
+        let damage = || sled::Error::Corruption { at: None, bt: () };
+        let (k, v) = match kv {
+            Ok(kv) => kv,
+            Err(e) => {
+                stopped = true;
+                return Some(Err(e));
+            }
+        };
+        n += 1;
+        if n > limit || last.as_ref().is_some_and(|l| *l >= k) {
+            stopped = true;
+            return Some(Err(damage()));
+        }
+        last = Some(k.clone());
+        Some(Ok((k, v)))
+    })
+}
+
 fn runaway(tree: &str, detail: String) -> StoreError {
     StoreError::Corrupt {
         detail: format!("reading {tree}: {detail}"),
@@ -226,6 +307,8 @@ pub(crate) fn count(h: &super::Handles, bound: &Tally) -> Result<Tally, StoreErr
         (&h.visits, super::keys::VISITS, Kind::Visit),
         (&h.trash, super::keys::TRASH, Kind::Trash),
         (&h.audit, super::keys::AUDIT, Kind::Event),
+        (&h.summaries, super::keys::SUMMARIES, Kind::Summary),
+        (&h.facts, super::keys::FACTS, Kind::Fact),
     ];
     for (tree, name, kind) in trees {
         scan(tree, name, bound.limit(kind), |k, v| {
@@ -262,6 +345,13 @@ mod tests {
         assert_ne!(base, element(Kind::Visit, b"key", b"valuf"));
         assert_ne!(base, element(Kind::Visit, b"kez", b"value"));
         assert_ne!(base, element(Kind::Trash, b"key", b"value"));
+        assert_ne!(base, element(Kind::Summary, b"key", b"value"));
+        // A derived record counts in the derived digest only.
+        let mut t = Tally::default();
+        t.add(Kind::Fact, b"key", b"value");
+        assert_eq!((t.facts, t.digest), (1, 0));
+        assert_ne!(t.derived, 0);
+        assert!(t.same_core(&Tally::default()) && !t.same_content(&Tally::default()));
     }
 
     #[test]
