@@ -212,7 +212,7 @@ fn replay(v: &Visit, events: &[AuditEvent]) -> Result<(), String> {
 
 fn differs(found: &Tally, committed: &Tally) -> String {
     format!(
-        "the files hold {} (digest {:016x}), {} (digest {:016x}) were committed",
+        "the files hold {} (digest {:016x}); committed: {} (digest {:016x})",
         found.describe(),
         found.digest,
         committed.describe(),

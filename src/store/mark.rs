@@ -194,7 +194,7 @@ impl Mark {
     pub(super) fn verify(&self, found: &Tally) -> Result<(), String> {
         let missing = |committed: String| {
             Err(format!(
-                "committed changes are missing: the files hold {}, {committed} were committed",
+                "committed changes are missing: the files hold {}; committed: {committed}",
                 found.describe()
             ))
         };
