@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod out;
+pub mod passphrase;
 
 mod backups;
 mod central;
