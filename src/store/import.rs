@@ -352,7 +352,7 @@ impl Store {
                     audit.remove(k.as_ref())?;
                 }
                 for (k, e) in &p.events {
-                    audit.insert(k, e.clone())?;
+                    audit.insert(k, e)?;
                 }
                 match &p.place {
                     Place::Live {
@@ -361,18 +361,18 @@ impl Store {
                         facts,
                     } => {
                         if p.was_trashed {
-                            trash.remove(&p.key)?;
+                            trash.remove(p.key)?;
                         }
-                        visits.insert(&p.key, visit.clone())?;
-                        derived.summaries.insert(&p.key, summary.clone())?;
-                        derived.facts.insert(&p.key, facts.clone())?;
+                        visits.insert(p.key, visit)?;
+                        derived.summaries.insert(p.key, summary)?;
+                        derived.facts.insert(p.key, facts)?;
                     }
                     Place::Trash(entry) => {
                         if p.was_live {
-                            visits.remove(&p.key)?;
+                            visits.remove(p.key)?;
                             derived.remove(&p.key)?;
                         }
-                        trash.insert(&p.key, entry.clone())?;
+                        trash.insert(p.key, entry)?;
                     }
                 }
             }
