@@ -514,7 +514,10 @@ impl Keymap {
                 .lookup
                 .get(&(Context::Global, combo))
                 .copied()
-                .filter(|a| *a == Action::ForceQuit);
+                // Help opens over a popup too (and closes back to it), never while typing.
+                .filter(|a| {
+                    *a == Action::ForceQuit || (*a == Action::Help && !ctx.is_text_entry())
+                });
         }
         self.lookup.get(&(Context::Global, combo)).copied()
     }

@@ -289,6 +289,8 @@ pub struct App {
     pub help_scroll: Cell<usize>,
     /// Lines the help shows at once (set when drawn), for PgUp/PgDn.
     pub help_page: Cell<usize>,
+    /// The popup the help was opened over (conflicts, documents, a question): back on close.
+    help_under: Option<Overlay>,
     pub list: VisitList,
     pub search: SearchBox,
     pub detail: Option<Detail>,
@@ -337,6 +339,7 @@ impl App {
             overlay: None,
             help_scroll: Cell::new(0),
             help_page: Cell::new(10),
+            help_under: None,
             list: VisitList::default(),
             search: SearchBox::default(),
             detail: None,
@@ -370,7 +373,10 @@ impl App {
 
     /// Where keys would go without the help overlay: the screen the help is about.
     pub fn context_under_help(&self) -> Context {
-        let overlay = self.overlay.as_ref().filter(|o| **o != Overlay::Help);
+        let overlay = match &self.overlay {
+            Some(Overlay::Help) => self.help_under.as_ref(),
+            other => other.as_ref(),
+        };
         match (overlay, self.screen) {
             (Some(Overlay::Help), _) => Context::Help,
             (Some(Overlay::Confirm(_)), _) => Context::Confirm,
@@ -579,6 +585,9 @@ impl App {
                 vec![Effect::Quit]
             }
             (_, Help) => {
+                if self.overlay != Some(Overlay::Help) {
+                    self.help_under = self.overlay.take();
+                }
                 self.overlay = Some(Overlay::Help);
                 self.help_scroll.set(0);
                 vec![]
@@ -593,7 +602,7 @@ impl App {
             }
             (Context::Documents, a) => self.documents_action(a),
             (Context::Help, Close) => {
-                self.overlay = None;
+                self.overlay = self.help_under.take();
                 vec![]
             }
             (Context::Help, Up) => {

@@ -145,3 +145,23 @@ fn the_board_and_the_district_history_mark_conflicts() {
         assert!(history.contains(count), "{history}");
     }
 }
+
+/// Issue 16 point 9: `?` over the conflict popup opens the help on the popup's own keys, and
+/// closing the help goes back to the popup with its cursor where it was.
+#[test]
+fn help_opens_over_the_conflict_popup_and_closes_back_to_it() {
+    let (mut h, _other) = exchanged(Lang::En, false);
+    h.keys("<enter>c<down>");
+    let popup = h.screen(80, 24);
+    assert!(popup.contains("? help"), "the bar offers the help: {popup}");
+    h.keys("?");
+    let help = h.screen(80, 24);
+    let own = help.find("Conflicts between laptops");
+    let list = help.find("Visit list");
+    assert!(
+        own.is_some() && (list.is_none() || own < list),
+        "the popup's keys come first: {help}"
+    );
+    h.keys("<esc>");
+    assert_eq!(h.screen(80, 24), popup);
+}

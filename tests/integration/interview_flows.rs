@@ -579,7 +579,13 @@ fn notes_are_seen_corrected_and_deleted_from_the_notes_panel_and_ctrl_n_returns_
     let v = stored(&h);
     assert_eq!(v.notes.len(), 2);
     assert_eq!(v.notes[1].text, "Perbup sudah di DPRD");
-    h.keys("Nx");
+    // The correction closes back onto the panel, on the corrected note.
+    let panel = h.screen(100, 30);
+    assert!(
+        panel.contains("14.00 · Regulasi dan anggaran · Perbup sudah di DPRD"),
+        "{panel}"
+    );
+    h.keys("kx");
     let v = stored(&h);
     assert_eq!(v.notes.len(), 1);
     assert_eq!(v.notes[0].text, "Perbup sudah di DPRD");

@@ -1163,7 +1163,7 @@ impl Interview {
         if self.locked() {
             return vec![];
         }
-        if let Some(id) = self.note_edit.take() {
+        if let Some(id) = self.note_edit {
             let Some(i) = self.visit.notes.iter().position(|n| n.id == id) else {
                 return vec![];
             };

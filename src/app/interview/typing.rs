@@ -261,9 +261,16 @@ impl Interview {
         self.origin = self.typed();
     }
 
-    /// The note box closed: back to the field it interrupted, if any.
+    /// The note box closed: a correction goes back to the notes panel, on the note; a new note
+    /// back to the field it interrupted, if any.
     pub(crate) fn after_note(&mut self, guide: &Guide, lang: Lang) {
-        self.note_edit = None;
+        if let Some(id) = self.note_edit.take() {
+            let notes = &self.visit.notes;
+            let cursor = notes.iter().position(|n| n.id == id);
+            let cursor = cursor.unwrap_or(notes.len().saturating_sub(1));
+            self.popup = Some(Popup::Notes { cursor });
+            return;
+        }
         if let Some(target) = self.resume.take() {
             self.reopen(guide, lang, target);
         }
