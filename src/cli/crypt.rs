@@ -92,8 +92,9 @@ pub(super) fn encrypt(db: &Path, lang: Lang) -> CmdResult {
     let p = passphrase::read(lang, Ask::New).map_err(|m| (m, 2))?;
     let store =
         Store::convert(db, None, Target::Encrypted(&p), &stop_at).map_err(|e| fail(lang, e))?;
-    let written = backup::write(&store, Reason::Start, chrono::Utc::now());
+    // Counted before the sealed backup is written (writing it would remove them silently).
     let removed = backup::remove_plain(db).map_err(|e| (e, 1))?;
+    let written = backup::write(&store, Reason::Start, chrono::Utc::now());
     store.close();
     outln!(
         "{}",

@@ -67,7 +67,7 @@ fn personal() -> Vec<String> {
 }
 
 /// Every file under `dir`, with each personal text found in it.
-fn leaks(dirs: &[PathBuf], words: &[String]) -> Vec<(PathBuf, String)> {
+fn leaks(dirs: &[&Path], words: &[String]) -> Vec<(PathBuf, String)> {
     let mut found = Vec::new();
     for dir in dirs {
         for (path, bytes) in common::snapshot(dir) {
@@ -101,7 +101,11 @@ fn the_right_passphrase_opens_and_a_wrong_one_is_refused_with_nothing_touched() 
     let out = pantau(&db, None, "en", &["show", "017f96ad"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("PANTAU_PASSPHRASE"), "{}", text(&out));
-    assert_eq!(common::snapshot(&db), before, "a refused open changed files");
+    assert_eq!(
+        common::snapshot(&db),
+        before,
+        "a refused open changed files"
+    );
     // The library refuses it with a typed error, the right passphrase opens it.
     assert!(matches!(
         Store::open(&db),
@@ -124,7 +128,10 @@ fn the_right_passphrase_opens_and_a_wrong_one_is_refused_with_nothing_touched() 
         .output()
         .unwrap();
     ok(out);
-    assert_eq!(pantau(&db, Some(PASS), "en", &["list"]).status.code(), Some(2));
+    assert_eq!(
+        pantau(&db, Some(PASS), "en", &["list"]).status.code(),
+        Some(2)
+    );
     ok(pantau(&db, Some("baru sekali"), "en", &["check"]));
 
     // Decrypted, it opens without a passphrase, and the names are readable in its files
@@ -135,7 +142,7 @@ fn the_right_passphrase_opens_and_a_wrong_one_is_refused_with_nothing_touched() 
     ok(pantau(&db, None, "en", &["check"]));
     let show = ok(pantau(&db, None, "en", &["show", "017f96ad"]));
     assert!(show.contains("Sebayang"), "{show}");
-    assert!(!leaks(&[db.clone()], &personal()).is_empty());
+    assert!(!leaks(&[&db], &personal()).is_empty());
 }
 
 #[test]
@@ -151,7 +158,10 @@ fn no_file_of_an_encrypted_database_or_its_backups_holds_a_name_or_an_amount() {
     }
     let backups = pantau::backup::dir_for(&db);
     let words = personal();
-    assert!(!leaks(&[backups.clone()], &words).is_empty(), "the plain backup holds names");
+    assert!(
+        !leaks(&[&backups], &words).is_empty(),
+        "the plain backup holds names"
+    );
     let out = ok(pantau(&db, Some(PASS), "en", &["encrypt"]));
     assert!(out.contains("Plain backups removed: 1"), "{out}");
 
@@ -190,12 +200,17 @@ fn no_file_of_an_encrypted_database_or_its_backups_holds_a_name_or_an_amount() {
     let found = ok(pantau(&db, Some(PASS), "en", &["search", "Sitepu"]));
     assert!(found.contains("Kabupaten Karo"), "{found}");
     ok(pantau(&db, Some(PASS), "en", &["check"]));
-    let show = ok(pantau(&db, Some(PASS), "en", &["show", "017f96ad", "--json"]));
+    let show = ok(pantau(
+        &db,
+        Some(PASS),
+        "en",
+        &["show", "017f96ad", "--json"],
+    ));
     assert!(show.contains(&AMOUNT.to_string()), "the edit is stored");
     let listed = ok(pantau(&db, Some(PASS), "en", &["backups"]));
     assert!(listed.contains("encrypted"), "{listed}");
 
-    let found = leaks(&[db.clone(), backups.clone()], &words);
+    let found = leaks(&[&db, &backups], &words);
     assert!(found.is_empty(), "personal data readable in: {found:?}");
     // Nothing of the conversion is left beside the folder either.
     let siblings: Vec<String> = std::fs::read_dir(dir.path())
@@ -225,7 +240,7 @@ fn no_file_of_an_encrypted_database_or_its_backups_holds_a_name_or_an_amount() {
     assert!(Store::is_encrypted_at(&restored));
     let show = ok(pantau(&restored, Some(PASS), "en", &["show", "017f96ad"]));
     assert!(show.contains("Sebayang"), "{show}");
-    assert!(leaks(&[restored.clone()], &words).is_empty());
+    assert!(leaks(&[&restored], &words).is_empty());
     let wrong = pantau(
         &db,
         Some("salah"),
@@ -261,14 +276,15 @@ fn encrypt_killed_at_any_step_leaves_a_database_that_opens() {
             .output()
             .unwrap();
         assert!(!out.status.success(), "{step}: not stopped: {}", text(&out));
-        // Whichever it is now, it opens: plain without a passphrase, encrypted with it.
-        let encrypted = Store::is_encrypted_at(&db) || !db.exists();
-        let pass = encrypted.then_some(PASS);
+        // Once the verified copy is marked, the next open finishes the swap; before, it
+        // removes the half-built copy. Either way it opens: plain without a passphrase,
+        // encrypted with it.
+        let expect_encrypted = ["marked", "moved-old", "swapped", "done"].contains(step);
+        let pass = expect_encrypted.then_some(PASS);
         let list = ok(pantau(&db, pass, "en", &["list"]));
         assert!(list.contains("Kabupaten Karo"), "{step}: {list}");
         ok(pantau(&db, pass, "en", &["check"]));
         let now_encrypted = Store::is_encrypted_at(&db);
-        let expect_encrypted = ["marked", "moved-old", "swapped", "done"].contains(step);
         assert_eq!(now_encrypted, expect_encrypted, "{step}");
         let siblings: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -278,13 +294,18 @@ fn encrypt_killed_at_any_step_leaves_a_database_that_opens() {
         assert!(siblings.is_empty(), "{step}: left beside it: {siblings:?}");
         if now_encrypted {
             assert!(
-                leaks(&[db.clone()], &personal()).is_empty(),
+                leaks(&[&db], &personal()).is_empty(),
                 "{step}: plain data left"
             );
         }
         // And it converts to the end when run again.
         let again = pantau(&db, Some(PASS), "en", &["encrypt"]);
-        assert_eq!(again.status.success(), !now_encrypted, "{step}: {}", text(&again));
+        assert_eq!(
+            again.status.success(),
+            !now_encrypted,
+            "{step}: {}",
+            text(&again)
+        );
         assert!(Store::is_encrypted_at(&db), "{step}");
         ok(pantau(&db, Some(PASS), "en", &["check"]));
     }
