@@ -249,7 +249,7 @@ pub fn write(store: &Store, reason: Reason, now: DateTime<Utc>) -> Result<Option
     let existing = list(db).map_err(|e| e.to_string())?;
     if reason == Reason::Quit
         && let Some(newest) = existing.iter().find(|b| b.verified)
-        && same_visits(&newest.path, &histories)
+        && same_visits(store, &newest.path, &histories)
     {
         return Ok(None);
     }
@@ -273,11 +273,13 @@ pub fn write(store: &Store, reason: Reason, now: DateTime<Utc>) -> Result<Option
         let bundle = bundle::Bundle::new(histories, now, &crate::host::user(), true);
         bundle::to_json(&bundle)?
     };
+    // An encrypted database's backups are sealed with its key and carry its key header.
+    let bytes = store.seal_portable(bytes).map_err(|e| e.to_string())?;
     // Whole or absent: an exclusive temporary file, fsync, rename.
     crate::private_fs::write_whole(&path, &bytes)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     drop(bytes);
-    let (size, crc) = match verify(&path, &held) {
+    let (size, crc) = match verify(store, &path, &held) {
         Ok(v) => v,
         Err(e) => {
             let _ = std::fs::remove_file(&path);
@@ -303,6 +305,9 @@ pub fn write(store: &Store, reason: Reason, now: DateTime<Utc>) -> Result<Option
     });
     prune(db, &mut manifest);
     write_manifest(db, &manifest)?;
+    if store.is_encrypted() {
+        remove_plain(db)?;
+    }
     Ok(Some(path))
 }
 
@@ -326,9 +331,12 @@ impl Held {
 
 /// Reads the backup back from the disk and validates it as a restore would; it must hold what
 /// was written. Gives its size and CRC-32.
-fn verify(path: &Path, written: &Held) -> Result<(u64, u32), String> {
+fn verify(store: &Store, path: &Path, written: &Held) -> Result<(u64, u32), String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let bundle = bundle::parse(&bytes).map_err(|e| e.message(crate::i18n::Lang::En))?;
+    let plain = store
+        .open_portable(bytes.clone())
+        .map_err(|e| e.to_string())?;
+    let bundle = bundle::parse(&plain).map_err(|e| e.message(crate::i18n::Lang::En))?;
     let read = Held::of(&bundle.visits);
     if read != *written {
         return Err(format!("it holds {read:?}, {written:?} were written"));
@@ -336,8 +344,11 @@ fn verify(path: &Path, written: &Held) -> Result<(u64, u32), String> {
     Ok((bytes.len() as u64, crc32fast::hash(&bytes)))
 }
 
-fn same_visits(file: &Path, histories: &[VisitHistory]) -> bool {
-    let Ok(bytes) = std::fs::read(file) else {
+fn same_visits(store: &Store, file: &Path, histories: &[VisitHistory]) -> bool {
+    let Ok(bytes) = std::fs::read(file).map(|b| store.open_portable(b)) else {
+        return false;
+    };
+    let Ok(bytes) = bytes else {
         return false;
     };
     let Ok(mut old) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
@@ -347,6 +358,30 @@ fn same_visits(file: &Path, histories: &[VisitHistory]) -> bool {
         return false;
     };
     old.get_mut("visits").map(std::mem::take) == Some(new)
+}
+
+/// Removes every backup of the database at `db` that is not sealed (see
+/// [`Store::seal_portable`]): once a database is encrypted, no plain copy of it may stay
+/// beside it. Returns how many were removed.
+pub fn remove_plain(db: &Path) -> Result<usize, String> {
+    let mut manifest = read_manifest(db);
+    let all = list_with(db, &manifest).map_err(|e| e.to_string())?;
+    let mut removed = 0;
+    for b in all {
+        let sealed = std::fs::read(&b.path).is_ok_and(|bytes| crate::store::is_sealed_file(&bytes));
+        if !sealed {
+            std::fs::remove_file(&b.path).map_err(|e| format!("{}: {e}", b.path.display()))?;
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        let dir = dir_for(db);
+        manifest
+            .entries
+            .retain(|e| std::fs::symlink_metadata(dir.join(&e.file)).is_ok());
+        write_manifest(db, &manifest)?;
+    }
+    Ok(removed)
 }
 
 /// Keeps the newest [`KEEP`] verified backups (by the order of verification, so the newest

@@ -56,9 +56,14 @@ pub fn list(db: &Path, lang: Lang) -> CmdResult {
     }
     outln!("{}", tf(lang, "backup.folder", &[&dir.display()]));
     for b in &all {
-        let count = crate::export::read_bundle(&b.path)
-            .map(|bundle| bundle.visits.len().to_string())
-            .unwrap_or_else(|_| t(lang, "backup.unreadable").to_string());
+        let sealed = std::fs::read(&b.path).is_ok_and(|bytes| crate::store::is_sealed_file(&bytes));
+        let count = match (sealed, b.visits) {
+            (true, Some(n)) => format!("{n} ({})", t(lang, "backup.sealed")),
+            (true, None) => t(lang, "backup.sealed").to_string(),
+            (false, _) => crate::export::read_bundle(&b.path)
+                .map(|bundle| bundle.visits.len().to_string())
+                .unwrap_or_else(|_| t(lang, "backup.unreadable").to_string()),
+        };
         let when = b.at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S");
         let mut row = tf(lang, "backup.row", &[&when, &count, &b.path.display()]);
         if !b.verified {
@@ -95,7 +100,22 @@ pub fn restore(
             }
         },
     };
-    let bundle = crate::export::read_bundle(&file).map_err(|e| (e.message(lang), 1))?;
+    // A backup of an encrypted database is sealed: it opens with that database's passphrase,
+    // and is restored into an encrypted database under the same passphrase.
+    let head = std::fs::read(&file).unwrap_or_default();
+    let (bundle, passphrase) = if crate::store::is_sealed_file(&head) {
+        let p =
+            super::passphrase::read(lang, super::passphrase::Ask::Existing).map_err(|m| (m, 2))?;
+        let plain =
+            crate::store::open_sealed_file(&head, &p, &file).map_err(|e| (e.message(lang), 2))?;
+        drop(head);
+        let bundle = crate::export::bundle::parse(&plain).map_err(|e| (e.message(lang), 1))?;
+        (bundle, Some(p))
+    } else {
+        drop(head);
+        let bundle = crate::export::read_bundle(&file).map_err(|e| (e.message(lang), 1))?;
+        (bundle, None)
+    };
     let target = match to {
         Some(to) => {
             if std::fs::read_dir(&to).is_ok_and(|mut d| d.next().is_some()) {
@@ -122,7 +142,11 @@ pub fn restore(
             db.to_path_buf()
         }
     };
-    let store = Store::open(&target).map_err(|e| (e.message(lang), 2))?;
+    let store = match &passphrase {
+        Some(p) => Store::create_encrypted(&target, p),
+        None => Store::open(&target),
+    }
+    .map_err(|e| (e.message(lang), 2))?;
     store
         .import_histories(&bundle.visits)
         .map_err(|e| (e.message(lang), 1))?;

@@ -11,6 +11,7 @@ mod backups;
 mod central;
 mod commands;
 mod conflicts;
+mod crypt;
 mod export;
 mod followups;
 mod guide_cmd;
@@ -155,6 +156,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Encrypt the database under a new passphrase (asked twice, or PANTAU_PASSPHRASE); its
+    /// plain backups are replaced by an encrypted one
+    Encrypt,
+    /// Make an encrypted database plain again (asks its passphrase)
+    Decrypt,
+    /// Change the passphrase of an encrypted database (the new one: asked twice, or
+    /// PANTAU_NEW_PASSPHRASE)
+    Passphrase,
     /// The central server: init (schema), enrol (this laptop), login, add-team, grant
     Central {
         #[command(subcommand)]
@@ -214,12 +223,29 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Restore { file, to, yes }) => {
             Some(backups::restore(&db, lang, file.clone(), to.clone(), *yes))
         }
+        Some(Command::Encrypt) => Some(crypt::encrypt(&db, lang)),
+        Some(Command::Decrypt) => Some(crypt::decrypt(&db, lang)),
+        Some(Command::Passphrase) => Some(crypt::change(&db, lang)),
         _ => None,
     };
     if let Some(result) = early {
         return finish(lang, result);
     }
-    let store = match Store::open(&db) {
+    let opened = match (&cli.command, Store::open(&db)) {
+        // The app asks for the passphrase on a screen of its own (unless a script gave it).
+        (None, Err(crate::store::StoreError::Locked { .. }))
+            if std::env::var_os(passphrase::ENV).is_none() =>
+        {
+            match crate::tui::unlock::run(&db, lang) {
+                Ok(Some(store)) => Ok(store),
+                Ok(None) => return finish(lang, Ok(ExitCode::SUCCESS)),
+                Err(msg) => return finish(lang, Err((msg, 2))),
+            }
+        }
+        (_, Err(crate::store::StoreError::Locked { .. })) => crypt::open(&db, lang),
+        (_, other) => other,
+    };
+    let store = match opened {
         Ok(s) => s,
         Err(e) => return backups::open_failed(lang, &db, &e, cli.command.as_ref()),
     };
@@ -256,7 +282,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Guide { .. }) => Ok(ExitCode::SUCCESS), // handled above
         Some(Command::Export(a)) => export::export(&store, lang, &settings.config, a),
         Some(Command::Import(a)) => export::import(&store, lang, a),
-        Some(Command::Backups | Command::Restore { .. }) => Ok(ExitCode::SUCCESS), // above
+        Some(
+            Command::Backups
+            | Command::Restore { .. }
+            | Command::Encrypt
+            | Command::Decrypt
+            | Command::Passphrase,
+        ) => Ok(ExitCode::SUCCESS), // above
         Some(Command::Followups {
             overdue,
             all,

@@ -99,11 +99,16 @@ impl Store {
         let bound = self.tally();
         let (visit_limit, trash_limit) = (bound.limit(Kind::Visit), bound.limit(Kind::Trash));
         let visits: HashMap<Uuid, Visit> =
-            read_tree(&h.visits, keys::VISITS, visit_limit, &mut r.problems);
+            read_tree(&h, &h.visits, keys::VISITS, visit_limit, &mut r.problems);
         let trash: HashMap<Uuid, TrashEntry> =
-            read_tree(&h.trash, keys::TRASH, trash_limit, &mut r.problems);
-        let summaries: HashMap<Uuid, VisitSummary> =
-            read_tree(&h.summaries, keys::SUMMARIES, visit_limit, &mut r.problems);
+            read_tree(&h, &h.trash, keys::TRASH, trash_limit, &mut r.problems);
+        let summaries: HashMap<Uuid, VisitSummary> = read_tree(
+            &h,
+            &h.summaries,
+            keys::SUMMARIES,
+            visit_limit,
+            &mut r.problems,
+        );
         // What the trees hold against what was committed (a runaway read is reported by the
         // reads above and below).
         let committed = tally::count(&h, &bound)
@@ -175,9 +180,14 @@ impl Store {
             return out;
         };
         let scanned = tally::scan(&h.audit, keys::AUDIT, self.limit(Kind::Event), |k, v| {
-            match serde_json::from_slice::<AuditEvent>(v) {
-                Ok(e) => out.entry(e.visit).or_default().push(e),
+            let opened = h.vault.open(keys::AUDIT, k, v);
+            match opened.map(|v| serde_json::from_slice::<AuditEvent>(&v)) {
                 Err(e) => problems.push(CheckProblem::Unreadable {
+                    key: keys::AUDIT.into(),
+                    detail: e.to_string(),
+                }),
+                Ok(Ok(e)) => out.entry(e.visit).or_default().push(e),
+                Ok(Err(e)) => problems.push(CheckProblem::Unreadable {
                     key: keys::AUDIT.into(),
                     detail: format!("{}: {e}", keys::describe(keys::AUDIT, k)),
                 }),
@@ -223,6 +233,7 @@ fn differs(found: &Tally, committed: &Tally) -> String {
 /// Every record of `tree` by visit id; a read that runs away (see [`tally::scan`]) stops
 /// with a problem.
 fn read_tree<T: serde::de::DeserializeOwned>(
+    h: &super::Handles,
     tree: &sled::Tree,
     name: &str,
     limit: u64,
@@ -231,7 +242,11 @@ fn read_tree<T: serde::de::DeserializeOwned>(
     let mut out = HashMap::new();
     let mut bad = Vec::new();
     let scanned = tally::scan(tree, name, limit, |k, v| {
-        match (keys::id_from_key(k), serde_json::from_slice(v)) {
+        let plain = h.vault.open(name, k, v);
+        let decoded = plain
+            .map_err(|e| e.to_string())
+            .and_then(|v| serde_json::from_slice(&v).map_err(|e| e.to_string()));
+        match (keys::id_from_key(k), decoded) {
             (Some(id), Ok(value)) => {
                 out.insert(id, value);
             }

@@ -18,7 +18,8 @@ impl Store {
             h.meta.remove(key).map(|_| ())
         } else {
             let bytes = serde_json::to_vec(drafts).unwrap_or_default();
-            h.meta.insert(key, bytes).map(|_| ())
+            let sealed = h.seal(keys::META, &key, &bytes)?;
+            h.meta.insert(key, sealed).map(|_| ())
         };
         let flushed = written.and_then(|()| h.db.flush().map(|_| ()));
         drop(h);
@@ -30,7 +31,11 @@ impl Store {
     pub fn drafts(&self, visit: Uuid) -> Vec<Draft> {
         self.h()
             .ok()
-            .and_then(|h| h.meta.get(keys::drafts_slot(visit)).ok().flatten())
+            .and_then(|h| {
+                h.read(&h.meta, keys::META, &keys::drafts_slot(visit))
+                    .ok()
+                    .flatten()
+            })
             .and_then(|raw| serde_json::from_slice(&raw).ok())
             .unwrap_or_default()
     }
@@ -43,7 +48,8 @@ impl Store {
         let written = match journal {
             Some(j) => {
                 let bytes = serde_json::to_vec(j).unwrap_or_default();
-                h.meta.insert(keys::JOURNAL, bytes).map(|_| ())
+                let sealed = h.seal(keys::META, keys::JOURNAL, &bytes)?;
+                h.meta.insert(keys::JOURNAL, sealed).map(|_| ())
             }
             None => h.meta.remove(keys::JOURNAL).map(|_| ()),
         };
@@ -58,7 +64,8 @@ impl Store {
 
     /// The journal left by the last session, if its editor was not closed.
     pub fn journal(&self) -> Option<Journal> {
-        let raw = self.h().ok()?.meta.get(keys::JOURNAL).ok()??;
+        let h = self.h().ok()?;
+        let raw = h.read(&h.meta, keys::META, keys::JOURNAL).ok()??;
         serde_json::from_slice(&raw).ok()
     }
 }

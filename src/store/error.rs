@@ -8,6 +8,12 @@ use crate::i18n::{Lang, tf};
 /// user's language (`message`) that names the path and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The database is encrypted and was opened without its passphrase.
+    #[error("database {path} is encrypted: its passphrase is needed")]
+    Locked { path: PathBuf },
+    /// The passphrase given does not unlock the database's key. Nothing was touched.
+    #[error("the passphrase does not unlock database {path}")]
+    WrongPassphrase { path: PathBuf },
     #[error("database {path} is in use by another process")]
     InUse { path: PathBuf },
     /// Found on a copy before sled had the files: they are as they were.
@@ -64,6 +70,10 @@ pub enum StoreError {
 impl StoreError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
+            StoreError::Locked { path } => tf(lang, "store.locked", &[&path.display()]),
+            StoreError::WrongPassphrase { path } => {
+                tf(lang, "store.wrong_passphrase", &[&path.display()])
+            }
             StoreError::InUse { path } => tf(lang, "store.in_use", &[&path.display()]),
             StoreError::Damaged { path, detail } => {
                 tf(lang, "store.damaged", &[&path.display(), detail])
@@ -98,6 +108,8 @@ impl StoreError {
         matches!(
             self,
             StoreError::InUse { .. }
+                | StoreError::Locked { .. }
+                | StoreError::WrongPassphrase { .. }
                 | StoreError::Damaged { .. }
                 | StoreError::Corrupt { .. }
                 | StoreError::TooNew { .. }

@@ -72,27 +72,48 @@ enum Place {
     Trash(sled::IVec),
 }
 
-fn insert_bulk(h: &Handles, n: u32, bulk: &[Planned]) -> sled::Result<()> {
+fn insert_bulk(h: &Handles, n: u32, bulk: &[Planned]) -> Result<(), BulkError> {
     super::pending::begin(h, n, bulk.iter().map(|p| p.key))?;
     let mut sorted: Vec<&Planned> = bulk.iter().collect();
     sorted.sort_unstable_by_key(|p| p.key);
     for p in &sorted {
         match &p.place {
-            Place::Live { visit, .. } => h.visits.insert(p.key, visit.clone())?,
-            Place::Trash(entry) => h.trash.insert(p.key, entry.clone())?,
+            Place::Live { visit, .. } => h
+                .visits
+                .insert(p.key, h.seal(keys::VISITS, &p.key, visit)?)?,
+            Place::Trash(entry) => h.trash.insert(p.key, h.seal(keys::TRASH, &p.key, entry)?)?,
         };
     }
     for p in &sorted {
         if let Place::Live { summary, facts, .. } = &p.place {
-            h.summaries.insert(p.key, summary.clone())?;
-            h.facts.insert(p.key, facts.clone())?;
+            h.summaries
+                .insert(p.key, h.seal(keys::SUMMARIES, &p.key, summary)?)?;
+            h.facts.insert(p.key, h.seal(keys::FACTS, &p.key, facts)?)?;
         }
     }
     // Audit keys start with the visit's key and go up with each event: already in order.
     for (k, e) in sorted.iter().flat_map(|p| &p.events) {
-        h.audit.insert(k, e.clone())?;
+        h.audit.insert(k, h.seal(keys::AUDIT, k, e)?)?;
     }
     Ok(())
+}
+
+/// Why a bulk write failed: in sled, or sealing a value.
+enum BulkError {
+    Sled(sled::Error),
+    Store(StoreError),
+}
+
+impl From<sled::Error> for BulkError {
+    fn from(e: sled::Error) -> BulkError {
+        BulkError::Sled(e)
+    }
+}
+
+impl From<StoreError> for BulkError {
+    fn from(e: StoreError) -> BulkError {
+        BulkError::Store(e)
+    }
 }
 
 impl Planned {
@@ -122,7 +143,10 @@ impl Store {
         let key = keys::visit_key(id);
         let (visit, trashed) = if let Some(v) = self.get(id)? {
             (v, None)
-        } else if let Some(raw) = self.h()?.trash.get(key).map_err(super::read_error)? {
+        } else if let Some(raw) = {
+            let h = self.h()?;
+            h.read(&h.trash, keys::TRASH, &key)?
+        } {
             let e: TrashEntry = decode(keys::TRASH, &key, &raw)?;
             let t = Trashed {
                 at: e.deleted_at,
@@ -146,8 +170,9 @@ impl Store {
         // the records here, decode each visit with its log on all cores.
         let mut raw: Vec<(sled::IVec, sled::IVec)> = Vec::new();
         let limit = self.limit(Kind::Visit);
-        tally::scan(&self.h()?.visits, keys::VISITS, limit, |k, v| {
-            raw.push((k.clone(), v.clone()));
+        let h = self.h()?;
+        tally::scan(&h.visits, keys::VISITS, limit, |k, v| {
+            raw.push((k.clone(), h.vault.open(keys::VISITS, k, v)?));
             Ok(())
         })?;
         let mut out = crate::par::map(&raw, |(k, v)| {
@@ -160,6 +185,7 @@ impl Store {
         })
         .into_iter()
         .collect::<Result<Vec<VisitHistory>>>()?;
+        drop(h);
         if include_trash {
             out.extend(self.trashed_histories()?);
             out.sort_by_key(|h| h.visit.id);
@@ -200,13 +226,13 @@ impl Store {
                     detail: e.to_string(),
                 })?;
                 let mut history = Vec::new();
-                tally::scan_prefix(&db.audit, keys::AUDIT, k, events, |_, e| {
-                    history.push(e.clone());
+                tally::scan_prefix(&db.audit, keys::AUDIT, k, events, |ek, e| {
+                    history.push(db.vault.open(keys::AUDIT, ek, e)?);
                     Ok(())
                 })?;
                 out.push(StoredHistory::Live {
                     id,
-                    visit: visit.clone(),
+                    visit: db.vault.open(keys::VISITS, k, visit)?,
                     history,
                 });
                 Ok(())
@@ -326,7 +352,7 @@ impl Store {
                     audit.remove(k.as_ref())?;
                 }
                 for (k, e) in &p.events {
-                    audit.insert(k, e.clone())?;
+                    audit.insert(k, e)?;
                 }
                 match &p.place {
                     Place::Live {
@@ -335,18 +361,18 @@ impl Store {
                         facts,
                     } => {
                         if p.was_trashed {
-                            trash.remove(&p.key)?;
+                            trash.remove(p.key)?;
                         }
-                        visits.insert(&p.key, visit.clone())?;
-                        derived.summaries.insert(&p.key, summary.clone())?;
-                        derived.facts.insert(&p.key, facts.clone())?;
+                        visits.insert(p.key, visit)?;
+                        derived.summaries.insert(p.key, summary)?;
+                        derived.facts.insert(p.key, facts)?;
                     }
                     Place::Trash(entry) => {
                         if p.was_live {
-                            visits.remove(&p.key)?;
+                            visits.remove(p.key)?;
                             derived.remove(&p.key)?;
                         }
-                        trash.insert(&p.key, entry.clone())?;
+                        trash.insert(p.key, entry)?;
                     }
                 }
             }
@@ -362,7 +388,10 @@ impl Store {
         let written = insert_bulk(&h, n, bulk);
         // A failed write reopens the store, which waits for every handle to be let go.
         drop(h);
-        written.map_err(|e| self.write_failed(e))
+        written.map_err(|e| match e {
+            BulkError::Sled(e) => self.write_failed(e),
+            BulkError::Store(e) => e,
+        })
     }
 
     /// Undoes the bulk part of an import that failed after it. A failed write has usually

@@ -118,12 +118,22 @@ impl Store {
         let h = self.h()?;
         let limit = self.limit(super::tally::Kind::Visit);
         super::tally::scan(&h.visits, keys::VISITS, limit, |k, raw| {
-            f(decode(keys::VISITS, k, raw)?);
+            f(decode(
+                keys::VISITS,
+                k,
+                &h.vault.open(keys::VISITS, k, raw)?,
+            )?);
             Ok(())
         })
     }
 
+    /// The index file; in an encrypted database it is sealed whole (see [`super::vault`])
+    /// and read into memory.
     fn open_index_file(&self) -> Option<Segment> {
+        if self.is_encrypted() {
+            let sealed = std::fs::read(self.index_path()).ok()?;
+            return Segment::from_bytes(self.open_file(INDEX_FILE, sealed).ok()?);
+        }
         let file = std::fs::File::open(self.index_path()).ok()?;
         let len = file.metadata().ok()?.len();
         Segment::open(Box::new(FileBlob(Mutex::new(file))), len)
@@ -136,6 +146,15 @@ impl Store {
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let sealed;
+        let bytes = if self.is_encrypted() {
+            sealed = self
+                .seal_file(INDEX_FILE, bytes)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            &sealed[..]
+        } else {
+            bytes
+        };
         let mut f = options.open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;

@@ -5,6 +5,7 @@
 //! change survives a killed process.
 
 mod check;
+mod convert;
 mod drafts;
 mod encode;
 mod error;
@@ -19,6 +20,7 @@ mod pending;
 mod queries;
 mod schema;
 mod tally;
+mod vault;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,12 +42,14 @@ use crate::domain::{
 use encode::Encoded;
 
 pub use check::{CheckProblem, CheckReport};
+pub use convert::{STEPS as CONVERT_STEPS, Target};
 pub use error::{Result, StoreError};
 pub use import::{ImportSummary, StoredHistory};
 pub use importer::Importer;
 pub use index::{INDEX_FILE, IndexProgress};
 pub use schema::CURRENT_SCHEMA;
 pub use tally::Tally;
+pub use vault::{HEADER_FILE, Header, Vault, is_sealed_file, open_sealed_file};
 
 use mark::Pending;
 use tally::Kind;
@@ -79,6 +83,66 @@ pub(crate) struct Handles {
     trash: sled::Tree,
     audit: sled::Tree,
     facts: sled::Tree,
+    /// How values are sealed (see [`vault`]).
+    vault: Vault,
+}
+
+impl Handles {
+    /// The plain value stored at `key` of `tree` (named `name`).
+    fn read(&self, tree: &sled::Tree, name: &str, key: &[u8]) -> Result<Option<sled::IVec>> {
+        match tree.get(key).map_err(read_error)? {
+            Some(raw) => self.vault.open(name, key, &raw).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// `plain` as stored at `key` of `name`.
+    fn seal(&self, name: &str, key: &[u8], plain: &[u8]) -> Result<sled::IVec> {
+        self.vault.seal(name, key, plain)
+    }
+}
+
+/// A tree inside a transaction, sealing what is written and opening what is read (see
+/// [`vault`]).
+pub(crate) struct Tx<'a> {
+    tree: &'a TransactionalTree,
+    name: &'static str,
+    vault: &'a Vault,
+}
+
+impl Tx<'_> {
+    /// The plain value at `key`.
+    fn get(&self, key: impl AsRef<[u8]>) -> TxResult<Option<sled::IVec>> {
+        let key = key.as_ref();
+        match self.tree.get(key)? {
+            Some(raw) => self
+                .vault
+                .open(self.name, key, &raw)
+                .map(Some)
+                .map_err(ConflictableTransactionError::Abort),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores `plain` at `key`; returns the stored bytes replaced and the new ones.
+    fn insert(
+        &self,
+        key: impl AsRef<[u8]>,
+        plain: impl AsRef<[u8]>,
+    ) -> TxResult<(Option<sled::IVec>, sled::IVec)> {
+        let key = key.as_ref();
+        let raw = self
+            .vault
+            .seal(self.name, key, plain.as_ref())
+            .map_err(ConflictableTransactionError::Abort)?;
+        let old = self.tree.insert(key, raw.clone())?;
+        Ok((old, raw))
+    }
+
+    /// Removes `key`; returns the stored bytes removed.
+    fn remove(&self, key: impl AsRef<[u8]>) -> TxResult<Option<sled::IVec>> {
+        Ok(self.tree.remove(key.as_ref())?)
+    }
 }
 
 /// State shared by all clones of one open store.
@@ -95,6 +159,8 @@ struct Shared {
     tally: std::sync::Mutex<Tally>,
     /// One commit at a time, so that each one's difference applies to the tally before it.
     commit_lock: std::sync::Mutex<()>,
+    /// How values are sealed, for the handles a reopen makes.
+    vault: Vault,
     /// [`Store::close`] was called: no more reads or writes, and no reopening.
     closed: AtomicBool,
     /// The last revision [`Store::update`] wrote, to encode the next one from.
@@ -115,8 +181,9 @@ struct Shared {
 }
 
 impl Shared {
-    fn new(path: &Path, fast_open: bool, tally: Tally) -> Shared {
+    fn new(path: &Path, fast_open: bool, tally: Tally, vault: Vault) -> Shared {
         Shared {
+            vault,
             path: path.to_path_buf(),
             fast_open,
             fail_writes: std::sync::atomic::AtomicBool::new(false),
@@ -162,9 +229,9 @@ enum Counting {
 impl Store {
     fn new(handles: Handles, path: &Path, fast_open: bool, tally: Tally) -> Store {
         Store {
+            shared: Arc::new(Shared::new(path, fast_open, tally, handles.vault.clone())),
             live: Arc::new(RwLock::new(Some(Arc::new(handles)))),
             path: path.to_path_buf(),
-            shared: Arc::new(Shared::new(path, fast_open, tally)),
         }
     }
 
@@ -239,8 +306,9 @@ impl Store {
             }
         }
         open::remove_unfinished_snapshots(&self.path);
-        let handles = wait_for_lock(|| open::handles(&self.path))
+        let mut handles = wait_for_lock(|| open::handles(&self.path))
             .map_err(|e| StoreError::NotReopened(e.to_string()))?;
+        handles.vault = self.shared.vault.clone();
         // A failed write may or may not have reached the disk: count what is there now.
         if let Ok(now) = tally::count(&handles, &Tally::unbounded()) {
             self.shared.mark.write(&now, Pending::None);
@@ -292,8 +360,82 @@ impl Store {
 
     /// Opens (or creates) the database at `path`. See [`open`] for the errors it maps; a lock
     /// still held after a short wait (see [`wait_for_lock`]) is "in use".
+    /// An encrypted database (see [`vault`]) is refused with [`StoreError::Locked`]: see
+    /// [`Store::open_with`].
     pub fn open(path: &Path) -> Result<Store> {
-        wait_for_lock(|| open::open(path))
+        Store::open_with(path, None)
+    }
+
+    /// [`Store::open`] of a database that may be encrypted, unlocked with `passphrase`. A
+    /// passphrase that does not unlock it is [`StoreError::WrongPassphrase`], found before
+    /// anything in the folder is touched. A plain database opens whatever `passphrase` is.
+    pub fn open_with(path: &Path, passphrase: Option<&str>) -> Result<Store> {
+        let vault = open::unlock(path, passphrase)?;
+        wait_for_lock(|| open::open(path, &vault))
+    }
+
+    /// Whether the database at `path` is encrypted (has a key header).
+    pub fn is_encrypted_at(path: &Path) -> bool {
+        matches!(vault::read_header(path), Ok(Some(_)))
+    }
+
+    /// Whether this database's values are sealed.
+    pub fn is_encrypted(&self) -> bool {
+        self.shared.vault.is_sealed()
+    }
+
+    /// Seals `bytes` with this database's key for a file named `name` (the search index, a
+    /// backup); plain databases get them as they are.
+    pub fn seal_file(&self, name: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+        self.shared
+            .vault
+            .seal("file", name.as_bytes(), bytes)
+            .map(|v| v.to_vec())
+    }
+
+    /// `bytes` as a file that can be carried away (a backup): sealed with this database's key
+    /// and carrying its key header, so that it opens with the passphrase alone (see
+    /// [`vault::SEALED_FILE_MAGIC`]). Plain databases get them as they are.
+    pub fn seal_portable(&self, bytes: Vec<u8>) -> Result<Vec<u8>> {
+        if !self.is_encrypted() {
+            return Ok(bytes);
+        }
+        let header = vault::read_header(&self.path)?.ok_or_else(|| StoreError::Locked {
+            path: self.path.clone(),
+        })?;
+        self.shared.vault.seal_file(&header, &bytes)
+    }
+
+    /// The plain bytes of a file from [`Store::seal_portable`] (plain files as they are).
+    pub fn open_portable(&self, bytes: Vec<u8>) -> Result<Vec<u8>> {
+        if !vault::is_sealed_file(&bytes) {
+            return Ok(bytes);
+        }
+        self.shared.vault.open_sealed_file(&bytes)
+    }
+
+    /// Creates an encrypted database in the new or empty folder `path`.
+    pub fn create_encrypted(path: &Path, passphrase: &str) -> Result<Store> {
+        if std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_some()) {
+            return Err(StoreError::Io {
+                path: path.to_path_buf(),
+                detail: "the folder is not empty".into(),
+            });
+        }
+        let (_, header) = Vault::create(passphrase)?;
+        vault::write_header(path, &header)?;
+        Store::open_with(path, Some(passphrase))
+    }
+
+    /// The plain bytes of a file sealed by [`Store::seal_file`] under `name`.
+    pub fn open_file(&self, name: &str, bytes: Vec<u8>) -> Result<Vec<u8>> {
+        if !self.is_encrypted() {
+            return Ok(bytes);
+        }
+        self.shared
+            .vault
+            .open("file", name.as_bytes(), &bytes.into())
+            .map(|v| v.to_vec())
     }
 
     pub fn path(&self) -> &Path {
@@ -587,7 +729,8 @@ impl Store {
 
     pub fn get(&self, id: Uuid) -> Result<Option<Visit>> {
         let key = keys::visit_key(id);
-        let raw = self.h()?.visits.get(key).map_err(read_error)?;
+        let h = self.h()?;
+        let raw = h.read(&h.visits, keys::VISITS, &key)?;
         raw.map(|r| decode(keys::VISITS, &key, &r)).transpose()
     }
 
@@ -646,7 +789,8 @@ impl Store {
     /// Summaries of all live visits, newest first.
     pub fn summaries(&self) -> Result<Vec<VisitSummary>> {
         let mut out = decode_all(
-            &self.h()?.summaries,
+            &*self.h()?,
+            |h| &h.summaries,
             keys::SUMMARIES,
             self.limit(Kind::Visit),
         )?;
@@ -656,7 +800,12 @@ impl Store {
 
     /// All live visits, in id order.
     pub fn visits(&self) -> Result<Vec<Visit>> {
-        decode_all(&self.h()?.visits, keys::VISITS, self.limit(Kind::Visit))
+        decode_all(
+            &*self.h()?,
+            |h| &h.visits,
+            keys::VISITS,
+            self.limit(Kind::Visit),
+        )
     }
 
     /// The follow-up facts of all live visits, in id order. They are derived data written with
@@ -678,7 +827,7 @@ impl Store {
         if stale {
             self.rebuild_facts()?;
         }
-        decode_all(&self.h()?.facts, keys::FACTS, limit)
+        decode_all(&*self.h()?, |h| &h.facts, keys::FACTS, limit)
     }
 
     /// Rewrites the follow-up facts from the visits.
@@ -738,7 +887,7 @@ impl Store {
         })?;
         drop(h);
         drop(visits);
-        fn tree<'a>(d: &Derived<'a>, kind: Kind) -> &'a TransactionalTree {
+        fn tree<'a>(d: &Derived<'a>, kind: Kind) -> &'a Tx<'a> {
             match kind {
                 Kind::Summary => d.summaries,
                 _ => d.facts,
@@ -757,8 +906,12 @@ impl Store {
 
     /// The trash, most recently deleted first.
     pub fn trash(&self) -> Result<Vec<TrashEntry>> {
-        let mut out: Vec<TrashEntry> =
-            decode_all(&self.h()?.trash, keys::TRASH, self.limit(Kind::Trash))?;
+        let mut out: Vec<TrashEntry> = decode_all(
+            &*self.h()?,
+            |h| &h.trash,
+            keys::TRASH,
+            self.limit(Kind::Trash),
+        )?;
         out.sort_by_key(|e| std::cmp::Reverse(e.deleted_at));
         Ok(out)
     }
@@ -767,13 +920,14 @@ impl Store {
     pub fn audit(&self, id: Uuid) -> Result<Vec<AuditEvent>> {
         let mut out = Vec::new();
         let limit = self.limit(Kind::Event);
+        let h = self.h()?;
         tally::scan_prefix(
-            &self.h()?.audit,
+            &h.audit,
             keys::AUDIT,
             &keys::visit_key(id),
             limit,
             |k, v| {
-                out.push(decode(keys::AUDIT, k, v)?);
+                out.push(decode(keys::AUDIT, k, &h.vault.open(keys::AUDIT, k, v)?)?);
                 Ok(())
             },
         )?;
@@ -788,14 +942,19 @@ impl Store {
         v[..4].copy_from_slice(&u32::try_from(section).unwrap_or(u32::MAX).to_be_bytes());
         v[4..].copy_from_slice(&u32::try_from(row).unwrap_or(u32::MAX).to_be_bytes());
         let h = self.h()?;
-        let written = h.meta.insert(keys::position_slot(id), &v);
+        let slot = keys::position_slot(id);
+        let sealed = h.seal(keys::META, &slot, &v)?;
+        let written = h.meta.insert(slot, sealed);
         drop(h);
         written.map(|_| ()).map_err(|e| self.write_failed(e))
     }
 
     /// Where the auditor last was in a visit's interview.
     pub fn position(&self, id: Uuid) -> Option<(usize, usize)> {
-        let raw = self.h().ok()?.meta.get(keys::position_slot(id)).ok()??;
+        let h = self.h().ok()?;
+        let raw = h
+            .read(&h.meta, keys::META, &keys::position_slot(id))
+            .ok()??;
         let section = u32::from_be_bytes(raw.get(..4)?.try_into().ok()?);
         let row = u32::from_be_bytes(raw.get(4..8)?.try_into().ok()?);
         Some((section as usize, row as usize))
@@ -827,8 +986,8 @@ impl Store {
     /// the front of the stored event (`hash` is its first member), without parsing the rest: a
     /// creation holds the whole visit.
     fn head_hash(&self, id: Uuid) -> Result<Option<String>> {
-        let last = self
-            .h()?
+        let h = self.h()?;
+        let last = h
             .audit
             .scan_prefix(keys::visit_key(id))
             .next_back()
@@ -837,6 +996,7 @@ impl Store {
         let Some((k, raw)) = last else {
             return Ok(None);
         };
+        let raw = h.vault.open(keys::AUDIT, &k, &raw)?;
         const FRONT: &[u8] = b"{\"hash\":\"";
         if let Some(hex) = raw.get(FRONT.len()..FRONT.len() + 64)
             && raw.starts_with(FRONT)
@@ -900,7 +1060,7 @@ impl Store {
         &self,
         _visit: Uuid,
         _seq: u64,
-        f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
+        f: impl Fn(&Tx, &Derived, &Tx, &Tx) -> TxResult<T>,
     ) -> Result<T> {
         self.commit(0, Counting::Incremental, f)
     }
@@ -912,7 +1072,7 @@ impl Store {
         _visit: Uuid,
         _seq: u64,
         notes: u32,
-        f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
+        f: impl Fn(&Tx, &Derived, &Tx, &Tx) -> TxResult<T>,
     ) -> Result<T> {
         self.commit(notes, Counting::Recount, f)
     }
@@ -924,7 +1084,7 @@ impl Store {
         &self,
         notes: u32,
         counting: Counting,
-        f: impl Fn(&TransactionalTree, &Derived, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
+        f: impl Fn(&Tx, &Derived, &Tx, &Tx) -> TxResult<T>,
     ) -> Result<T> {
         self.check_writable()?;
         let _one_at_a_time = self
@@ -946,19 +1106,23 @@ impl Store {
             self.shared.mark.write(&before, Pending::Any);
         }
         let delta = std::cell::Cell::new(Tally::default());
+        let vault = &h.vault;
+        fn tx<'a>(tree: &'a TransactionalTree, name: &'static str, vault: &'a Vault) -> Tx<'a> {
+            Tx { tree, name, vault }
+        }
         let out = match trees.transaction(|(v, s, t, a, x, m)| {
             for n in 0..notes {
                 m.remove(pending::note_key(n))?;
             }
             tally::begin_attempt();
             let out = f(
-                v,
+                &tx(v, keys::VISITS, vault),
                 &Derived {
-                    summaries: s,
-                    facts: x,
+                    summaries: &tx(s, keys::SUMMARIES, vault),
+                    facts: &tx(x, keys::FACTS, vault),
                 },
-                t,
-                a,
+                &tx(t, keys::TRASH, vault),
+                &tx(a, keys::AUDIT, vault),
             );
             let d = tally::end_attempt().unwrap_or_default();
             if out.is_ok() && counting == Counting::Incremental && d != Tally::default() {
@@ -1029,8 +1193,8 @@ fn encode<T: Serialize>(value: &T) -> TxResult<Vec<u8>> {
 
 /// The trees derived from a visit, written in the same transaction as the visit.
 struct Derived<'a> {
-    summaries: &'a TransactionalTree,
-    facts: &'a TransactionalTree,
+    summaries: &'a Tx<'a>,
+    facts: &'a Tx<'a>,
 }
 
 impl Derived<'_> {
@@ -1041,7 +1205,7 @@ impl Derived<'_> {
     }
 }
 
-fn put_visit(visits: &TransactionalTree, derived: &Derived, v: &Visit) -> TxResult<()> {
+fn put_visit(visits: &Tx, derived: &Derived, v: &Visit) -> TxResult<()> {
     tx_put(
         visits,
         Kind::Visit,
@@ -1052,14 +1216,16 @@ fn put_visit(visits: &TransactionalTree, derived: &Derived, v: &Visit) -> TxResu
 }
 
 /// Inserts a record the tally counts, noting the difference (see [`tally::record`]).
-fn tx_put(tree: &TransactionalTree, kind: Kind, key: &[u8], value: sled::IVec) -> TxResult<()> {
-    let old = tree.insert(key, value.clone())?;
-    tally::record(kind, key, old.as_deref(), Some(&value));
+/// `value` is the plain value; the tally notes the bytes stored (sealed, in an encrypted
+/// database), as a full count reads them.
+fn tx_put(tree: &Tx, kind: Kind, key: &[u8], value: sled::IVec) -> TxResult<()> {
+    let (old, stored) = tree.insert(key, &value)?;
+    tally::record(kind, key, old.as_deref(), Some(&stored));
     Ok(())
 }
 
 /// Removes a record the tally counts, noting the difference.
-fn tx_remove(tree: &TransactionalTree, kind: Kind, key: &[u8]) -> TxResult<()> {
+fn tx_remove(tree: &Tx, kind: Kind, key: &[u8]) -> TxResult<()> {
     let old = tree.remove(key)?;
     tally::record(kind, key, old.as_deref(), None);
     Ok(())
@@ -1095,7 +1261,7 @@ fn changes_between(key: &[u8], old: &[u8], new: &[u8]) -> TxResult<Vec<FieldChan
     Ok(diff_values(&content(&old), &content(&new)))
 }
 
-fn put_event(audit: &TransactionalTree, seq: u64, e: &AuditEvent) -> TxResult<()> {
+fn put_event(audit: &Tx, seq: u64, e: &AuditEvent) -> TxResult<()> {
     tx_put(
         audit,
         Kind::Event,
@@ -1116,10 +1282,15 @@ fn decode_tx<T: DeserializeOwned>(tree: &str, key: &[u8], raw: &[u8]) -> TxResul
 }
 
 /// Every record of `tree`, decoded; at most `limit` of them (see [`tally::scan`]).
-fn decode_all<T: DeserializeOwned>(tree: &sled::Tree, name: &str, limit: u64) -> Result<Vec<T>> {
+fn decode_all<T: DeserializeOwned>(
+    h: &Handles,
+    tree: impl Fn(&Handles) -> &sled::Tree,
+    name: &str,
+    limit: u64,
+) -> Result<Vec<T>> {
     let mut out = Vec::new();
-    tally::scan(tree, name, limit, |k, v| {
-        out.push(decode(name, k, v)?);
+    tally::scan(tree(h), name, limit, |k, v| {
+        out.push(decode(name, k, &h.vault.open(name, k, v)?)?);
         Ok(())
     })?;
     Ok(out)

@@ -6,9 +6,26 @@ use std::path::Path;
 
 use super::mark::{self, Mark, Pending};
 use super::tally::{self, Tally};
+use super::vault::{self, Vault};
 use super::{Handles, Result, Store, StoreError, keys, schema};
 
-pub(super) fn open(path: &Path) -> Result<Store> {
+/// The vault of the database at `path`: plain without a key header, else the one
+/// `passphrase` unlocks. Reads the header file only: a missing or wrong passphrase is refused
+/// before anything in the folder is touched.
+pub(super) fn unlock(path: &Path, passphrase: Option<&str>) -> Result<Vault> {
+    super::convert::recover(path)?;
+    match vault::read_header(path)? {
+        None => Ok(Vault::plain()),
+        Some(header) => match passphrase {
+            None => Err(StoreError::Locked {
+                path: path.to_path_buf(),
+            }),
+            Some(p) => Vault::unlock(&header, p, path),
+        },
+    }
+}
+
+pub(super) fn open(path: &Path, vault: &Vault) -> Result<Store> {
     let io = |e: std::io::Error| StoreError::Io {
         path: path.to_path_buf(),
         detail: e.to_string(),
@@ -28,7 +45,9 @@ pub(super) fn open(path: &Path) -> Result<Store> {
             _ => tally = trial_open(path, &mark)?,
         }
     }
-    let store = Store::new(handles(path)?, path, fast, tally);
+    let mut opened = handles(path)?;
+    opened.vault = vault.clone();
+    let store = Store::new(opened, path, fast, tally);
     let migrated = schema::ensure(&store, schema::MIGRATIONS)?;
     if migrated {
         // The steps rewrote records outside commits: what the files hold now.
@@ -59,6 +78,7 @@ fn trees(db: sled::Db) -> sled::Result<Handles> {
         audit: db.open_tree(keys::AUDIT)?,
         facts: db.open_tree(keys::FACTS)?,
         db,
+        vault: Vault::plain(),
     })
 }
 

@@ -27,7 +27,8 @@ fn seal_logs(store: &Store) -> Result<()> {
         crate::domain::chain::seal_all(&mut events, None);
         for ((k, _), e) in log.drain(..).zip(events) {
             let bytes = serde_json::to_vec(&e).map_err(|e| StoreError::Write(e.to_string()))?;
-            h.audit.insert(k, bytes).map_err(write)?;
+            let sealed = h.seal(keys::AUDIT, &k, &bytes)?;
+            h.audit.insert(k, sealed).map_err(write)?;
         }
         Ok(())
     };
@@ -42,7 +43,7 @@ fn seal_logs(store: &Store) -> Result<()> {
             flush_log(&mut log)?;
             current = Some(visit);
         }
-        let e: AuditEvent = super::decode(keys::AUDIT, k, v)?;
+        let e: AuditEvent = super::decode(keys::AUDIT, k, &h.vault.open(keys::AUDIT, k, v)?)?;
         log.push((k.clone(), e));
         Ok(())
     })?;

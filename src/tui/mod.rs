@@ -5,6 +5,7 @@
 mod board;
 pub mod central;
 pub mod runner;
+pub mod unlock;
 pub mod worker;
 
 use std::io::Write;

@@ -15,6 +15,7 @@ mod overview;
 pub mod text;
 pub mod theme;
 mod trash;
+pub mod unlock;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -12,6 +12,7 @@ mod conflict_flow;
 mod conflict_screens;
 mod disk_full;
 mod documents;
+mod encryption;
 mod export;
 mod export_full_disk;
 mod guide_cli;

@@ -1,0 +1,341 @@
+//! The encrypted database (issue 20), with the real binary: unlocking with the right and the
+//! wrong passphrase, no name or amount of the demo visit in any file of the folder or its
+//! backups, `pantau encrypt` killed at every step, the unlock screen.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use pantau::domain::{AuditAction, Draft, DraftTarget};
+use pantau::store::Store;
+
+use crate::common;
+
+const BIN: &str = env!("CARGO_BIN_EXE_pantau");
+const PASS: &str = "kunci rahasia Karo";
+
+fn pantau(db: &Path, pass: Option<&str>, lang: &str, args: &[&str]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--db")
+        .arg(db)
+        .args(args)
+        .env("PANTAU_LANG", lang)
+        .env("PANTAU_CONFIG", db.with_extension("no-config.toml"))
+        .env_remove("PANTAU_PASSPHRASE")
+        .env_remove("PANTAU_TEST_STOP_AT")
+        .stdin(std::process::Stdio::null());
+    if let Some(p) = pass {
+        cmd.env("PANTAU_PASSPHRASE", p);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn ok(o: Output) -> String {
+    assert!(o.status.success(), "{}", text(&o));
+    text(&o)
+}
+
+/// A database with the demo visit, encrypted by `pantau encrypt`.
+fn encrypted_demo(dir: &Path) -> PathBuf {
+    let db = dir.join("db");
+    ok(pantau(&db, None, "en", &["demo"]));
+    let out = ok(pantau(&db, Some(PASS), "en", &["encrypt"]));
+    assert!(out.contains("is now encrypted"), "{out}");
+    db
+}
+
+/// What of the demo visit is personal: the attendees' names, the heirs and the deceased of its
+/// handovers, and the amount the test gives a claim.
+const AMOUNT: i64 = 42_750_000;
+
+fn personal() -> Vec<String> {
+    let v = pantau::demo::karo_visit();
+    let mut out: Vec<String> = v.attendees.iter().map(|a| a.name.clone()).collect();
+    for h in &v.handovers {
+        out.push(h.subject.clone());
+    }
+    out.retain(|s| !s.is_empty());
+    out.push(AMOUNT.to_string());
+    out
+}
+
+/// Every file under `dir`, with each personal text found in it.
+fn leaks(dirs: &[&Path], words: &[String]) -> Vec<(PathBuf, String)> {
+    let mut found = Vec::new();
+    for dir in dirs {
+        for (path, bytes) in common::snapshot(dir) {
+            for w in words {
+                if bytes.windows(w.len()).any(|x| x == w.as_bytes()) {
+                    found.push((dir.join(&path), w.clone()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_right_passphrase_opens_and_a_wrong_one_is_refused_with_nothing_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = encrypted_demo(dir.path());
+    let list = ok(pantau(&db, Some(PASS), "en", &["list"]));
+    assert!(list.contains("Kabupaten Karo"), "{list}");
+    let before = common::snapshot(&db);
+    for (lang, said) in [
+        ("en", "Wrong passphrase for database"),
+        ("id", "Frasa sandi salah untuk basis data"),
+    ] {
+        let out = pantau(&db, Some("salah"), lang, &["list"]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert!(text(&out).contains(said), "{}", text(&out));
+        assert!(!text(&out).contains("Karo"), "{}", text(&out));
+    }
+    // No passphrase and no terminal to type it at: said, exit 2.
+    let out = pantau(&db, None, "en", &["show", "017f96ad"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("PANTAU_PASSPHRASE"), "{}", text(&out));
+    assert_eq!(
+        common::snapshot(&db),
+        before,
+        "a refused open changed files"
+    );
+    // The library refuses it with a typed error, the right passphrase opens it.
+    assert!(matches!(
+        Store::open(&db),
+        Err(pantau::store::StoreError::Locked { .. })
+    ));
+    let store = Store::open_with(&db, Some(PASS)).unwrap();
+    assert!(store.is_encrypted() && store.check().is_clean());
+    store.close();
+
+    // A new passphrase: the old one no longer opens it, the new one does.
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .arg("passphrase")
+        .env("PANTAU_LANG", "en")
+        .env("PANTAU_CONFIG", db.with_extension("no-config.toml"))
+        .env("PANTAU_PASSPHRASE", PASS)
+        .env("PANTAU_NEW_PASSPHRASE", "baru sekali")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    ok(out);
+    assert_eq!(
+        pantau(&db, Some(PASS), "en", &["list"]).status.code(),
+        Some(2)
+    );
+    ok(pantau(&db, Some("baru sekali"), "en", &["check"]));
+
+    // Decrypted, it opens without a passphrase, and the names are readable in its files
+    // again (so the scan of the other test can find them).
+    let out = ok(pantau(&db, Some("baru sekali"), "en", &["decrypt"]));
+    assert!(out.contains("is now plain"), "{out}");
+    assert!(!Store::is_encrypted_at(&db));
+    ok(pantau(&db, None, "en", &["check"]));
+    let show = ok(pantau(&db, None, "en", &["show", "017f96ad"]));
+    assert!(show.contains("Sebayang"), "{show}");
+    assert!(!leaks(&[&db], &personal()).is_empty());
+}
+
+#[test]
+fn no_file_of_an_encrypted_database_or_its_backups_holds_a_name_or_an_amount() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    ok(pantau(&db, None, "en", &["demo"]));
+    // A plain backup first: `encrypt` must not leave it behind.
+    {
+        let store = Store::open(&db).unwrap();
+        pantau::backup::write(&store, pantau::backup::Reason::Start, chrono::Utc::now()).unwrap();
+        store.close();
+    }
+    let backups = pantau::backup::dir_for(&db);
+    let words = personal();
+    assert!(
+        !leaks(&[&backups], &words).is_empty(),
+        "the plain backup holds names"
+    );
+    let out = ok(pantau(&db, Some(PASS), "en", &["encrypt"]));
+    assert!(out.contains("Plain backups removed: 1"), "{out}");
+
+    // Edited as the app edits: an amount and a note, typed text kept as a draft, the
+    // interview position, then trashed and restored.
+    let store = Store::open_with(&db, Some(PASS)).unwrap();
+    let id = pantau::demo::karo_visit().id;
+    let mut v = store.get(id).unwrap().unwrap();
+    v.handovers[0].amount = Some(AMOUNT);
+    v.venue = format!("Aula, bersama {}", v.attendees[1].name);
+    let stamp = common::stamp(5, "auditor");
+    let v = store
+        .update(&v, &stamp, AuditAction::Edit, "")
+        .unwrap()
+        .unwrap();
+    store
+        .set_drafts(
+            id,
+            &[Draft {
+                target: DraftTarget::Note(None),
+                text: format!("{} menyerahkan santunan", v.attendees[0].name),
+            }],
+        )
+        .unwrap();
+    store.set_position(id, 2, 1).unwrap();
+    store.delete(id, &common::stamp(6, "auditor")).unwrap();
+    store.restore(id, &common::stamp(7, "auditor")).unwrap();
+    pantau::backup::write(&store, pantau::backup::Reason::Quit, chrono::Utc::now()).unwrap();
+    assert!(store.check().is_clean());
+    store.close();
+
+    // Searched (the index file is written), listed, checked, exported to the terminal.
+    let found = ok(pantau(&db, Some(PASS), "en", &["search", "Sebayang"]));
+    assert!(found.contains("Kabupaten Karo"), "{found}");
+    assert!(db.join(pantau::store::INDEX_FILE).exists());
+    let found = ok(pantau(&db, Some(PASS), "en", &["search", "Sitepu"]));
+    assert!(found.contains("Kabupaten Karo"), "{found}");
+    ok(pantau(&db, Some(PASS), "en", &["check"]));
+    let show = ok(pantau(
+        &db,
+        Some(PASS),
+        "en",
+        &["show", "017f96ad", "--json"],
+    ));
+    assert!(show.contains(&AMOUNT.to_string()), "the edit is stored");
+    let listed = ok(pantau(&db, Some(PASS), "en", &["backups"]));
+    assert!(listed.contains("encrypted"), "{listed}");
+
+    let found = leaks(&[&db, &backups], &words);
+    assert!(found.is_empty(), "personal data readable in: {found:?}");
+    // Nothing of the conversion is left beside the folder either.
+    let siblings: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        siblings.iter().all(|n| n == "db" || n == "backups"),
+        "{siblings:?}"
+    );
+
+    // The sealed backup restores, with the passphrase, into an encrypted database.
+    let restored = dir.path().join("restored");
+    let newest = pantau::backup::newest_restorable(&db).unwrap().unwrap();
+    let out = pantau(
+        &db,
+        Some(PASS),
+        "en",
+        &[
+            "restore",
+            newest.path.to_str().unwrap(),
+            "--to",
+            restored.to_str().unwrap(),
+        ],
+    );
+    ok(out);
+    assert!(Store::is_encrypted_at(&restored));
+    let show = ok(pantau(&restored, Some(PASS), "en", &["show", "017f96ad"]));
+    assert!(show.contains("Sebayang"), "{show}");
+    assert!(leaks(&[&restored], &words).is_empty());
+    let wrong = pantau(
+        &db,
+        Some("salah"),
+        "en",
+        &[
+            "restore",
+            newest.path.to_str().unwrap(),
+            "--to",
+            dir.path().join("again").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(wrong.status.code(), Some(2), "{}", text(&wrong));
+}
+
+/// `pantau encrypt` ended (as by `kill -9`) after each of its steps: the database opens every
+/// time, as the old plain one or the new encrypted one, with the demo visit, and checks clean;
+/// once it is the encrypted one, no plain copy is left beside it.
+#[test]
+fn encrypt_killed_at_any_step_leaves_a_database_that_opens() {
+    for step in pantau::store::CONVERT_STEPS {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        ok(pantau(&db, None, "en", &["demo"]));
+        let out = Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .arg("encrypt")
+            .env("PANTAU_LANG", "en")
+            .env("PANTAU_CONFIG", db.with_extension("no-config.toml"))
+            .env("PANTAU_PASSPHRASE", PASS)
+            .env("PANTAU_TEST_STOP_AT", step)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{step}: not stopped: {}", text(&out));
+        // Once the verified copy is marked, the next open finishes the swap; before, it
+        // removes the half-built copy. Either way it opens: plain without a passphrase,
+        // encrypted with it.
+        let expect_encrypted = ["marked", "moved-old", "swapped", "done"].contains(step);
+        let pass = expect_encrypted.then_some(PASS);
+        let list = ok(pantau(&db, pass, "en", &["list"]));
+        assert!(list.contains("Kabupaten Karo"), "{step}: {list}");
+        ok(pantau(&db, pass, "en", &["check"]));
+        let now_encrypted = Store::is_encrypted_at(&db);
+        assert_eq!(now_encrypted, expect_encrypted, "{step}");
+        let siblings: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "db")
+            .collect();
+        assert!(siblings.is_empty(), "{step}: left beside it: {siblings:?}");
+        if now_encrypted {
+            assert!(
+                leaks(&[&db], &personal()).is_empty(),
+                "{step}: plain data left"
+            );
+        }
+        // And it converts to the end when run again.
+        let again = pantau(&db, Some(PASS), "en", &["encrypt"]);
+        assert_eq!(
+            again.status.success(),
+            !now_encrypted,
+            "{step}: {}",
+            text(&again)
+        );
+        assert!(Store::is_encrypted_at(&db), "{step}");
+        ok(pantau(&db, Some(PASS), "en", &["check"]));
+    }
+}
+
+/// The app asks for the passphrase on a screen of its own: masked, a wrong one said and asked
+/// again, the right one opens the list; Esc leaves with the terminal restored.
+#[cfg(unix)]
+#[test]
+fn the_app_unlocks_on_its_own_screen_and_esc_leaves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = encrypted_demo(dir.path());
+    let mut s = common::pty::Session::start(&db, 24, 80);
+    let screen = s.wait_for("Frasa sandi:");
+    assert!(screen.contains("terenkripsi"), "{screen}");
+    assert!(!screen.contains("Karo"), "{screen}");
+    s.send("salah");
+    let screen = s.wait_for("•••••");
+    assert!(!screen.contains("salah"), "typed text shown: {screen}");
+    s.send("\r");
+    s.wait_for("Frasa sandi salah");
+    s.send(PASS);
+    s.send("\r");
+    s.wait_for("Kabupaten Karo");
+    s.send("q");
+    assert!(s.wait_exit().success());
+
+    let mut s = common::pty::Session::start(&db, 24, 80);
+    s.wait_for("Frasa sandi:");
+    s.send("\x1b");
+    assert!(s.wait_exit().success());
+    assert!(s.left_alternate_screen());
+}
