@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::domain::VisitStatus;
 use crate::export::documents::{DocOptions, DocumentKind};
 use crate::export::roles::{PickError, pick};
+use crate::export::sealed::{self, Seal};
 use crate::export::{self, DocFormat, ExportError, Filter, ReportFormat};
 use crate::i18n::{Lang, t, tf};
 use crate::store::Store;
@@ -107,13 +108,25 @@ pub struct ExportArgs {
     /// Daftar Hadir to print before the meeting: planned attendees and blank rows
     #[arg(long)]
     pub planned: bool,
+    /// Encrypt the json bundle (age): to a passphrase (PANTAU_BUNDLE_PASSPHRASE, or asked
+    /// twice), or to the public keys given with --recipient
+    #[arg(long)]
+    pub encrypt: bool,
+    /// With --encrypt: a reader's public key (age1…), e.g. the central office's; repeatable.
+    /// This laptop cannot read the bundle back
+    #[arg(long, value_name = "AGE1…", requires = "encrypt")]
+    pub recipient: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Bundle files written by `pantau export --format json`
+    /// Bundle files written by `pantau export --format json` (encrypted ones too)
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
+    /// An age identity file (AGE-SECRET-KEY-1…, as `pantau keygen` or `age-keygen` writes
+    /// it) for bundles encrypted to its public key
+    #[arg(long, value_name = "FILE")]
+    pub identity: Vec<PathBuf>,
 }
 
 fn fail(lang: Lang, e: ExportError) -> (String, u8) {
@@ -156,11 +169,37 @@ fn run_export(
         }),
     };
     if a.format == Format::Json {
+        let seal = seal_for(lang, &a)?;
         let (bytes, n) = export::bundle_json(store, &filter, a.include_trash)?;
         if n == 0 {
             return Err(ExportError::NothingToExport);
         }
-        return write_json(lang, a.output.as_deref(), &bytes, n);
+        if let Some(seal) = seal {
+            let path = a.output.as_deref().ok_or(ExportError::NeedOutput {
+                format: "json --encrypt",
+            })?;
+            let sealed = sealed::seal(&bytes, &seal).map_err(|problem| ExportError::Sealed {
+                file: path.to_path_buf(),
+                problem,
+            })?;
+            export::write_private(path, &sealed)?;
+            let key = match seal {
+                Seal::Passphrase(_) => "export.wrote_sealed_passphrase",
+                Seal::Recipients(_) => "export.wrote_sealed_recipients",
+            };
+            errln!("{}", tf(lang, key, &[&n, &path.display()]));
+            return Ok(ExitCode::SUCCESS);
+        }
+        let code = write_json(lang, a.output.as_deref(), &bytes, n)?;
+        if let Some(path) = a.output.as_deref() {
+            plain_notice(store, lang, Some(path));
+        }
+        return Ok(code);
+    }
+    if a.encrypt {
+        return Err(ExportError::Refused(
+            t(lang, "export.encrypt_json_only").to_owned(),
+        ));
     }
     let selected = export::select(store, &filter, a.include_trash)?;
     if selected.is_empty() {
@@ -168,7 +207,9 @@ fn run_export(
     }
     let written = |p: &std::path::Path| outln!("{}", tf(lang, "export.wrote", &[&p.display()]));
     if a.document.is_some() || a.format == Format::Docx {
-        return write_documents(lang, config, a, &selected);
+        let code = write_documents(lang, config, a, &selected)?;
+        plain_notice(store, lang, None);
+        return Ok(code);
     }
     match a.format {
         Format::Md | Format::Html => {
@@ -218,7 +259,43 @@ fn run_export(
             written(&path);
         }
     }
+    plain_notice(store, lang, None);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A file written in the clear from an encrypted database: said, with where it went (a path
+/// printed just above, or `path`), so that the auditor can move or remove it.
+fn plain_notice(store: &Store, lang: Lang, path: Option<&std::path::Path>) {
+    if !store.is_encrypted() {
+        return;
+    }
+    match path {
+        Some(p) => errln!(
+            "{}",
+            tf(lang, "export.plain_from_encrypted_at", &[&p.display()])
+        ),
+        None => errln!("{}", t(lang, "export.plain_from_encrypted")),
+    }
+}
+
+/// The seal `--encrypt` asks for: to the `--recipient` keys, else to a passphrase.
+fn seal_for(lang: Lang, a: &ExportArgs) -> Result<Option<Seal>, ExportError> {
+    if !a.encrypt {
+        return Ok(None);
+    }
+    let bad = |problem: sealed::SealError| ExportError::Refused(problem.message(lang));
+    if !a.recipient.is_empty() {
+        let rs = a
+            .recipient
+            .iter()
+            .map(|r| sealed::parse_recipient(r))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(bad)?;
+        return Ok(Some(Seal::Recipients(rs)));
+    }
+    let p = super::passphrase::read_bundle(lang, super::passphrase::Ask::New)
+        .map_err(ExportError::Refused)?;
+    Ok(Some(Seal::Passphrase(p)))
 }
 
 /// The guide the answers are labelled with: config.toml's, else the built-in one.
@@ -332,7 +409,8 @@ pub fn import(store: &Store, lang: Lang, a: ImportArgs) -> CmdResult {
     if a.files.is_empty() {
         return Err((t(lang, "import.no_files").to_string(), 1));
     }
-    let s = export::import_files(store, &a.files).map_err(|e| fail(lang, e))?;
+    let keys = import_keys(lang, &a)?;
+    let s = export::import_files_with(store, &a.files, &keys).map_err(|e| fail(lang, e))?;
     outln!(
         "{}",
         tf(
@@ -362,5 +440,58 @@ pub fn import(store: &Store, lang: Lang, a: ImportArgs) -> CmdResult {
     if let Some(line) = super::conflicts::open_line(store, lang) {
         outln!("{line}");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What opens the sealed bundles among `a.files`: the `--identity` files, and a passphrase
+/// asked once when one of them is sealed to a passphrase (files that cannot be read are left
+/// to the import, which names them).
+fn import_keys(lang: Lang, a: &ImportArgs) -> Result<sealed::Keys, (String, u8)> {
+    let mut keys = sealed::Keys::default();
+    for path in &a.identity {
+        let ids = sealed::read_identities(path).map_err(|problem| {
+            let e = ExportError::Sealed {
+                file: path.clone(),
+                problem,
+            };
+            (e.message(lang), 1)
+        })?;
+        keys.identities.extend(ids);
+    }
+    let wants_passphrase = a
+        .files
+        .iter()
+        .any(|f| head(f).is_some_and(|b| sealed::is_sealed(&b) && sealed::needs_passphrase(&b)));
+    if wants_passphrase {
+        let p = super::passphrase::read_bundle(lang, super::passphrase::Ask::Existing)
+            .map_err(|m| (m, 1))?;
+        keys.passphrase = Some(p);
+    }
+    Ok(keys)
+}
+
+/// The first bytes of `file`: enough for an age header.
+fn head(file: &std::path::Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::with_capacity(8192);
+    std::fs::File::open(file)
+        .ok()?
+        .take(8192)
+        .read_to_end(&mut buf)
+        .ok()?;
+    Some(buf)
+}
+
+/// `pantau keygen -o FILE`: a new identity for encrypted bundles, written owner-only to a
+/// file that must not exist yet (a key is never overwritten); its public key printed.
+pub fn keygen(lang: Lang, output: &std::path::Path) -> CmdResult {
+    if output.exists() {
+        return Err((tf(lang, "keygen.exists", &[&output.display()]), 1));
+    }
+    let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let (secret, public) = sealed::generate(&now);
+    export::write_private(output, secret.as_bytes()).map_err(|e| (e.message(lang), 1))?;
+    errln!("{}", tf(lang, "keygen.wrote", &[&output.display()]));
+    outln!("{public}");
     Ok(ExitCode::SUCCESS)
 }

@@ -164,6 +164,13 @@ pub enum Command {
     /// Change the passphrase of an encrypted database (the new one: asked twice, or
     /// PANTAU_NEW_PASSPHRASE)
     Passphrase,
+    /// A key pair for encrypted bundles: the secret key to FILE (owner-only), the public key
+    /// (age1…) printed, to hand to the laptops that send bundles here
+    Keygen {
+        /// Where the secret key goes (refused if it exists)
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// The central server: init (schema), enrol (this laptop), login, add-team, grant
     Central {
         #[command(subcommand)]
@@ -185,6 +192,9 @@ pub fn run(cli: Cli) -> ExitCode {
     // Guide files need no database; an invalid --guide stops before the TUI starts.
     if let Some(Command::Guide { command }) = &cli.command {
         return finish(lang, Ok(guide_cmd::run(command, lang)));
+    }
+    if let Some(Command::Keygen { output }) = &cli.command {
+        return finish(lang, export::keygen(lang, output));
     }
     let guide = match cli.command {
         None => match active_guide(
@@ -279,7 +289,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Search { query, json, limit }) => {
             search::search(&store, lang, &query.join(" "), json, limit)
         }
-        Some(Command::Guide { .. }) => Ok(ExitCode::SUCCESS), // handled above
+        Some(Command::Guide { .. } | Command::Keygen { .. }) => Ok(ExitCode::SUCCESS), // above
         Some(Command::Export(a)) => export::export(&store, lang, &settings.config, a),
         Some(Command::Import(a)) => export::import(&store, lang, a),
         Some(

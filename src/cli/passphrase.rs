@@ -19,20 +19,56 @@ pub enum Ask {
     New,
 }
 
+/// The environment variable for the passphrase of an encrypted bundle (apart from the
+/// database's: a bundle for another team has a passphrase of its own).
+pub const BUNDLE_ENV: &str = "PANTAU_BUNDLE_PASSPHRASE";
+
 /// The passphrase, or the message (in `lang`) saying why there is none.
 pub fn read(lang: Lang, ask: Ask) -> Result<Zeroizing<String>, String> {
-    if let Some(from_env) = std::env::var_os(ENV) {
+    read_with(
+        lang,
+        ask,
+        ENV,
+        [
+            "passphrase.prompt",
+            "passphrase.new",
+            "passphrase.no_terminal",
+        ],
+    )
+}
+
+/// The passphrase of an encrypted bundle, as [`read`] but from [`BUNDLE_ENV`].
+pub fn read_bundle(lang: Lang, ask: Ask) -> Result<Zeroizing<String>, String> {
+    read_with(
+        lang,
+        ask,
+        BUNDLE_ENV,
+        [
+            "passphrase.bundle_prompt",
+            "passphrase.bundle_new",
+            "passphrase.bundle_no_terminal",
+        ],
+    )
+}
+
+fn read_with(
+    lang: Lang,
+    ask: Ask,
+    env: &str,
+    [existing, new, no_terminal]: [&str; 3],
+) -> Result<Zeroizing<String>, String> {
+    if let Some(from_env) = std::env::var_os(env) {
         let p = Zeroizing::new(from_env.to_string_lossy().into_owned());
         return checked(lang, ask, p);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(t(lang, "passphrase.no_terminal").to_owned());
+        return Err(t(lang, no_terminal).to_owned());
     }
     let first = prompt(
         lang,
         match ask {
-            Ask::Existing => "passphrase.prompt",
-            Ask::New => "passphrase.new",
+            Ask::Existing => existing,
+            Ask::New => new,
         },
     )?;
     if ask == Ask::New {

@@ -12,6 +12,7 @@ pub mod html;
 pub mod md;
 pub mod report;
 pub mod roles;
+pub mod sealed;
 pub mod tables;
 mod xlsx_out;
 
@@ -78,6 +79,11 @@ pub enum ExportError {
         file: PathBuf,
         problem: BundleError,
     },
+    /// A sealed bundle does not open (or a seal cannot be made); `file` names it.
+    Sealed {
+        file: PathBuf,
+        problem: sealed::SealError,
+    },
     /// The filters leave no visit.
     NothingToExport,
     /// The format writes several files or a binary file: `-o` is required.
@@ -88,6 +94,8 @@ pub enum ExportError {
     Encode(String),
     /// A filter value could not be read (`--from 2022-13-01`).
     BadFilter(String),
+    /// A request refused for a reason already said in the user's language.
+    Refused(String),
 }
 
 impl ExportError {
@@ -100,10 +108,16 @@ impl ExportError {
                 "import.refused",
                 &[&file.display(), &problem.message(lang)],
             ),
+            ExportError::Sealed { file, problem } => tf(
+                lang,
+                "import.refused",
+                &[&file.display(), &problem.message(lang)],
+            ),
             ExportError::NothingToExport => tf(lang, "export.nothing", &[]),
             ExportError::NeedOutput { format } => tf(lang, "export.need_output", &[format]),
             ExportError::Encode(detail) => tf(lang, "export.encode", &[detail]),
             ExportError::BadFilter(what) => tf(lang, "export.bad_filter", &[what]),
+            ExportError::Refused(what) => what.clone(),
         }
     }
 }
@@ -341,18 +355,43 @@ pub fn write_xlsx(visits: &[Visit], lang: Lang, path: &Path) -> Result<(), Expor
 /// Reads and validates bundle files, then merges them all in one transaction: a refused file
 /// leaves the database exactly as it was.
 pub fn import_files(store: &Store, files: &[PathBuf]) -> Result<ImportSummary, ExportError> {
+    import_files_with(store, files, &sealed::Keys::default())
+}
+
+/// [`import_files`] where sealed bundles open with `keys`.
+pub fn import_files_with(
+    store: &Store,
+    files: &[PathBuf],
+    keys: &sealed::Keys,
+) -> Result<ImportSummary, ExportError> {
     // Visits new here are written while the files are still being read; an error anywhere
     // drops the importer, which removes them again.
     let importer = store.importer()?;
     let mut seen = 0;
     for file in files {
         let bytes = read_bundle_bytes(file)?;
+        let bytes = unseal(file, bytes, keys)?;
         let (_, taken) = bundle::parse_each(&bytes, |i, h| importer.take(seen + i, h))
             .map_err(|problem| bundle_error(file, problem))?;
         seen += taken.len();
         taken.into_iter().collect::<Result<Vec<()>, StoreError>>()?;
     }
     Ok(importer.finish()?)
+}
+
+/// The plain bundle of a file's `bytes`: opened with `keys` when sealed, as they are if not.
+fn unseal(
+    file: &Path,
+    bytes: Vec<u8>,
+    keys: &sealed::Keys,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, ExportError> {
+    if !sealed::is_sealed(&bytes) {
+        return Ok(zeroize::Zeroizing::new(bytes));
+    }
+    sealed::open(&bytes, keys).map_err(|problem| ExportError::Sealed {
+        file: file.to_path_buf(),
+        problem,
+    })
 }
 
 /// Reads and validates one bundle file.

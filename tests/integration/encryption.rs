@@ -66,11 +66,16 @@ fn personal() -> Vec<String> {
     out
 }
 
-/// Every file under `dir`, with each personal text found in it.
+/// Every file under each of `dirs` (or the file itself), with each personal text found in it.
 fn leaks(dirs: &[&Path], words: &[String]) -> Vec<(PathBuf, String)> {
     let mut found = Vec::new();
     for dir in dirs {
-        for (path, bytes) in common::snapshot(dir) {
+        let files = if dir.is_file() {
+            [(PathBuf::new(), std::fs::read(dir).unwrap())].into()
+        } else {
+            common::snapshot(dir)
+        };
+        for (path, bytes) in files {
             for w in words {
                 if bytes.windows(w.len()).any(|x| x == w.as_bytes()) {
                     found.push((dir.join(&path), w.clone()));
@@ -338,4 +343,213 @@ fn the_app_unlocks_on_its_own_screen_and_esc_leaves_it() {
     s.send("\x1b");
     assert!(s.wait_exit().success());
     assert!(s.left_alternate_screen());
+}
+
+fn with_env(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--db")
+        .arg(db)
+        .args(args)
+        .env("PANTAU_LANG", "en")
+        .env("PANTAU_CONFIG", db.with_extension("no-config.toml"))
+        .env_remove("PANTAU_PASSPHRASE")
+        .env_remove("PANTAU_BUNDLE_PASSPHRASE")
+        .stdin(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// Bundles encrypted with `--encrypt`, to a passphrase and to the central office's public key:
+/// no name or amount readable in them; they import with the right passphrase or identity
+/// only, a refused one leaving the database as it was; the sending laptop cannot read back a
+/// bundle sealed to another's key.
+#[test]
+fn encrypted_bundles_hold_nothing_readable_and_open_only_with_their_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = encrypted_demo(dir.path());
+    let words = personal();
+    let unlock = ("PANTAU_PASSPHRASE", PASS);
+    // The demo has no amount of AMOUNT: put it in as an edit would.
+    {
+        let store = Store::open_with(&db, Some(PASS)).unwrap();
+        let id = pantau::demo::karo_visit().id;
+        let mut v = store.get(id).unwrap().unwrap();
+        v.handovers[0].amount = Some(AMOUNT);
+        store
+            .update(&v, &common::stamp(5, "auditor"), AuditAction::Edit, "")
+            .unwrap();
+        store.close();
+    }
+
+    // To a passphrase.
+    let sealed = dir.path().join("karo.age");
+    let bundle_pass = ("PANTAU_BUNDLE_PASSPHRASE", "bundel untuk tim B");
+    let out = with_env(
+        &db,
+        &[unlock, bundle_pass],
+        &[
+            "export",
+            "--format",
+            "json",
+            "--encrypt",
+            "-o",
+            sealed.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        text(&out).contains("encrypted with a passphrase"),
+        "{}",
+        text(&out)
+    );
+    // No passphrase to be had: said, nothing written.
+    let out = with_env(
+        &db,
+        &[unlock],
+        &[
+            "export",
+            "--format",
+            "json",
+            "--encrypt",
+            "-o",
+            "/nonexistent/x.age",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("PANTAU_BUNDLE_PASSPHRASE"),
+        "{}",
+        text(&out)
+    );
+
+    let other = dir.path().join("other");
+    // What a refused import must not change is what the database holds (sled itself rewrites
+    // its files on every open, so their bytes are no measure).
+    let held = |db: &Path| ok(pantau(db, None, "en", &["list", "--json"]));
+    let before = held(&other);
+    for (env, said) in [
+        (vec![], "needs a passphrase"),
+        (
+            vec![("PANTAU_BUNDLE_PASSPHRASE", "salah")],
+            "does not open this file",
+        ),
+    ] {
+        let out = with_env(&other, &env, &["import", sealed.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(text(&out).contains(said), "{}", text(&out));
+    }
+    assert_eq!(
+        held(&other),
+        before,
+        "a refused import changed what is held"
+    );
+    let out = ok(with_env(
+        &other,
+        &[bundle_pass],
+        &["import", sealed.to_str().unwrap()],
+    ));
+    assert!(out.contains("1 visit added"), "{out}");
+    let show = ok(pantau(&other, None, "en", &["show", "017f96ad", "--json"]));
+    assert!(show.contains(&AMOUNT.to_string()), "the edit came along");
+
+    // To the central office's public key: its identity comes from `pantau keygen`.
+    let key = dir.path().join("pusat.key");
+    let public = ok(with_env(
+        &other,
+        &[],
+        &["keygen", "-o", key.to_str().unwrap()],
+    ));
+    let public = public
+        .lines()
+        .find(|l| l.starts_with("age1"))
+        .unwrap()
+        .to_owned();
+    let again = with_env(&other, &[], &["keygen", "-o", key.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1), "a key is never overwritten");
+    let to_central = dir.path().join("pusat.age");
+    let out = ok(with_env(
+        &db,
+        &[unlock],
+        &[
+            "export",
+            "--format",
+            "json",
+            "--encrypt",
+            "--recipient",
+            &public,
+            "-o",
+            to_central.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("not this laptop either"), "{out}");
+    let central = dir.path().join("central");
+    ok(pantau(&central, None, "en", &["list"]));
+    let out = with_env(&central, &[], &["import", to_central.to_str().unwrap()]);
+    assert!(text(&out).contains("--identity"), "{}", text(&out));
+    let stranger = dir.path().join("stranger.key");
+    ok(with_env(
+        &central,
+        &[],
+        &["keygen", "-o", stranger.to_str().unwrap()],
+    ));
+    let out = with_env(
+        &central,
+        &[],
+        &[
+            "import",
+            to_central.to_str().unwrap(),
+            "--identity",
+            stranger.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        text(&out).contains("does not open this file"),
+        "{}",
+        text(&out)
+    );
+    let out = ok(with_env(
+        &central,
+        &[],
+        &[
+            "import",
+            to_central.to_str().unwrap(),
+            "--identity",
+            key.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("1 visit added"), "{out}");
+
+    // One altered byte near the end: refused, not half imported.
+    let mut bytes = std::fs::read(&sealed).unwrap();
+    let n = bytes.len() - 5;
+    bytes[n] ^= 0x40;
+    let altered = dir.path().join("altered.age");
+    std::fs::write(&altered, bytes).unwrap();
+    let fresh = dir.path().join("fresh");
+    ok(pantau(&fresh, None, "en", &["list"]));
+    let out = with_env(
+        &fresh,
+        &[bundle_pass],
+        &["import", altered.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("damaged or was altered"),
+        "{}",
+        text(&out)
+    );
+    assert!(ok(pantau(&fresh, None, "en", &["list"])).contains("No visits"));
+
+    let found = leaks(&[&sealed, &to_central, &db], &words);
+    assert!(found.is_empty(), "personal data readable in: {found:?}");
+    // (The scan does find them in a plain bundle of the same visit.)
+    let plain = dir.path().join("plain.json");
+    let out = ok(with_env(
+        &db,
+        &[unlock],
+        &["export", "--format", "json", "-o", plain.to_str().unwrap()],
+    ));
+    assert!(out.contains("is not. Use --encrypt"), "{out}");
+    assert!(!leaks(&[&plain], &words).is_empty());
 }

@@ -122,10 +122,14 @@ fn killed_at_random_moments_loses_no_committed_field() {
             }
             continue;
         }
-        s.wait_until("the list", |x| x.contains("Pantau"));
+        // The first frame arrives in chunks: wait for text that only a whole frame of either
+        // screen shows (the list's title, or the recovery notice on the status line).
+        let first = s.wait_until("the first frame", |x| {
+            x.contains("Daftar kunjungan") || x.contains("dipulihkan")
+        });
         // Killed while typing, the restart reopens that editor with the text (issue 16): leave
         // it and the interview as a person would (lone Esc keys, each awaited).
-        if s.screen().contains("dipulihkan") {
+        if first.contains("dipulihkan") {
             for _ in 0..2 {
                 let before = s.screen();
                 s.send("\x1b");
