@@ -384,6 +384,24 @@ pub fn remove_plain(db: &Path) -> Result<usize, String> {
     Ok(removed)
 }
 
+/// Removes every backup of the database at `db` but `keep` (after an erasure: the older ones
+/// hold what was erased). Returns how many were removed.
+pub fn remove_all_but(db: &Path, keep: &Path) -> Result<usize, String> {
+    let mut manifest = read_manifest(db);
+    let all = list_with(db, &manifest).map_err(|e| e.to_string())?;
+    let mut removed = 0;
+    for b in all.iter().filter(|b| b.path != keep) {
+        std::fs::remove_file(&b.path).map_err(|e| format!("{}: {e}", b.path.display()))?;
+        removed += 1;
+    }
+    let dir = dir_for(db);
+    manifest
+        .entries
+        .retain(|e| std::fs::symlink_metadata(dir.join(&e.file)).is_ok());
+    write_manifest(db, &manifest)?;
+    Ok(removed)
+}
+
 /// Keeps the newest [`KEEP`] verified backups (by the order of verification, so the newest
 /// one always stays); once there are that many, files named like backups but not verified are
 /// removed too. Best effort.

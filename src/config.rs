@@ -28,6 +28,10 @@ pub struct Config {
     /// The central server's URL for `pantau sync` (`--central` and `PANTAU_CENTRAL` win).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub central: Option<String>,
+    /// How many months after a visit is final the personal data of recipients and heirs is
+    /// kept (`pantau retention` lists the visits past it; `pantau erase` removes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_months: Option<u32>,
     /// Key overrides: action name → list of keys, on top of the shipped keymap.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, Vec<String>>,
@@ -74,6 +78,8 @@ pub enum Problem {
     Guide,
     /// A setting that must be text (`document_number`, `central`) is not.
     NotString(String),
+    /// A setting that must be a whole number (`retention_months`) is not.
+    NotCount(String),
     /// Keys Pantau does not know, at the top of the file.
     Unknown(Vec<String>),
     /// `[keys]` entries that were not used (unknown action, unknown key, not a list of keys).
@@ -97,6 +103,7 @@ impl Problem {
             Problem::Lang(value) => tf(lang, "hardening.config_lang", &[&p, value]),
             Problem::Guide => tf(lang, "hardening.config_guide", &[&p]),
             Problem::NotString(name) => tf(lang, "hardening.config_not_string", &[&p, name]),
+            Problem::NotCount(name) => tf(lang, "hardening.config_not_count", &[&p, name]),
             Problem::Unknown(keys) => tf(lang, "hardening.config_unknown", &[&p, &keys.join(", ")]),
             Problem::Keys(entries) => tf(lang, "notice.keymap_bad", &[&entries.join(", ")]),
             Problem::NoQuit(keys) => tf(lang, "hardening.config_no_quit", &[&p, keys]),
@@ -298,6 +305,12 @@ fn from_table(mut table: toml::Table, problems: &mut Vec<Problem>) -> Config {
                 Some(s) if !s.trim().is_empty() => *slot = Some(s.to_string()),
                 _ => problems.push(Problem::NotString(name.to_string())),
             }
+        }
+    }
+    if let Some(v) = table.remove("retention_months") {
+        match v.as_integer().and_then(|n| u32::try_from(n).ok()) {
+            Some(n) if n > 0 => config.retention_months = Some(n),
+            _ => problems.push(Problem::NotCount("retention_months".into())),
         }
     }
     let mut bad_keys = Vec::new();

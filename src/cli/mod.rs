@@ -12,6 +12,7 @@ mod central;
 mod commands;
 mod conflicts;
 mod crypt;
+mod erase;
 mod export;
 mod followups;
 mod guide_cmd;
@@ -164,6 +165,26 @@ pub enum Command {
     /// Change the passphrase of an encrypted database (the new one: asked twice, or
     /// PANTAU_NEW_PASSPHRASE)
     Passphrase,
+    /// Erase one person's personal data (an attendee, or the person of a handover) from a visit
+    /// and its whole history, as an audited redaction; without --yes, says what would go
+    Erase {
+        /// The visit (a unique prefix of its id is enough)
+        visit: String,
+        /// Part of the person's name (or of a handover's recipient)
+        person: String,
+        /// Why (the request, its date): recorded in the history
+        #[arg(long)]
+        reason: Option<String>,
+        /// Erase for real (this cannot be undone)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Final visits whose retention period for recipients' and heirs' data (config
+    /// `retention_months`) is over
+    Retention {
+        #[arg(long)]
+        json: bool,
+    },
     /// A key pair for encrypted bundles: the secret key to FILE (owner-only), the public key
     /// (age1…) printed, to hand to the laptops that send bundles here
     Keygen {
@@ -236,6 +257,21 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Encrypt) => Some(crypt::encrypt(&db, lang)),
         Some(Command::Decrypt) => Some(crypt::decrypt(&db, lang)),
         Some(Command::Passphrase) => Some(crypt::change(&db, lang)),
+        Some(Command::Erase {
+            visit,
+            person,
+            reason,
+            yes,
+        }) => Some(erase::erase(
+            &db,
+            lang,
+            erase::Request {
+                visit,
+                person,
+                reason: reason.as_deref(),
+                yes: *yes,
+            },
+        )),
         _ => None,
     };
     if let Some(result) = early {
@@ -285,6 +321,13 @@ pub fn run(cli: Cli) -> ExitCode {
             reason,
         }) => conflicts::settle(&store, lang, &visit, &conflict, choice, reason.as_deref()),
         Some(Command::Show { id, json }) => commands::show(&store, lang, &id, json),
+        Some(Command::Retention { json }) => erase::retention(
+            &store,
+            lang,
+            settings.config.retention_months,
+            chrono::Utc::now(),
+            json,
+        ),
         Some(Command::Check) => commands::check(&store, lang),
         Some(Command::Search { query, json, limit }) => {
             search::search(&store, lang, &query.join(" "), json, limit)
@@ -297,7 +340,8 @@ pub fn run(cli: Cli) -> ExitCode {
             | Command::Restore { .. }
             | Command::Encrypt
             | Command::Decrypt
-            | Command::Passphrase,
+            | Command::Passphrase
+            | Command::Erase { .. },
         ) => Ok(ExitCode::SUCCESS), // above
         Some(Command::Followups {
             overdue,
@@ -338,8 +382,13 @@ pub fn run(cli: Cli) -> ExitCode {
         errln!("{}", backups::restore_hint(lang, &db));
     }
     // The app's threads may still hold clones of the store: close it for all of them, so that
-    // the clean-close fingerprint is written (the next start is fast).
-    store.close();
+    // the clean-close fingerprint is written (the next start is fast). An erasure that came
+    // in by an import (or a sync) is finished by rewriting the files.
+    if result.is_ok() {
+        erase::purge_if_due(store, &db, lang);
+    } else {
+        store.close();
+    }
     finish(lang, result)
 }
 

@@ -28,3 +28,22 @@ fn only_the_exact_language_codes_are_taken() {
     let (config, _) = read(b"lang = 3\n");
     assert_eq!(config.lang, None);
 }
+
+#[test]
+fn retention_months_is_a_whole_number_above_zero() {
+    let (c, problems) = read(b"retention_months = 60\n");
+    assert_eq!(c.retention_months, Some(60));
+    assert!(problems.is_empty());
+    for bad in [
+        "retention_months = 0\n",
+        "retention_months = \"lima\"\n",
+        "retention_months = -3\n",
+    ] {
+        let (c, problems) = read(bad.as_bytes());
+        assert_eq!(c.retention_months, None, "{bad}");
+        assert!(
+            matches!(problems.as_slice(), [Problem::NotCount(_)]),
+            "{bad}: {problems:?}"
+        );
+    }
+}

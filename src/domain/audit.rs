@@ -53,6 +53,40 @@ pub struct AuditEvent {
     /// also when that is the value the visit already held (see [`super::merge`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settles: Option<Settlement>,
+    /// Set on an erasure (and on a merge that carried an erasure onto events from elsewhere):
+    /// which past events it redacted, so that their links and hashes stay checkable (see
+    /// [`super::erase`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redaction: Option<Redaction>,
+}
+
+/// What an erasure did to the log before it: past events whose personal data it replaced
+/// with [`super::erase::MARKER`]. Each keeps its `hash` (the links and other laptops' copies
+/// name it) and is vouched for here by the hash its redacted content gives.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Redaction {
+    /// The erased item (attendee or handover) whose data was removed, and its list.
+    pub item: Uuid,
+    pub list: String,
+    /// The words that were replaced wherever they stood, as SHA-256 hex of `salt` and their
+    /// folded form: a later merge erases them from events that come from elsewhere.
+    pub salt: String,
+    pub terms: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Redacted>,
+    /// A final visit's digest before and after the erasure, so a report printed before it can
+    /// still be matched.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub digest_before: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub digest_after: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redacted {
+    pub event: Uuid,
+    /// The hash the event's content gives after redaction (its `hash` is the original).
+    pub content: String,
 }
 
 /// What a settling event settled: the conflict and the field it was about.
@@ -72,6 +106,7 @@ pub enum AuditAction {
     Finalise,
     Amend,
     Import,
+    Erase,
 }
 
 impl AuditAction {
@@ -84,6 +119,7 @@ impl AuditAction {
             AuditAction::Finalise => "audit.finalise",
             AuditAction::Amend => "audit.amend",
             AuditAction::Import => "audit.import",
+            AuditAction::Erase => "audit.erase",
         }
     }
 }

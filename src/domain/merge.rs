@@ -62,6 +62,7 @@ impl VisitHistory {
             branches: Vec::new(),
             follows: Vec::new(),
             settles: None,
+            redaction: None,
         };
         super::chain::seal(&mut create, Vec::new());
         VisitHistory {
@@ -198,7 +199,11 @@ fn trash_state(events: &[&AuditEvent]) -> Option<Trashed> {
 /// Whether events that continue a final visit only amend it openly (amendments and merges).
 fn amends_openly<'a>(mut extra: impl Iterator<Item = &'a AuditEvent>) -> bool {
     extra.all(|e| {
-        e.changes.is_empty() || matches!(e.action, AuditAction::Amend | AuditAction::Import)
+        e.changes.is_empty()
+            || matches!(
+                e.action,
+                AuditAction::Amend | AuditAction::Import | AuditAction::Erase
+            )
     })
 }
 
@@ -417,6 +422,7 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
         branches: tips.iter().map(|t| t.events.clone()).collect(),
         follows: Vec::new(),
         settles: None,
+        redaction: None,
     };
     let mut follows: Vec<String> = tips
         .iter()

@@ -10,6 +10,7 @@ mod conflict;
 mod diff;
 mod digest;
 mod draft;
+pub mod erase;
 mod facts;
 mod items;
 pub mod merge;
@@ -22,7 +23,7 @@ mod visit;
 pub mod wilayah;
 
 pub use answer::{Answer, AnswerValue, YesPartialNo};
-pub use audit::{AuditAction, AuditEvent, Settlement, Stamp};
+pub use audit::{AuditAction, AuditEvent, Redacted, Redaction, Settlement, Stamp};
 pub use conflict::{Candidate, Conflict, derived_id};
 pub use diff::{FieldChange, apply_changes, diff_encoded, diff_members, diff_values, same_content};
 pub use digest::{canonical, digest, digest_chained};

@@ -59,6 +59,14 @@ pub enum StoreError {
         conflict: Uuid,
         choice: usize,
     },
+    #[error("visit {id} has no attendee or handover named {query}")]
+    NoSuchPerson { id: Uuid, query: String },
+    #[error("{query} names {} people in visit {id}", matches.len())]
+    AmbiguousPerson {
+        id: Uuid,
+        query: String,
+        matches: Vec<String>,
+    },
     #[error("visit {id} changed meanwhile (revision {stored}, edit based on {based_on})")]
     Stale {
         id: Uuid,
@@ -100,6 +108,12 @@ impl StoreError {
             StoreError::Merge { id, detail } => tf(lang, "import.merge_failed", &[id, detail]),
             StoreError::Rewritten { id, event } => tf(lang, "chain.rewritten", &[id, event]),
             StoreError::NoSuchConflict { id, .. } => tf(lang, "import.no_such_conflict", &[id]),
+            StoreError::NoSuchPerson { id, query } => tf(lang, "erase.no_person", &[query, id]),
+            StoreError::AmbiguousPerson { id, query, matches } => tf(
+                lang,
+                "erase.ambiguous",
+                &[query, &matches.len(), id, &matches.join("; ")],
+            ),
         }
     }
 

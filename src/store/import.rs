@@ -24,6 +24,9 @@ pub struct ImportSummary {
     pub unchanged: Vec<Uuid>,
     /// Visits left with a new conflict to settle.
     pub in_conflict: Vec<Uuid>,
+    /// Visits held here that took an erasure from the bundles (or carried one onto what the
+    /// bundles brought): the old values are still in the files until they are rewritten.
+    pub erased: Vec<Uuid>,
 }
 
 /// A visit with its audit log as stored (see [`Store::stored_histories`]).
@@ -283,7 +286,12 @@ impl Store {
         let mut changed = Vec::new();
         for (copies, m) in groups.iter().zip(merged) {
             let id = copies[0].visit.id;
-            let (had, new) = m?;
+            let (had, new, erasures_before) = m?;
+            if let (Some(_), Some(n)) = (&had, &new)
+                && crate::domain::erase::recorded(&n.history).len() > erasures_before
+            {
+                summary.erased.push(id);
+            }
             let Some(new) = new else {
                 summary.unchanged.push(id);
                 continue;
@@ -308,9 +316,9 @@ impl Store {
     fn merge_one<'a>(
         &self,
         copies: &[&'a VisitHistory],
-    ) -> Result<(Option<Vec<Uuid>>, Option<Cow<'a, VisitHistory>>)> {
+    ) -> Result<(Option<Vec<Uuid>>, Option<Cow<'a, VisitHistory>>, usize)> {
         let Some(id) = copies.first().map(|h| h.visit.id) else {
-            return Ok((None, None));
+            return Ok((None, None, 0));
         };
         let before = self.history(id)?;
         let mut now: Option<Cow<'a, VisitHistory>> = None;
@@ -326,15 +334,22 @@ impl Store {
                             .map_err(|detail| StoreError::Merge { id, detail })?
                         {
                             Outcome::Unchanged => continue,
-                            Outcome::Replaced(h) | Outcome::Merged(h) => Cow::Owned(h),
+                            Outcome::Replaced(h) => Cow::Owned(h),
+                            Outcome::Merged(mut h) => {
+                                carry_erasures(&mut h);
+                                Cow::Owned(h)
+                            }
                         },
                     }
                 }
             };
             now = Some(merged);
         }
+        let erasures = before
+            .as_ref()
+            .map_or(0, |b| crate::domain::erase::recorded(&b.history).len());
         let had = before.map(|b| b.visit.conflicts.iter().map(|c| c.id).collect());
-        Ok((had, now))
+        Ok((had, now, erasures))
     }
 
     /// Writes the merged visits in one transaction that also ends the bulk part of the import
@@ -508,6 +523,23 @@ impl Store {
             Some(v) => Ok(v),
             None => Ok(visit),
         }
+    }
+}
+
+/// A merge joins events from a laptop that did not know an erasure recorded here (or there):
+/// the erased words go from them too, and the merge event (made by this import) records it.
+fn carry_erasures(h: &mut VisitHistory) {
+    let Some(r) = crate::domain::erase::carry(&mut h.visit, &mut h.history) else {
+        return;
+    };
+    if let Some(last) = h
+        .history
+        .last_mut()
+        .filter(|e| e.action == AuditAction::Import)
+    {
+        let follows = std::mem::take(&mut last.follows);
+        last.redaction = Some(r);
+        crate::domain::chain::seal(last, follows);
     }
 }
 

@@ -210,6 +210,7 @@ impl Importer {
         summary
             .in_conflict
             .extend(merged.in_conflict.into_iter().filter(|id| !added_here(id)));
+        summary.erased = merged.erased;
         for list in [
             &mut summary.added,
             &mut summary.updated,
@@ -235,6 +236,9 @@ impl Importer {
             .max_by_key(|(_, seq)| *seq)
             .unwrap_or_default();
         self.store.write_merged(&planned, notes, last)?;
+        if !summary.erased.is_empty() {
+            self.store.set_purge_due(true)?;
+        }
         Ok(summary)
     }
 

@@ -43,6 +43,9 @@ pub fn drafts_slot(id: Uuid) -> Vec<u8> {
 
 /// `meta`: the journal of the editor open in the interview (JSON), absent when none is.
 pub const JOURNAL: &[u8] = b"journal";
+/// Set when an erasure came in by an import: the files still hold the erased values until the
+/// database is rewritten (see `pantau erase`).
+pub const PURGE_DUE: &[u8] = b"purge_due";
 
 pub fn visit_key(id: Uuid) -> [u8; 16] {
     *id.as_bytes()

@@ -8,6 +8,7 @@ mod check;
 mod convert;
 mod drafts;
 mod encode;
+mod erase;
 mod error;
 mod fingerprint;
 mod import;
@@ -43,6 +44,7 @@ use encode::Encoded;
 
 pub use check::{CheckProblem, CheckReport};
 pub use convert::{STEPS as CONVERT_STEPS, Target};
+pub use erase::{Erased, new_salt};
 pub use error::{Result, StoreError};
 pub use import::{ImportSummary, StoredHistory};
 pub use importer::Importer;
@@ -1037,6 +1039,7 @@ impl Store {
             branches: Vec::new(),
             follows: Vec::new(),
             settles,
+            redaction: None,
         };
         crate::domain::chain::seal(&mut e, follows.map(str::to_string).into_iter().collect());
         e

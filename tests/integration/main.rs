@@ -13,6 +13,7 @@ mod conflict_screens;
 mod disk_full;
 mod documents;
 mod encryption;
+mod erasure;
 mod export;
 mod export_full_disk;
 mod guide_cli;

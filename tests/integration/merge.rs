@@ -46,6 +46,7 @@ fn commit(
         branches: Vec::new(),
         follows: Vec::new(),
         settles: None,
+        redaction: None,
     };
     pantau::domain::chain::seal(&mut event, follows);
     out.history.push(event);
