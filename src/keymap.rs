@@ -39,10 +39,12 @@ pub enum Context {
     Documents,
     /// The interview's notes panel.
     Notes,
+    /// Choosing whose personal data to erase (from a visit's detail).
+    Erase,
 }
 
 impl Context {
-    pub const ALL: [Context; 25] = [
+    pub const ALL: [Context; 26] = [
         Context::Global,
         Context::List,
         Context::Search,
@@ -68,6 +70,7 @@ impl Context {
         Context::Conflicts,
         Context::Documents,
         Context::Notes,
+        Context::Erase,
     ];
 
     pub fn name(self) -> &'static str {
@@ -97,6 +100,7 @@ impl Context {
             Context::Conflicts => "conflicts",
             Context::Documents => "documents",
             Context::Notes => "notes",
+            Context::Erase => "erase",
         }
     }
 
@@ -198,6 +202,8 @@ pub enum Action {
     Notes,
     /// Sync with the central server (in the background).
     Sync,
+    /// Erase one person's personal data from the visit (UU PDP).
+    ErasePerson,
 }
 
 impl Action {

@@ -4,6 +4,7 @@
 
 pub mod board;
 pub mod central;
+mod erase;
 pub mod history;
 pub mod interview;
 pub mod list;
@@ -62,6 +63,11 @@ pub enum Overlay {
     Documents {
         cursor: usize,
         format: usize,
+    },
+    /// Erasing one person's personal data (UU PDP): who (see [`App::erase_people`]), then why.
+    Erase {
+        cursor: usize,
+        reason: Option<TextInput>,
     },
 }
 
@@ -135,6 +141,13 @@ pub enum Effect {
     ReloadList,
     /// Re-read the follow-up facts of these visits (saved since the board last loaded).
     RefreshFacts(Vec<Uuid>),
+    /// Erase one person's personal data from a visit and its history (see
+    /// [`crate::store::Store::erase_person`]).
+    ErasePerson {
+        visit: Uuid,
+        item: Uuid,
+        reason: String,
+    },
     /// Write the visit's printable report (HTML) to the documents folder.
     ExportReport(Uuid),
     /// Write one of the visit's documents to the documents folder.
@@ -387,6 +400,13 @@ impl App {
                 _,
             ) => Context::Reason,
             (Some(Overlay::Conflicts { .. }), _) => Context::Conflicts,
+            (
+                Some(Overlay::Erase {
+                    reason: Some(_), ..
+                }),
+                _,
+            ) => Context::Reason,
+            (Some(Overlay::Erase { .. }), _) => Context::Erase,
             (Some(Overlay::Documents { .. }), _) => Context::Documents,
             (None, Screen::List) if self.search.active => Context::Search,
             (None, Screen::List) => Context::List,
@@ -521,16 +541,27 @@ impl App {
                 if action.is_none()
                     && matches!(
                         self.overlay,
-                        Some(Overlay::Conflicts {
-                            reason: Some(_),
-                            ..
-                        })
+                        Some(
+                            Overlay::Conflicts {
+                                reason: Some(_),
+                                ..
+                            } | Overlay::Erase {
+                                reason: Some(_),
+                                ..
+                            }
+                        )
                     ) =>
             {
-                if let Some(Overlay::Conflicts {
-                    reason: Some(input),
-                    ..
-                }) = self.overlay.as_mut()
+                if let Some(
+                    Overlay::Conflicts {
+                        reason: Some(input),
+                        ..
+                    }
+                    | Overlay::Erase {
+                        reason: Some(input),
+                        ..
+                    },
+                ) = self.overlay.as_mut()
                 {
                     input.0.handle_event(&Event::Key(key));
                 }
@@ -601,6 +632,10 @@ impl App {
                 self.conflicts_action(a)
             }
             (Context::Documents, a) => self.documents_action(a),
+            (Context::Erase, a) => self.erase_action(a),
+            (Context::Reason, a) if matches!(self.overlay, Some(Overlay::Erase { .. })) => {
+                self.erase_action(a)
+            }
             (Context::Help, Close) => {
                 self.overlay = self.help_under.take();
                 vec![]
@@ -792,6 +827,7 @@ impl App {
                 }
             }
             Edit => return vec![Effect::OpenInterview(d.id)],
+            ErasePerson => self.open_erase(),
             ExportReport => {
                 self.overlay = Some(Overlay::Documents {
                     cursor: 0,

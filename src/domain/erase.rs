@@ -69,41 +69,55 @@ fn name_words(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// Everyone in the visit whose data can be erased: the attendees, then the handovers that
+/// name someone (its subject, or the recipient), in the visit's order. Already erased ones are
+/// left out.
+pub fn people(v: &Visit) -> Vec<Person> {
+    let named = |s: &str| !s.trim().is_empty() && s != MARKER;
+    let mut out = Vec::new();
+    for a in v.attendees.iter().filter(|a| named(&a.name)) {
+        out.push(Person {
+            item: a.id,
+            list: "attendees",
+            label: a.name.clone(),
+            words: name_words(&a.name),
+        });
+    }
+    for h in &v.handovers {
+        if !named(&h.subject) && !named(&h.recipient) {
+            continue;
+        }
+        // The person is the subject; a recipient alone ("Ahli waris …") names the heirs.
+        let name = if named(&h.subject) {
+            &h.subject
+        } else {
+            &h.recipient
+        };
+        let label = [h.subject.as_str(), h.recipient.as_str()]
+            .into_iter()
+            .filter(|s| named(s))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        out.push(Person {
+            item: h.id,
+            list: "handovers",
+            label,
+            words: name_words(name),
+        });
+    }
+    out
+}
+
 /// The one attendee or handover whose name (or recipient) contains `query`, folded.
 pub fn find(v: &Visit, query: &str) -> Result<Person, FindError> {
     let q = fold(query.trim());
     if q.is_empty() {
         return Err(FindError::NotFound);
     }
-    let mut found = Vec::new();
-    for a in &v.attendees {
-        if fold(&a.name).contains(&q) {
-            found.push(Person {
-                item: a.id,
-                list: "attendees",
-                label: a.name.clone(),
-                words: name_words(&a.name),
-            });
-        }
-    }
-    for h in &v.handovers {
-        if fold(&h.subject).contains(&q) || fold(&h.recipient).contains(&q) {
-            // The person is the subject; a recipient alone ("Ahli waris …") names the heirs.
-            let name = if h.subject.trim().is_empty() {
-                &h.recipient
-            } else {
-                &h.subject
-            };
-            found.push(Person {
-                item: h.id,
-                list: "handovers",
-                label: format!("{} · {}", h.subject, h.recipient)
-                    .trim_matches([' ', '·'])
-                    .to_string(),
-                words: name_words(name),
-            });
-        }
-    }
+    let mut found: Vec<Person> = people(v)
+        .into_iter()
+        .filter(|p| fold(&p.label).contains(&q))
+        .collect();
     match found.len() {
         0 => Err(FindError::NotFound),
         1 => Ok(found.remove(0)),

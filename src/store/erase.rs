@@ -45,10 +45,29 @@ impl Store {
         reason: &str,
         salt: &str,
     ) -> Result<Erased> {
+        let person = self.erasure_target(id, query)?;
+        self.erase_person(id, person.item, stamp, reason, salt)
+    }
+
+    /// [`Store::erase`] of the attendee or handover `item` (the app picks it from a list).
+    pub fn erase_person(
+        &self,
+        id: Uuid,
+        item: Uuid,
+        stamp: &Stamp,
+        reason: &str,
+        salt: &str,
+    ) -> Result<Erased> {
         let before = self
             .history(id)?
             .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
-        let person = find(&before, query)?;
+        let person = erase::people(&before.visit)
+            .into_iter()
+            .find(|p| p.item == item)
+            .ok_or_else(|| StoreError::NoSuchPerson {
+                id,
+                query: item.to_string(),
+            })?;
         let mut after = before.clone();
         let mut redaction = erase::redaction(&person, salt);
         erase::apply(&mut redaction, &mut after.visit, &mut after.history);

@@ -283,6 +283,36 @@ impl Runner {
                     Err(e) => vec![Msg::Failed(e.message(lang))],
                 }
             }
+            Effect::ErasePerson {
+                visit,
+                item,
+                reason,
+            } => {
+                let salt = crate::store::new_salt();
+                let erased = self
+                    .store
+                    .erase_person(visit, item, &self.stamp(), &reason, &salt)
+                    // The files keep the old values until they are rewritten, at quit.
+                    .and_then(|_| self.store.set_purge_due(true))
+                    .and_then(|()| self.store.get(visit));
+                match erased {
+                    Ok(Some(v)) => {
+                        self.index(Job::Upsert(Box::new(v.clone())));
+                        let mut out = vec![
+                            Msg::VisitLoaded(Box::new(v)),
+                            Msg::VisitsChanged,
+                            Msg::Notice {
+                                key: "erase.tui_done",
+                                arg: String::new(),
+                            },
+                        ];
+                        out.extend(self.reload_list(lang));
+                        out
+                    }
+                    Ok(None) => vec![],
+                    Err(e) => failed(e),
+                }
+            }
             Effect::ResolveConflict {
                 visit,
                 conflict,

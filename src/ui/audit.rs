@@ -68,6 +68,18 @@ fn event_lines(out: &mut Vec<Line<'static>>, cx: &Ctx, e: &AuditEvent, indent: &
             inert(&e.reason)
         )));
     }
+    if let Some(r) = &e.redaction {
+        // The item itself is not named: its name is what was erased.
+        let kind = if r.list == "attendees" {
+            "chain.h_erased_attendee"
+        } else {
+            "chain.h_erased_handover"
+        };
+        out.push(Line::raw(format!(
+            "{indent}  {}",
+            tf(l, kind, &[&r.events.len()])
+        )));
+    }
     if let Some(s) = &e.settles {
         out.push(Line::raw(format!(
             "{indent}  {}",

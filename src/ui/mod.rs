@@ -6,6 +6,7 @@ mod bars;
 mod board;
 mod conflicts;
 mod detail;
+mod erase;
 mod help;
 mod history;
 mod interview;
@@ -77,6 +78,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         Some(Overlay::Documents { cursor, format }) => {
             help::documents(frame, body, app, *cursor, *format)
+        }
+        Some(Overlay::Erase { cursor, reason }) => {
+            erase::draw(frame, body, app, *cursor, reason.as_ref().map(|r| &r.0))
         }
         None => {}
     }

@@ -331,3 +331,37 @@ fn a_final_visit_past_its_retention_is_listed_and_erased_with_both_digests_recor
     );
     assert_eq!(found_in(&files_of(&db), &["Pelawi"]), vec![]);
 }
+
+#[test]
+fn the_app_erases_a_person_picked_from_the_detail_and_rewrites_the_files_at_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    ok(pantau(&db, &[], &["demo"]));
+    let mut s = Session::start(&db, 30, 110);
+    s.wait_for("Daftar kunjungan");
+    s.send("\r");
+    s.wait_for("Peserta (5)");
+    s.send("P");
+    s.wait_for("Hapus data pribadi");
+    // Attendees first, then the handovers: the sixth is Brian Adam Sitepu's.
+    s.send("jjjjj");
+    s.send("\r");
+    s.wait_for("Alasan (wajib");
+    // An empty reason erases nothing.
+    s.send("\r");
+    s.wait_for("Alasan (wajib");
+    s.send("permintaan ahli waris");
+    s.wait_for("> permintaan ahli waris");
+    s.send("\r");
+    s.wait_for("Data pribadi dihapus");
+    s.send("q");
+    s.wait_exit();
+    let show = ok(pantau(&db, &[], &["show", "017f96ad"]));
+    assert!(
+        !show.contains("Sitepu") && show.contains("Pelawi"),
+        "{show}"
+    );
+    let check = ok(pantau(&db, &[], &["check"]));
+    assert!(check.contains("sound"), "{check}");
+    assert_eq!(found_in(&files_of(&db), PERSON), vec![]);
+}
