@@ -691,7 +691,8 @@ fn the_first_start_asks_once_whether_to_encrypt() {
     let dir = tempfile::tempdir().unwrap();
     // The real rule (no PANTAU_FIRST_START, a terminal, a new folder).
     let asking = [("PANTAU_FIRST_START", "")];
-    let db = dir.path().join("db");
+    // As on a fresh machine: not even the data folder exists.
+    let db = dir.path().join("data").join("db");
     let mut s = common::pty::Session::start_with(&db, 24, 80, &asking);
     let screen = s.wait_for("Enkripsi basis data baru ini?");
     assert!(screen.contains("▶ Ya, enkripsi"), "{screen}");

@@ -112,6 +112,11 @@ fn lock_screen_snapshots() {
         let mut h = typing_venue(lang);
         h.keys("<c-l>");
         insta::assert_snapshot!(format!("locked_{}_80x24", lang.code()), h.screen(80, 24));
+        // Small terminals never panic, and show nothing of the visit either.
+        for (w, hgt) in [(40, 10), (20, 5), (1, 1)] {
+            let s = h.screen(w, hgt);
+            assert!(!s.contains("Karo") && !s.contains("setengah"), "{s}");
+        }
         h.keys("salah<enter>abc");
         insta::assert_snapshot!(
             format!("locked_wrong_{}_80x24", lang.code()),
