@@ -19,7 +19,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 use uuid::Uuid;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::domain::{
     Attendee, AuditAction, AuditEvent, District, Draft, Journal, Visit, VisitFacts, VisitSummary,
@@ -597,7 +597,7 @@ impl App {
                 return vec![Effect::Unlock(Secret(typed))];
             }
             KeyCode::Esc => {
-                lock.typed.clear();
+                lock.typed.zeroize();
                 lock.message = None;
             }
             KeyCode::Backspace => {
@@ -1365,7 +1365,7 @@ impl App {
             Msg::UnlockRefused(why) => {
                 if let Some(lock) = self.lock.as_mut() {
                     lock.checking = false;
-                    lock.typed.clear();
+                    lock.typed.zeroize();
                     lock.message = Some(why);
                 }
             }

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::DefaultTerminal;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::i18n::{Lang, t};
 use crate::store::Store;
@@ -97,8 +97,8 @@ fn ask(terminal: &mut DefaultTerminal, db: &Path, lang: Lang) -> Result<Option<S
             },
             Step::Passphrase { again } => match k.code {
                 KeyCode::Esc => {
-                    typed.clear();
-                    first.clear();
+                    typed.zeroize();
+                    first.zeroize();
                     message = None;
                     step = Step::Choose { encrypt: true };
                 }
@@ -106,10 +106,10 @@ fn ask(terminal: &mut DefaultTerminal, db: &Path, lang: Lang) -> Result<Option<S
                     // As `pantau encrypt`: a passphrase of spaces only is empty.
                     if typed.trim().is_empty() {
                         message = Some(t(lang, "passphrase.empty").to_owned());
-                        typed.clear();
+                        typed.zeroize();
                     } else {
                         std::mem::swap(&mut first, &mut typed);
-                        typed.clear();
+                        typed.zeroize();
                         message = None;
                         step = Step::Passphrase { again: true };
                     }
@@ -117,8 +117,8 @@ fn ask(terminal: &mut DefaultTerminal, db: &Path, lang: Lang) -> Result<Option<S
                 KeyCode::Enter => {
                     if *typed != *first {
                         message = Some(t(lang, "first_start.mismatch").to_owned());
-                        typed.clear();
-                        first.clear();
+                        typed.zeroize();
+                        first.zeroize();
                         step = Step::Passphrase { again: false };
                         continue;
                     }
