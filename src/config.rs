@@ -32,12 +32,27 @@ pub struct Config {
     /// kept (`pantau retention` lists the visits past it; `pantau erase` removes it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_months: Option<u32>,
+    /// Minutes without a key or mouse event after which the app of an encrypted database locks
+    /// (0: never; a fraction is allowed, `0.5` is half a minute). Default [`DEFAULT_LOCK_MINUTES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_after_minutes: Option<f64>,
     /// Key overrides: action name → list of keys, on top of the shipped keymap.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, Vec<String>>,
 }
 
+/// Idle minutes before the app of an encrypted database locks, when `config.toml` does not say.
+pub const DEFAULT_LOCK_MINUTES: f64 = 10.0;
+
 impl Config {
+    /// How long the app of an encrypted database waits, with no key or mouse event, before it
+    /// locks; `None`: never (`lock_after_minutes = 0`).
+    pub fn lock_after(&self) -> Option<std::time::Duration> {
+        let minutes = self.lock_after_minutes.unwrap_or(DEFAULT_LOCK_MINUTES);
+        // A week at most: beyond that it is "never" in practice, and the sum cannot overflow.
+        (minutes > 0.0).then(|| std::time::Duration::from_secs_f64(minutes.min(10_080.0) * 60.0))
+    }
+
     /// The file as it is, all or nothing (for tools and tests; Pantau reads [`Settings`]).
     pub fn load(path: &Path) -> Result<Config, String> {
         match std::fs::read_to_string(path) {
@@ -80,6 +95,8 @@ pub enum Problem {
     NotString(String),
     /// A setting that must be a whole number (`retention_months`) is not.
     NotCount(String),
+    /// `lock_after_minutes` is not a number of minutes (0 or more).
+    LockAfter(String),
     /// Keys Pantau does not know, at the top of the file.
     Unknown(Vec<String>),
     /// `[keys]` entries that were not used (unknown action, unknown key, not a list of keys).
@@ -104,6 +121,7 @@ impl Problem {
             Problem::Guide => tf(lang, "hardening.config_guide", &[&p]),
             Problem::NotString(name) => tf(lang, "hardening.config_not_string", &[&p, name]),
             Problem::NotCount(name) => tf(lang, "hardening.config_not_count", &[&p, name]),
+            Problem::LockAfter(value) => tf(lang, "hardening.config_lock_after", &[&p, value]),
             Problem::Unknown(keys) => tf(lang, "hardening.config_unknown", &[&p, &keys.join(", ")]),
             Problem::Keys(entries) => tf(lang, "notice.keymap_bad", &[&entries.join(", ")]),
             Problem::NoQuit(keys) => tf(lang, "hardening.config_no_quit", &[&p, keys]),
@@ -311,6 +329,17 @@ fn from_table(mut table: toml::Table, problems: &mut Vec<Problem>) -> Config {
         match v.as_integer().and_then(|n| u32::try_from(n).ok()) {
             Some(n) if n > 0 => config.retention_months = Some(n),
             _ => problems.push(Problem::NotCount("retention_months".into())),
+        }
+    }
+    if let Some(v) = table.remove("lock_after_minutes") {
+        let minutes = match &v {
+            toml::Value::Integer(i) => Some(*i as f64),
+            toml::Value::Float(f) => Some(*f),
+            _ => None,
+        };
+        match minutes {
+            Some(m) if m.is_finite() && m >= 0.0 => config.lock_after_minutes = Some(m),
+            _ => problems.push(Problem::LockAfter(v.to_string())),
         }
     }
     let mut bad_keys = Vec::new();

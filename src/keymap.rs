@@ -204,6 +204,8 @@ pub enum Action {
     Sync,
     /// Erase one person's personal data from the visit (UU PDP).
     ErasePerson,
+    /// Lock the app of an encrypted database now (the passphrase opens it again).
+    Lock,
 }
 
 impl Action {
@@ -520,9 +522,13 @@ impl Keymap {
                 .lookup
                 .get(&(Context::Global, combo))
                 .copied()
-                // Help opens over a popup too (and closes back to it), never while typing.
+                // Help opens over a popup too (and closes back to it), never while typing; the
+                // screen locks from anywhere (while typing, only by a Ctrl key).
                 .filter(|a| {
-                    *a == Action::ForceQuit || (*a == Action::Help && !ctx.is_text_entry())
+                    *a == Action::ForceQuit
+                        || (*a == Action::Help && !ctx.is_text_entry())
+                        || (*a == Action::Lock
+                            && (!ctx.is_text_entry() || combo.mods.contains(KeyModifiers::CONTROL)))
                 });
         }
         self.lookup.get(&(Context::Global, combo)).copied()

@@ -16,10 +16,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 
-use crossterm::event::{Event, KeyEvent, KeyEventKind};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 use uuid::Uuid;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::domain::{
     Attendee, AuditAction, AuditEvent, District, Draft, Journal, Visit, VisitFacts, VisitSummary,
@@ -102,10 +103,60 @@ pub enum Confirm {
     },
 }
 
+/// A passphrase typed on the lock screen, on its way to the runtime's check
+/// ([`Effect::Unlock`]): zeroised when dropped, never printed.
+#[derive(Clone, PartialEq)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// Room for a passphrase typed on the lock screen, reserved up front: a string that grows
+/// would leave copies of what was typed behind.
+const PASSPHRASE_ROOM: usize = 1024;
+
+/// The app of an encrypted database, locked (issue 20): after an idle time the runtime
+/// measured ([`Msg::Idle`]) or at once ([`Action::Lock`]). Only the lock screen is drawn; the
+/// rest of the app (the list, the open editor, the interview's position, a popup) is kept as it
+/// was, untouched, and is back once the passphrase is given again.
+pub struct LockScreen {
+    /// What is typed so far (shown masked).
+    pub typed: Zeroizing<String>,
+    /// Why the last passphrase was refused, in the user's language.
+    pub message: Option<String>,
+    /// The passphrase is being checked (Argon2id takes a moment).
+    pub checking: bool,
+}
+
+impl LockScreen {
+    fn new() -> LockScreen {
+        LockScreen {
+            typed: Zeroizing::new(String::with_capacity(PASSPHRASE_ROOM)),
+            message: None,
+            checking: false,
+        }
+    }
+}
+
 /// Work for the runtime.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
+    /// The app locked: what the open editor holds goes to the journal now (flushed), so that
+    /// a kill while locked loses nothing.
+    Lock,
+    /// Check this passphrase against the database's key (answered by [`Msg::Unlocked`] or
+    /// [`Msg::UnlockRefused`]).
+    Unlock(Secret),
     LoadVisit(Uuid),
     Delete(Uuid),
     Restore(Uuid),
@@ -235,6 +286,12 @@ pub enum Msg {
     OpenItems(Vec<interview::OpenItem>),
     AuditLoaded(Vec<AuditEvent>),
     SyncFinished(central::SyncOutcome),
+    /// No key or mouse event for the configured time (the runtime measures it): lock.
+    Idle,
+    /// The passphrase given on the lock screen unlocks the database.
+    Unlocked,
+    /// It does not (the reason, in the user's language): asked again.
+    UnlockRefused(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -328,6 +385,10 @@ pub struct App {
     /// Where Esc on the detail screen returns to (the list unless set).
     pub detail_back: Option<Screen>,
     pub central: central::CentralView,
+    /// The database is encrypted, so the app can lock (a plain one never locks).
+    pub lockable: bool,
+    /// Locked: only the lock screen is drawn and keys go to it (see [`LockScreen`]).
+    pub lock: Option<LockScreen>,
 }
 
 impl App {
@@ -370,6 +431,8 @@ impl App {
             too_small: false,
             detail_back: None,
             central: central::CentralView::default(),
+            lockable: false,
+            lock: None,
         };
         app.list.set(visits);
         app.list.refilter(&Query::default(), None);
@@ -448,6 +511,9 @@ impl App {
         if key.kind != KeyEventKind::Press {
             return Vec::new();
         }
+        if self.lock.is_some() {
+            return self.lock_key(key);
+        }
         let mut effects = self.key(key);
         self.journal(&mut effects);
         effects
@@ -455,7 +521,7 @@ impl App {
 
     /// A paste (bracketed paste): whole into the text being edited, never read as keys.
     pub fn handle_paste(&mut self, text: &str) -> Vec<Effect> {
-        if self.too_small {
+        if self.too_small || self.lock.is_some() {
             return vec![];
         }
         let mut effects = match self.context() {
@@ -499,11 +565,82 @@ impl App {
         }
     }
 
+    /// Whether the lock screen is up.
+    pub fn locked(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// Locks the app of an encrypted database at once: the open editor's text goes to the
+    /// journal first. A plain database never locks: it says so.
+    pub fn lock(&mut self) -> Vec<Effect> {
+        if !self.lockable {
+            self.status = Status::Notice {
+                key: "notice.lock_plain",
+                arg: String::new(),
+            };
+            return vec![];
+        }
+        if self.lock.is_some() {
+            return vec![];
+        }
+        let mut effects = Vec::new();
+        self.journal(&mut effects);
+        effects.push(Effect::Lock);
+        self.lock = Some(LockScreen::new());
+        effects
+    }
+
+    /// A key on the lock screen: the passphrase is typed (masked), Enter checks it, Esc clears
+    /// it, force quit leaves (the journal keeps what was being typed).
+    fn lock_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.keymap.action(Context::Global, &key) == Some(Action::ForceQuit) {
+            self.quit = true;
+            return vec![Effect::Quit];
+        }
+        let Some(lock) = self.lock.as_mut() else {
+            return vec![];
+        };
+        if lock.checking {
+            return vec![];
+        }
+        let typing = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Enter if lock.typed.is_empty() => {}
+            KeyCode::Enter => {
+                lock.checking = true;
+                let typed = std::mem::replace(
+                    &mut lock.typed,
+                    Zeroizing::new(String::with_capacity(PASSPHRASE_ROOM)),
+                );
+                return vec![Effect::Unlock(Secret(typed))];
+            }
+            KeyCode::Esc => {
+                lock.typed.zeroize();
+                lock.message = None;
+            }
+            KeyCode::Backspace => {
+                lock.typed.pop();
+            }
+            KeyCode::Char(c)
+                if typing && lock.typed.len() + c.len_utf8() <= lock.typed.capacity() =>
+            {
+                lock.typed.push(c);
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
     fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let ctx = self.context();
         let action = self.keymap.action(ctx, &key);
         if let Some(quit @ (Action::ForceQuit | Action::Quit)) = action {
             return self.update(quit);
+        }
+        if action == Some(Action::Lock) {
+            return self.lock();
         }
         if self.too_small {
             return Vec::new();
@@ -1258,6 +1395,16 @@ impl App {
 
     pub fn on_msg(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
+            Msg::Idle if self.lockable => return self.lock(),
+            Msg::Idle => {}
+            Msg::Unlocked => self.lock = None,
+            Msg::UnlockRefused(why) => {
+                if let Some(lock) = self.lock.as_mut() {
+                    lock.checking = false;
+                    lock.typed.zeroize();
+                    lock.message = Some(why);
+                }
+            }
             Msg::ListLoaded(all) => {
                 self.list.set(all);
                 if self.search.query.text.is_empty() {

@@ -277,7 +277,17 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Some(result) = early {
         return finish(lang, result);
     }
-    let opened = match (&cli.command, Store::open(&db)) {
+    // The app's very first start on a new folder asks whether to encrypt it (never a command).
+    let first = if cli.command.is_none() && crate::tui::first_start::should_ask(&db) {
+        match crate::tui::first_start::run(&db, lang) {
+            Ok(Some(store)) => Some(store),
+            Ok(None) => return finish(lang, Ok(ExitCode::SUCCESS)),
+            Err(msg) => return finish(lang, Err((msg, 2))),
+        }
+    } else {
+        None
+    };
+    let opened = match (&cli.command, first.map_or_else(|| Store::open(&db), Ok)) {
         // The app asks for the passphrase on a screen of its own (unless a script gave it).
         (None, Err(crate::store::StoreError::Locked { .. }))
             if std::env::var_os(passphrase::ENV).is_none() =>

@@ -47,3 +47,25 @@ fn retention_months_is_a_whole_number_above_zero() {
         );
     }
 }
+
+#[test]
+fn lock_after_minutes_is_minutes_zero_is_never_and_a_bad_value_keeps_the_default() {
+    use std::time::Duration;
+    let (config, problems) = read(b"");
+    assert!(problems.is_empty());
+    assert_eq!(config.lock_after(), Some(Duration::from_secs(600)));
+    let (config, _) = read(b"lock_after_minutes = 3\n");
+    assert_eq!(config.lock_after(), Some(Duration::from_secs(180)));
+    let (config, _) = read(b"lock_after_minutes = 0.05\n");
+    assert_eq!(config.lock_after(), Some(Duration::from_secs(3)));
+    let (config, _) = read(b"lock_after_minutes = 0\n");
+    assert_eq!(config.lock_after(), None);
+    for bad in ["-1", "\"10\"", "nan", "true"] {
+        let (config, problems) = read(format!("lock_after_minutes = {bad}\n").as_bytes());
+        assert_eq!(config.lock_after(), Some(Duration::from_secs(600)), "{bad}");
+        assert!(
+            matches!(problems[..], [Problem::LockAfter(_)]),
+            "{bad}: {problems:?}"
+        );
+    }
+}

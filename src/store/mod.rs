@@ -386,6 +386,26 @@ impl Store {
         self.shared.vault.is_sealed()
     }
 
+    /// Whether `passphrase` unlocks this open, encrypted database: its key header is read
+    /// again and unwrapped as at [`Store::open_with`] (the same Argon2id check), and the key it
+    /// gives must be the one this store holds. The key unwrapped for the check is zeroised when
+    /// it is dropped here; the passphrase is not kept. [`StoreError::WrongPassphrase`] when it
+    /// does not unlock (and for a plain database, which has no passphrase).
+    pub fn check_passphrase(&self, passphrase: &str) -> Result<()> {
+        let wrong = || StoreError::WrongPassphrase {
+            path: self.path.clone(),
+        };
+        let Some(header) = vault::read_header(&self.path)? else {
+            return Err(wrong());
+        };
+        let unlocked = Vault::unlock(&header, passphrase, &self.path)?;
+        if unlocked.is_sealed() && unlocked.same_key(&self.shared.vault) {
+            Ok(())
+        } else {
+            Err(wrong())
+        }
+    }
+
     /// Seals `bytes` with this database's key for a file named `name` (the search index, a
     /// backup); plain databases get them as they are.
     pub fn seal_file(&self, name: &str, bytes: &[u8]) -> Result<Vec<u8>> {

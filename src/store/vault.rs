@@ -228,6 +228,15 @@ impl Vault {
         Ok(Vault::from_key(Zeroizing::new(key)))
     }
 
+    /// Whether `other` holds the same data key as this vault (both plain counts as the same).
+    pub fn same_key(&self, other: &Vault) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => *a.key == *b.key,
+            _ => false,
+        }
+    }
+
     /// `plain` as stored under `tree`/`key`.
     pub fn seal(&self, tree: &str, key: &[u8], plain: &[u8]) -> Result<sled::IVec> {
         let Some(c) = &self.0 else {
@@ -403,6 +412,10 @@ mod tests {
             third.open("visits", b"k1", &sealed).unwrap(),
             b"Sebayang"[..]
         );
+        // The same data key, however it was unwrapped; another database's key is not.
+        assert!(third.same_key(&vault));
+        assert!(!Vault::create("kata sandi").unwrap().0.same_key(&vault));
+        assert!(!Vault::plain().same_key(&vault));
         // No vault: stored as it is.
         let plain = Vault::plain();
         assert_eq!(plain.seal("visits", b"k", b"x").unwrap(), b"x"[..]);

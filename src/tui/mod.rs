@@ -4,6 +4,7 @@
 
 mod board;
 pub mod central;
+pub mod first_start;
 pub mod runner;
 pub mod unlock;
 pub mod worker;
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event, MouseEventKind};
 use crossterm::{execute, terminal};
@@ -55,6 +56,7 @@ pub fn build_app_with(
         guide,
         crate::host::Host::current(),
     );
+    app.lockable = store.is_encrypted();
     if let Ok(Some(state)) = crate::central::state::SyncState::load(store.path()) {
         app.central.enrolled = true;
         app.central.last_sync = state.last_sync;
@@ -134,7 +136,19 @@ pub fn run(
         event::EnableMouseCapture,
         event::EnableBracketedPaste
     );
-    let result = event_loop(&mut terminal, &mut app, &mut runner, &msg_rx, &stop);
+    // Only an encrypted database locks when idle (a plain one has no passphrase to ask).
+    let lock_after = settings
+        .config
+        .lock_after()
+        .filter(|_| store.is_encrypted());
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        &mut runner,
+        &msg_rx,
+        &stop,
+        lock_after,
+    );
     // Whatever was typed and not yet journaled is kept for next time.
     runner.write_journal(true);
     leave_modes();
@@ -150,8 +164,12 @@ fn event_loop(
     runner: &mut Runner,
     messages: &mpsc::Receiver<Msg>,
     stop: &AtomicBool,
+    lock_after: Option<Duration>,
 ) -> std::io::Result<()> {
     let mut dirty = true;
+    // The last key, mouse event or paste: the app locks `lock_after` after it. The clock is
+    // read here, never in the app: it is told with `Msg::Idle`.
+    let mut last_input = Instant::now();
     let size = terminal.size()?;
     app.too_small = crate::ui::too_small(size.width, size.height);
     loop {
@@ -166,13 +184,21 @@ fn event_loop(
         if !event::poll(Duration::from_millis(40))? {
             // Typing paused: the journal catches up with the editor.
             runner.write_journal(true);
+            if lock_after.is_some_and(|after| last_input.elapsed() >= after) && !app.locked() {
+                effects.extend(app.on_msg(Msg::Idle));
+                dirty = true;
+            }
         } else {
             // Take everything already queued (a paste, a resize storm) before drawing again.
             loop {
                 app.tick(chrono::Local::now().fixed_offset());
-                match event::read()? {
+                let event = event::read()?;
+                if matches!(event, Event::Key(_) | Event::Mouse(_) | Event::Paste(_)) {
+                    last_input = Instant::now();
+                }
+                match event {
                     Event::Key(k) => effects.extend(app.handle_key(k)),
-                    Event::Mouse(_) if app.too_small => continue,
+                    Event::Mouse(_) if app.too_small || app.locked() => continue,
                     Event::Mouse(m) => match m.kind {
                         MouseEventKind::ScrollDown => effects.extend(app.update(Action::Down)),
                         MouseEventKind::ScrollUp => effects.extend(app.update(Action::Up)),
@@ -191,6 +217,10 @@ fn event_loop(
         while let Ok(msg) = messages.try_recv() {
             effects.extend(app.on_msg(msg));
             dirty = true;
+        }
+        // Argon2id takes a moment: the lock screen says it is checking before it does.
+        if effects.iter().any(|e| matches!(e, Effect::Unlock(_))) {
+            draw(terminal, app)?;
         }
         if drain(app, runner, effects) {
             return Ok(());

@@ -102,6 +102,20 @@ impl Runner {
         let failed = |e: StoreError| vec![Msg::Failed(e.message(lang))];
         match effect {
             Effect::Quit => vec![],
+            Effect::Lock => {
+                // Written now, flushed: a kill while locked loses nothing typed.
+                self.write_journal(true);
+                vec![]
+            }
+            Effect::Unlock(secret) => match self.store.check_passphrase(secret.expose()) {
+                Ok(()) => vec![Msg::Unlocked],
+                Err(StoreError::WrongPassphrase { .. }) => {
+                    vec![Msg::UnlockRefused(
+                        crate::i18n::t(lang, "lock.wrong").into(),
+                    )]
+                }
+                Err(e) => vec![Msg::UnlockRefused(e.message(lang))],
+            },
             Effect::LoadVisit(id) => match self.store.get(id) {
                 Ok(Some(v)) => vec![Msg::VisitLoaded(Box::new(v))],
                 Ok(None) => failed(StoreError::NotFound(id.to_string())),

@@ -34,6 +34,7 @@ fn ask(terminal: &mut DefaultTerminal, db: &Path, lang: Lang) -> Result<Option<S
             typed: typed.chars().count(),
             message: message.as_deref(),
             checking,
+            locked: None,
         };
         terminal.draw(|f| draw(f, &view(false))).map_err(io)?;
         let Event::Key(k) = event::read().map_err(io)? else {

@@ -61,6 +61,8 @@ pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
         .into_iter()
         // Settling is offered only where there is something to settle.
         .filter(|(_, action)| *action != A::ShowConflicts || in_conflict)
+        // Locking is offered only where it works: a plain database never locks.
+        .filter(|(_, action)| *action != A::Lock || app.lockable)
         .filter(|(_, action)| {
             let editing = matches!(
                 action,

@@ -70,6 +70,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         theme::section(),
     ));
     lines.push(Line::raw(t(l, "ui.search_hint").to_string()));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        t(l, "ui.help_lock").to_string(),
+        theme::section(),
+    ));
+    let lock_keys = app
+        .keymap
+        .keys_label(Context::Global, crate::keymap::Action::Lock);
+    // Wrapped here (the help scrolls by lines): the popup is 64 wide at most, less its border.
+    let wrap_at = usize::from(area.width.min(64).saturating_sub(2)).max(10);
+    for part in textwrap::wrap(&tf(l, "ui.help_lock_text", &[&lock_keys]), wrap_at) {
+        lines.push(Line::raw(part.into_owned()));
+    }
     let rect = popup(frame, area, 64, area.height);
     let inner_h = rect.height.saturating_sub(2) as usize;
     app.help_page.set(inner_h.saturating_sub(1).max(1));

@@ -7,6 +7,7 @@ mod board;
 mod conflicts;
 mod detail;
 mod erase;
+pub mod first_start;
 mod help;
 mod history;
 mod interview;
@@ -36,6 +37,12 @@ pub fn too_small(width: u16, height: u16) -> bool {
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
+    // Locked: the lock screen only, nothing of the visits (not even the title or status line).
+    if let Some(lock) = &app.lock {
+        unlock::draw_locked(frame, app, lock);
+        text::terminal_safe(frame.buffer_mut());
+        return;
+    }
     if too_small(area.width, area.height) {
         let msg = tf(
             app.lang,

@@ -1,4 +1,5 @@
-//! The unlock screen of an encrypted database (issue 20): a pure function of what it shows.
+//! The unlock screen of an encrypted database (issue 20), at start and when the app is locked:
+//! a pure function of what it shows. It shows nothing of the visits.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
@@ -10,13 +11,33 @@ use crate::i18n::{Lang, t, tf};
 use super::theme;
 
 /// What the unlock screen shows: the database, how many characters were typed (shown masked),
-/// a message (a wrong passphrase), and whether the passphrase is being checked.
+/// a message (a wrong passphrase), whether the passphrase is being checked, and whether this is
+/// the app locked (with the key that quits) rather than the start.
 pub struct UnlockView<'a> {
     pub lang: Lang,
     pub db: &'a str,
     pub typed: usize,
     pub message: Option<&'a str>,
     pub checking: bool,
+    /// The app is locked (not starting): the force-quit key as people write it.
+    pub locked: Option<&'a str>,
+}
+
+/// The app, locked: the lock screen and nothing else.
+pub fn draw_locked(frame: &mut Frame, app: &crate::app::App, lock: &crate::app::LockScreen) {
+    let quit = app.keymap.keys_label(
+        crate::keymap::Context::Global,
+        crate::keymap::Action::ForceQuit,
+    );
+    let view = UnlockView {
+        lang: app.lang,
+        db: &app.db_label,
+        typed: lock.typed.chars().count(),
+        message: lock.message.as_deref(),
+        checking: lock.checking,
+        locked: Some(&quit),
+    };
+    draw(frame, &view);
 }
 
 pub fn draw(frame: &mut Frame, v: &UnlockView) {
@@ -34,8 +55,20 @@ pub fn draw(frame: &mut Frame, v: &UnlockView) {
     ])
     .areas(middle);
     let masked = "•".repeat(v.typed.min(64));
+    let (title, intro, keys) = match v.locked {
+        None => (
+            t(v.lang, "unlock.title").to_string(),
+            tf(v.lang, "unlock.database", &[&v.db]),
+            t(v.lang, "unlock.keys").to_string(),
+        ),
+        Some(quit) => (
+            t(v.lang, "lock.title").to_string(),
+            tf(v.lang, "lock.database", &[&v.db]),
+            tf(v.lang, "lock.keys", &[&quit]),
+        ),
+    };
     let mut lines = vec![
-        Line::from(tf(v.lang, "unlock.database", &[&v.db])),
+        Line::from(intro),
         Line::from(""),
         Line::from(vec![
             Span::styled(
@@ -54,12 +87,12 @@ pub fn draw(frame: &mut Frame, v: &UnlockView) {
     } else {
         lines.push(Line::from(""));
     }
-    lines.push(Line::styled(t(v.lang, "unlock.keys"), theme::muted()));
+    lines.push(Line::styled(keys, theme::muted()));
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(Span::styled(t(v.lang, "unlock.title"), theme::title())),
+                .title(Span::styled(title, theme::title())),
         ),
         boxed,
     );

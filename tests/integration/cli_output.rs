@@ -94,6 +94,7 @@ mod pty {
         cmd.env("TERM", "xterm-256color");
         cmd.env("PANTAU_LANG", "en");
         cmd.env("PANTAU_CONFIG", db.with_extension("config.toml"));
+        cmd.env("PANTAU_FIRST_START", "plain");
         let mut child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();

@@ -553,3 +553,208 @@ fn encrypted_bundles_hold_nothing_readable_and_open_only_with_their_key() {
     assert!(out.contains("is not. Use --encrypt"), "{out}");
     assert!(!leaks(&[&plain], &words).is_empty());
 }
+
+/// The venue of the demo visit, as the database at `db` holds it.
+fn stored_venue(db: &Path) -> String {
+    let store = Store::open_with(db, Some(PASS)).unwrap();
+    let venue = store
+        .get(pantau::demo::karo_visit().id)
+        .unwrap()
+        .unwrap()
+        .venue;
+    store.close();
+    venue
+}
+
+/// Unlocks the start screen, opens the demo visit's interview and types half a venue into its
+/// editor (Ctrl-U first clears the venue it holds).
+fn unlock_and_type_half(s: &mut common::pty::Session) {
+    s.wait_for("Frasa sandi:");
+    s.send(PASS);
+    s.send("\r");
+    s.wait_for("Kabupaten Karo");
+    s.send("e");
+    s.wait_for("Identitas kunjungan");
+    s.send("1jj\r");
+    s.send("\x15Aula setengah");
+    s.wait_for("Aula setengah");
+}
+
+/// The screen of a locked app: the lock prompt and nothing of the visit.
+fn assert_locked(screen: &str) {
+    assert!(screen.contains("Frasa sandi:"), "{screen}");
+    for hidden in ["Karo", "setengah", "Aula", "Identitas", "Wawancara"] {
+        assert!(
+            !screen.contains(hidden),
+            "{hidden:?} shown while locked:\n{screen}"
+        );
+    }
+}
+
+/// Idle for `lock_after_minutes` (a tenth of a minute here), the app of an encrypted database
+/// locks with nothing of the visit on screen; a wrong passphrase is said and asked again; the
+/// right one brings back the editor with the half-typed text, which then saves.
+#[cfg(unix)]
+#[test]
+fn the_app_locks_when_idle_and_gives_back_what_was_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = encrypted_demo(dir.path());
+    std::fs::write(
+        db.with_extension("config.toml"),
+        "lock_after_minutes = 0.1\n",
+    )
+    .unwrap();
+    let mut s = common::pty::Session::start(&db, 24, 80);
+    unlock_and_type_half(&mut s);
+    let screen = s.wait_for("terkunci");
+    assert_locked(&screen);
+    s.send("salah\r");
+    let screen = s.wait_for("Frasa sandi salah");
+    assert_locked(&screen);
+    s.send(PASS);
+    s.send("\r");
+    let screen = s.wait_for("Aula setengah");
+    assert!(screen.contains("Identitas kunjungan"), "{screen}");
+    s.commit();
+    // Ctrl-C leaves even if the app locked again meanwhile.
+    s.send("\x03");
+    assert!(s.wait_exit().success());
+    assert!(s.left_alternate_screen());
+    assert_eq!(stored_venue(&db), "Aula setengah");
+}
+
+/// Ctrl-L locks at once (no idle time configured: the default is ten minutes); the journal is
+/// written before the lock screen shows, so a kill while locked loses nothing: the next start
+/// gives the half-typed text back in its editor.
+#[cfg(unix)]
+#[test]
+fn ctrl_l_locks_at_once_and_a_kill_while_locked_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = encrypted_demo(dir.path());
+    let mut s = common::pty::Session::start(&db, 24, 80);
+    unlock_and_type_half(&mut s);
+    s.send("\x0c");
+    let screen = s.wait_for("terkunci");
+    assert_locked(&screen);
+    s.send("salah\r");
+    s.wait_for("Frasa sandi salah");
+    s.send(PASS);
+    s.send("\r");
+    s.wait_for("Aula setengah");
+    s.send("\x0c");
+    assert_locked(&s.wait_for("terkunci"));
+    s.kill9();
+
+    let mut s = common::pty::Session::start(&db, 24, 80);
+    s.wait_for("Frasa sandi:");
+    s.send(PASS);
+    s.send("\r");
+    let screen = s.wait_for("Aula setengah");
+    assert!(screen.contains("Identitas kunjungan"), "{screen}");
+    s.commit();
+    s.send("\x03");
+    assert!(s.wait_exit().success());
+    assert_eq!(stored_venue(&db), "Aula setengah");
+}
+
+/// A plain database never locks: Ctrl-L says why, and no idle time locks it.
+#[cfg(unix)]
+#[test]
+fn a_plain_database_never_locks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    ok(pantau(&db, None, "en", &["demo"]));
+    std::fs::write(
+        db.with_extension("config.toml"),
+        "lock_after_minutes = 0.01\n",
+    )
+    .unwrap();
+    let mut s = common::pty::Session::start(&db, 24, 100);
+    s.wait_for("Kabupaten Karo");
+    s.send("\x0c");
+    s.wait_for("tidak terenkripsi");
+    // Well past the idle time (0.6 s): still the list.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let screen = s.screen();
+    assert!(screen.contains("Kabupaten Karo"), "{screen}");
+    s.send("q");
+    assert!(s.wait_exit().success());
+}
+
+/// The first start on a new folder asks whether to encrypt. Yes: the passphrase twice (a
+/// mismatch is said and asked again), then the folder holds no name of the demo visit loaded
+/// in the app, and the next start asks for the passphrase, not the question. No: a plain
+/// database, and the next start does not ask.
+#[cfg(unix)]
+#[test]
+fn the_first_start_asks_once_whether_to_encrypt() {
+    let dir = tempfile::tempdir().unwrap();
+    // The real rule (no PANTAU_FIRST_START, a terminal, a new folder).
+    let asking = [("PANTAU_FIRST_START", "")];
+    // As on a fresh machine: not even the data folder exists.
+    let db = dir.path().join("data").join("db");
+    let mut s = common::pty::Session::start_with(&db, 24, 80, &asking);
+    let screen = s.wait_for("Enkripsi basis data baru ini?");
+    assert!(screen.contains("▶ Ya, enkripsi"), "{screen}");
+    assert!(screen.contains("Tidak sekarang"), "{screen}");
+    assert!(screen.contains("tidak dapat dipulihkan"), "{screen}");
+    assert!(screen.contains("pantau encrypt"), "{screen}");
+    s.send("\r");
+    s.wait_for("Frasa sandi baru:");
+    s.send("pertamaQ\r");
+    s.wait_for("Ulangi frasa sandi baru:");
+    s.send("keduaQ\r");
+    let screen = s.wait_for("berbeda");
+    assert!(
+        !screen.contains("pertamaQ") && !screen.contains("keduaQ"),
+        "{screen}"
+    );
+    s.send("   \r");
+    s.wait_for("kosong");
+    s.send(PASS);
+    s.send("\r");
+    s.wait_for("Ulangi frasa sandi baru:");
+    s.send(PASS);
+    s.send("\r");
+    s.wait_for("Belum ada kunjungan");
+    s.send("D");
+    s.wait_for("Kabupaten Karo");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    assert!(Store::is_encrypted_at(&db));
+    let backups = pantau::backup::dir_for(&db);
+    assert_eq!(leaks(&[&db, &backups], &personal()), []);
+    assert_eq!(stored_venue(&db), pantau::demo::karo_visit().venue);
+    let mut s = common::pty::Session::start_with(&db, 24, 80, &asking);
+    let screen = s.wait_for("Frasa sandi:");
+    assert!(!screen.contains("Enkripsi basis data baru"), "{screen}");
+    s.send("\x1b");
+    assert!(s.wait_exit().success());
+
+    let plain = dir.path().join("plain");
+    let mut s = common::pty::Session::start_with(&plain, 24, 80, &asking);
+    s.wait_for("Enkripsi basis data baru ini?");
+    s.send("\x1b[B");
+    s.wait_for("▶ Tidak sekarang");
+    s.send("\r");
+    s.wait_for("Belum ada kunjungan");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    assert!(!Store::is_encrypted_at(&plain));
+    let mut s = common::pty::Session::start_with(&plain, 24, 80, &asking);
+    let screen = s.wait_for("Belum ada kunjungan");
+    assert!(!screen.contains("Enkripsi"), "{screen}");
+    s.send("q");
+    assert!(s.wait_exit().success());
+
+    // Esc on the question leaves with nothing made (asked again next time); a command never
+    // asks.
+    let later = dir.path().join("later");
+    let mut s = common::pty::Session::start_with(&later, 24, 80, &asking);
+    s.wait_for("Enkripsi basis data baru ini?");
+    s.send("\x1b");
+    assert!(s.wait_exit().success());
+    assert!(!later.exists());
+    ok(pantau(&later, None, "en", &["list"]));
+    assert!(!Store::is_encrypted_at(&later));
+}

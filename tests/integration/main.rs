@@ -27,6 +27,7 @@ mod import;
 mod integrity;
 mod interview_flows;
 mod interview_snapshots;
+mod lock;
 mod merge;
 mod pty;
 mod pty_meeting;

@@ -52,6 +52,17 @@ impl Harness {
     pub fn with_visits(lang: Lang, visits: &[Visit]) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("db")).unwrap();
+        Harness::over(dir, store, lang, visits)
+    }
+
+    /// [`Harness::with_visits`] on an encrypted database with `passphrase`.
+    pub fn encrypted(lang: Lang, visits: &[Visit], passphrase: &str) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create_encrypted(&dir.path().join("db"), passphrase).unwrap();
+        Harness::over(dir, store, lang, visits)
+    }
+
+    fn over(dir: tempfile::TempDir, store: Store, lang: Lang, visits: &[Visit]) -> Harness {
         for v in visits {
             store.create(v, &fixed_stamp()).unwrap();
         }

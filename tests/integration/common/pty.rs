@@ -17,7 +17,14 @@ pub struct Session {
 }
 
 impl Session {
+    /// The app on `db`. A fresh folder gets a plain database, as before the first-start
+    /// question (`PANTAU_FIRST_START=plain`): that question has tests of its own.
     pub fn start(db: &Path, rows: u16, cols: u16) -> Session {
+        Session::start_with(db, rows, cols, &[])
+    }
+
+    /// [`Session::start`] with more environment variables (later ones win).
+    pub fn start_with(db: &Path, rows: u16, cols: u16, env: &[(&str, &str)]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -32,6 +39,11 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env("PANTAU_LANG", "id");
         cmd.env("PANTAU_CONFIG", db.with_extension("config.toml"));
+        cmd.env("PANTAU_FIRST_START", "plain");
+        cmd.env_remove("PANTAU_PASSPHRASE");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
