@@ -12,6 +12,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
+use super::field_error::{self, FieldError, VisitRef};
 use crate::domain::chain;
 use crate::domain::merge::{self, VisitHistory};
 use crate::domain::{AuditAction, Problem};
@@ -139,6 +140,8 @@ pub enum BundleError {
     },
     /// The file holds nothing (or only white space).
     Empty,
+    /// A value of the wrong kind, or a missing one, named by visit and field.
+    Field(Box<super::field_error::FieldError>),
 }
 
 impl BundleError {
@@ -210,6 +213,7 @@ impl BundleError {
                 tf(lang, "chain.version_text", &[found, &VERSION])
             }
             BundleError::Empty => tf(lang, "chain.empty_file", &[]),
+            BundleError::Field(f) => f.message(lang),
         }
     }
 }
@@ -366,7 +370,16 @@ pub fn parse_each<R: Send>(
             // as whatever field it changed.
             let header: Header = serde_json::from_str(text).map_err(syntax_error)?;
             check_header(&header)?;
-            return Err(invalid(&e, e.line(), e.column()));
+            return Err(match field_error::locate::<Envelope>(text) {
+                Some((path, problem)) => BundleError::Field(Box::new(FieldError {
+                    visit: None,
+                    path,
+                    problem,
+                    line: e.line(),
+                    column: e.column(),
+                })),
+                None => invalid(&e, e.line(), e.column()),
+            });
         }
     };
     check_header(&Header {
@@ -377,8 +390,18 @@ pub fn parse_each<R: Send>(
     let legacy = envelope.version < VERSION;
     let read = crate::par::map(&numbered, |&(i, raw)| {
         let mut h: VisitHistory = serde_json::from_str(raw.get()).map_err(|e| {
+            // Only now is the visit parsed again, to learn where it went wrong.
             let (line, column) = position_within(text, raw.get(), e.line(), e.column());
-            invalid(&e, line, column)
+            match field_error::locate::<VisitHistory>(raw.get()) {
+                Some((path, problem)) => BundleError::Field(Box::new(FieldError {
+                    visit: Some(VisitRef::read(raw.get(), i)),
+                    path,
+                    problem,
+                    line,
+                    column,
+                })),
+                None => invalid(&e, line, column),
+            }
         })?;
         check_visit(&h)?;
         // A broken chain is reported after the checks across visits: an event id copied into
@@ -473,7 +496,7 @@ fn syntax_error(e: serde_json::Error) -> BundleError {
 }
 
 /// serde_json appends " at line L column C"; the message says that in the user's language.
-fn strip_position(s: &str) -> String {
+pub(super) fn strip_position(s: &str) -> String {
     match s.rfind(" at line ") {
         Some(i) => s[..i].to_string(),
         None => s.to_string(),

@@ -122,6 +122,32 @@ impl Planned {
         !self.was_live && !self.was_trashed && self.old_keys.is_empty()
     }
 
+    /// The visit with its log again, as planned (an import that holds a visit new here and
+    /// then meets a second copy of it merges the two).
+    pub(super) fn decode(&self) -> Result<VisitHistory> {
+        let history = (self.events.iter())
+            .map(|(k, e)| decode(keys::AUDIT, k, e))
+            .collect::<Result<_>>()?;
+        Ok(match &self.place {
+            Place::Live { visit, .. } => VisitHistory {
+                visit: decode(keys::VISITS, &self.key, visit)?,
+                trashed: None,
+                history,
+            },
+            Place::Trash(entry) => {
+                let entry: TrashEntry = decode(keys::TRASH, &self.key, entry)?;
+                VisitHistory {
+                    visit: entry.visit,
+                    trashed: Some(Trashed {
+                        at: entry.deleted_at,
+                        by: entry.deleted_by,
+                    }),
+                    history,
+                }
+            }
+        })
+    }
+
     /// The sequence number of its newest event.
     pub(super) fn last_seq(&self) -> Option<u64> {
         self.events
