@@ -5,6 +5,7 @@
 
 pub mod answers;
 pub mod bundle;
+mod bundle_error;
 mod csv_out;
 pub mod documents;
 mod docx_out;

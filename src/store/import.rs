@@ -276,7 +276,7 @@ impl Store {
     /// Merges visits from other databases (already validated, e.g. by
     /// [`crate::export::bundle::parse`]) into this one: either every visit is merged or, on
     /// any error, nothing is written. (`pantau import` uses an [`super::Importer`] directly, to
-    /// start writing while the bundle is still being read.)
+    /// encode each visit as soon as it is read instead of holding every parsed visit.)
     pub fn import_histories(&self, incoming: &[VisitHistory]) -> Result<ImportSummary> {
         let importer = self.importer()?;
         let numbered: Vec<(usize, &VisitHistory)> = incoming.iter().enumerate().collect();
