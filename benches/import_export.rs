@@ -21,10 +21,11 @@ fn settle() {
     std::thread::sleep(Duration::from_millis(300));
 }
 
-/// What `pantau import` does with a bundle file's bytes (`export::import_files`): parse and
-/// check each visit on all cores, encoding it at once when it is new here while a writer
-/// thread writes those in batches, then the closing transaction and flush (all or nothing).
-/// Also gives the time until the last visit was read (the writer may still be behind).
+/// What `pantau import` does with a bundle file's bytes (`export::import_files`, without the
+/// backup): parse and check each visit on all cores, encoding it at once when it is new here,
+/// then (everything checked) the bulk writes in batches, the closing transaction and flush
+/// (all or nothing). Also gives the time until the last visit was read (nothing is written
+/// before then).
 fn import(store: &Store, bytes: &[u8]) -> (pantau::store::ImportSummary, Duration) {
     let t = Instant::now();
     let importer = store.importer().expect("importer");

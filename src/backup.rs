@@ -8,8 +8,9 @@
 //! each database sees and prunes only its own:
 //! `backups/<db-name>-<YYYYMMDD>T<HHMMSS>.<mmm>Z-<reason>.json`.
 //!
-//! Written when the TUI starts (at most once per local calendar day) and when it quits (unless
-//! nothing changed since the newest backup). Folder 0700 (an existing folder others can write
+//! Written when the TUI starts (at most once per local calendar day), when it quits (unless
+//! nothing changed since the newest backup), and before an import that changes visits writes
+//! anything (`pantau import`). Folder 0700 (an existing folder others can write
 //! is made so, or refused), files 0600 on Unix, written through an exclusive temporary file.
 //!
 //! A backup counts only once it is verified: read back from the disk and validated as a
@@ -41,6 +42,8 @@ pub const KEEP: usize = 14;
 pub enum Reason {
     Start,
     Quit,
+    /// Before an import that changes visits writes anything.
+    Import,
 }
 
 impl Reason {
@@ -48,6 +51,7 @@ impl Reason {
         match self {
             Reason::Start => "start",
             Reason::Quit => "quit",
+            Reason::Import => "import",
         }
     }
 }
@@ -217,7 +221,7 @@ pub fn clock_looks_wrong(db: &Path, now: DateTime<Utc>) -> Option<DateTime<Utc>>
 fn parse_stamp(rest: &str) -> Option<DateTime<Utc>> {
     let stem = rest.strip_suffix(".json")?;
     let (stamp, reason) = stem.split_once("Z-")?;
-    if !matches!(reason, "start" | "quit") {
+    if !matches!(reason, "start" | "quit" | "import") {
         return None;
     }
     NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%S%.3f")

@@ -410,7 +410,8 @@ pub fn import(store: &Store, lang: Lang, a: ImportArgs) -> CmdResult {
         return Err((t(lang, "import.no_files").to_string(), 1));
     }
     let keys = import_keys(lang, &a)?;
-    let s = export::import_files_with(store, &a.files, &keys).map_err(|e| fail(lang, e))?;
+    let (s, backup) =
+        export::import_files_with(store, &a.files, &keys, true).map_err(|e| fail(lang, e))?;
     outln!(
         "{}",
         tf(
@@ -435,6 +436,9 @@ pub fn import(store: &Store, lang: Lang, a: ImportArgs) -> CmdResult {
                 )
             );
         }
+    }
+    if let Some(path) = backup {
+        outln!("{}", tf(lang, "import.backup_taken", &[&path.display()]));
     }
     // "0 in conflict" is about this import; what is still open is what the auditor acts on.
     if let Some(line) = super::conflicts::open_line(store, lang) {

@@ -12,10 +12,10 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
+use super::field_error::{self, FieldError, VisitRef};
 use crate::domain::chain;
 use crate::domain::merge::{self, VisitHistory};
 use crate::domain::{AuditAction, Problem};
-use crate::i18n::{Lang, tf};
 use crate::store::StoredHistory;
 
 /// The value of `format` in every bundle.
@@ -66,153 +66,7 @@ impl Bundle {
     }
 }
 
-/// Why a bundle was refused. Line and column are 1-based.
-#[derive(Debug, Clone, PartialEq)]
-pub enum BundleError {
-    TooLarge {
-        bytes: u64,
-    },
-    NotUtf8 {
-        line: usize,
-        column: usize,
-    },
-    Truncated {
-        line: usize,
-        column: usize,
-    },
-    Syntax {
-        line: usize,
-        column: usize,
-        detail: String,
-    },
-    NotABundle,
-    WrongVersion {
-        found: String,
-    },
-    Invalid {
-        line: usize,
-        column: usize,
-        detail: String,
-    },
-    DuplicateVisit(Uuid),
-    DuplicateEvent {
-        visit: Uuid,
-        event: Uuid,
-    },
-    DuplicateItem {
-        visit: Uuid,
-        item: Uuid,
-    },
-    NoCreation(Uuid),
-    ForeignEvent {
-        visit: Uuid,
-        event: Uuid,
-    },
-    BadHistory {
-        visit: Uuid,
-        detail: String,
-    },
-    TextTooLong {
-        visit: Uuid,
-        path: String,
-        bytes: usize,
-    },
-    BadContent {
-        visit: Uuid,
-        detail: String,
-    },
-    /// The log replays to another revision or content than the visit's.
-    HistoryNotVisit {
-        visit: Uuid,
-        replayed: u64,
-        revision: u64,
-    },
-    /// An event of the log does not match its hash or its link (an altered past).
-    BrokenChain {
-        visit: Uuid,
-        event: Uuid,
-        altered: bool,
-    },
-    /// `version` written as text (`"1"`) rather than a number.
-    VersionNotNumber {
-        found: String,
-    },
-    /// The file holds nothing (or only white space).
-    Empty,
-}
-
-impl BundleError {
-    pub fn message(&self, lang: Lang) -> String {
-        match self {
-            BundleError::TooLarge { bytes } => tf(lang, "import.too_large", &[bytes]),
-            BundleError::NotUtf8 { line, column } => tf(lang, "import.not_utf8", &[line, column]),
-            BundleError::Truncated { line, column } => {
-                tf(lang, "import.truncated", &[line, column])
-            }
-            BundleError::Syntax {
-                line,
-                column,
-                detail,
-            } => tf(lang, "import.syntax", &[line, column, detail]),
-            BundleError::NotABundle => tf(lang, "import.not_a_bundle", &[&FORMAT]),
-            BundleError::WrongVersion { found } => {
-                tf(lang, "import.wrong_version", &[found, &VERSION])
-            }
-            BundleError::Invalid {
-                line,
-                column,
-                detail,
-            } => tf(lang, "import.invalid", &[line, column, detail]),
-            BundleError::DuplicateVisit(id) => tf(lang, "import.duplicate_visit", &[id]),
-            BundleError::DuplicateEvent { visit, event } => {
-                tf(lang, "import.duplicate_event", &[event, visit])
-            }
-            BundleError::DuplicateItem { visit, item } => {
-                tf(lang, "import.duplicate_item", &[item, visit])
-            }
-            BundleError::NoCreation(id) => tf(lang, "import.no_creation", &[id]),
-            BundleError::ForeignEvent { visit, event } => {
-                tf(lang, "import.foreign_event", &[event, visit])
-            }
-            BundleError::BadHistory { visit, detail } => {
-                tf(lang, "import.bad_history", &[visit, detail])
-            }
-            BundleError::TextTooLong { visit, path, bytes } => tf(
-                lang,
-                "import.text_too_long",
-                &[visit, path, bytes, &MAX_TEXT],
-            ),
-            BundleError::BadContent { visit, detail } => {
-                tf(lang, "import.bad_content", &[visit, detail])
-            }
-            BundleError::HistoryNotVisit {
-                visit,
-                replayed,
-                revision,
-            } => tf(
-                lang,
-                "chain.history_not_visit",
-                &[visit, replayed, revision],
-            ),
-            BundleError::BrokenChain {
-                visit,
-                event,
-                altered,
-            } => {
-                let key = if *altered {
-                    "chain.bundle_altered"
-                } else {
-                    "chain.bundle_link"
-                };
-                tf(lang, key, &[visit, event])
-            }
-            BundleError::VersionNotNumber { found } => {
-                tf(lang, "chain.version_text", &[found, &VERSION])
-            }
-            BundleError::Empty => tf(lang, "chain.empty_file", &[]),
-        }
-    }
-}
+pub use super::bundle_error::BundleError;
 
 /// Largest bundle file read, in bytes (a year of visits of a big team is far below this).
 pub const MAX_BYTES: u64 = 1 << 30;
@@ -366,7 +220,16 @@ pub fn parse_each<R: Send>(
             // as whatever field it changed.
             let header: Header = serde_json::from_str(text).map_err(syntax_error)?;
             check_header(&header)?;
-            return Err(invalid(&e, e.line(), e.column()));
+            return Err(match field_error::locate::<Envelope>(text) {
+                Some((path, problem)) => BundleError::Field(Box::new(FieldError {
+                    visit: None,
+                    path,
+                    problem,
+                    line: e.line(),
+                    column: e.column(),
+                })),
+                None => invalid(&e, e.line(), e.column()),
+            });
         }
     };
     check_header(&Header {
@@ -377,8 +240,18 @@ pub fn parse_each<R: Send>(
     let legacy = envelope.version < VERSION;
     let read = crate::par::map(&numbered, |&(i, raw)| {
         let mut h: VisitHistory = serde_json::from_str(raw.get()).map_err(|e| {
+            // Only now is the visit parsed again, to learn where it went wrong.
             let (line, column) = position_within(text, raw.get(), e.line(), e.column());
-            invalid(&e, line, column)
+            match field_error::locate::<VisitHistory>(raw.get()) {
+                Some((path, problem)) => BundleError::Field(Box::new(FieldError {
+                    visit: Some(VisitRef::read(raw.get(), i)),
+                    path,
+                    problem,
+                    line,
+                    column,
+                })),
+                None => invalid(&e, line, column),
+            }
         })?;
         check_visit(&h)?;
         // A broken chain is reported after the checks across visits: an event id copied into
@@ -473,7 +346,7 @@ fn syntax_error(e: serde_json::Error) -> BundleError {
 }
 
 /// serde_json appends " at line L column C"; the message says that in the user's language.
-fn strip_position(s: &str) -> String {
+pub(super) fn strip_position(s: &str) -> String {
     match s.rfind(" at line ") {
         Some(i) => s[..i].to_string(),
         None => s.to_string(),

@@ -5,9 +5,11 @@
 
 pub mod answers;
 pub mod bundle;
+mod bundle_error;
 mod csv_out;
 pub mod documents;
 mod docx_out;
+pub mod field_error;
 pub mod html;
 pub mod md;
 pub mod report;
@@ -96,6 +98,8 @@ pub enum ExportError {
     BadFilter(String),
     /// A request refused for a reason already said in the user's language.
     Refused(String),
+    /// The backup an import takes before it writes could not be written: nothing imported.
+    BackupFailed(String),
 }
 
 impl ExportError {
@@ -118,6 +122,7 @@ impl ExportError {
             ExportError::Encode(detail) => tf(lang, "export.encode", &[detail]),
             ExportError::BadFilter(what) => tf(lang, "export.bad_filter", &[what]),
             ExportError::Refused(what) => what.clone(),
+            ExportError::BackupFailed(why) => tf(lang, "import.backup_failed", &[why]),
         }
     }
 }
@@ -355,17 +360,21 @@ pub fn write_xlsx(visits: &[Visit], lang: Lang, path: &Path) -> Result<(), Expor
 /// Reads and validates bundle files, then merges them all in one transaction: a refused file
 /// leaves the database exactly as it was.
 pub fn import_files(store: &Store, files: &[PathBuf]) -> Result<ImportSummary, ExportError> {
-    import_files_with(store, files, &sealed::Keys::default())
+    import_files_with(store, files, &sealed::Keys::default(), false).map(|(s, _)| s)
 }
 
-/// [`import_files`] where sealed bundles open with `keys`.
+/// [`import_files`] where sealed bundles open with `keys`; with `backup`, a backup of the
+/// database ([`crate::backup`], sealed for an encrypted database) is written once every file is
+/// read and checked and before the import writes anything — only when it changes visits. Gives
+/// the backup's path when one was written (an empty database has nothing to back up).
 pub fn import_files_with(
     store: &Store,
     files: &[PathBuf],
     keys: &sealed::Keys,
-) -> Result<ImportSummary, ExportError> {
-    // Visits new here are written while the files are still being read; an error anywhere
-    // drops the importer, which removes them again.
+    backup: bool,
+) -> Result<(ImportSummary, Option<PathBuf>), ExportError> {
+    // Every file is read and checked, and every visit merged, before anything is written: a
+    // refused file leaves the database (and its folder's size) as it was.
     let importer = store.importer()?;
     let mut seen = 0;
     for file in files {
@@ -376,7 +385,14 @@ pub fn import_files_with(
         seen += taken.len();
         taken.into_iter().collect::<Result<Vec<()>, StoreError>>()?;
     }
-    Ok(importer.finish()?)
+    let (summary, written) = importer.finish_with(|| {
+        if !backup {
+            return Ok(None);
+        }
+        crate::backup::write(store, crate::backup::Reason::Import, Utc::now())
+            .map_err(ExportError::BackupFailed)
+    })?;
+    Ok((summary, written.flatten()))
 }
 
 /// The plain bundle of a file's `bytes`: opened with `keys` when sealed, as they are if not.

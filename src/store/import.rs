@@ -125,6 +125,32 @@ impl Planned {
         !self.was_live && !self.was_trashed && self.old_keys.is_empty()
     }
 
+    /// The visit with its log again, as planned (an import that holds a visit new here and
+    /// then meets a second copy of it merges the two).
+    pub(super) fn decode(&self) -> Result<VisitHistory> {
+        let history = (self.events.iter())
+            .map(|(k, e)| decode(keys::AUDIT, k, e))
+            .collect::<Result<_>>()?;
+        Ok(match &self.place {
+            Place::Live { visit, .. } => VisitHistory {
+                visit: decode(keys::VISITS, &self.key, visit)?,
+                trashed: None,
+                history,
+            },
+            Place::Trash(entry) => {
+                let entry: TrashEntry = decode(keys::TRASH, &self.key, entry)?;
+                VisitHistory {
+                    visit: entry.visit,
+                    trashed: Some(Trashed {
+                        at: entry.deleted_at,
+                        by: entry.deleted_by,
+                    }),
+                    history,
+                }
+            }
+        })
+    }
+
     /// The sequence number of its newest event.
     pub(super) fn last_seq(&self) -> Option<u64> {
         self.events
@@ -253,7 +279,7 @@ impl Store {
     /// Merges visits from other databases (already validated, e.g. by
     /// [`crate::export::bundle::parse`]) into this one: either every visit is merged or, on
     /// any error, nothing is written. (`pantau import` uses an [`super::Importer`] directly, to
-    /// start writing while the bundle is still being read.)
+    /// encode each visit as soon as it is read instead of holding every parsed visit.)
     pub fn import_histories(&self, incoming: &[VisitHistory]) -> Result<ImportSummary> {
         let importer = self.importer()?;
         let numbered: Vec<(usize, &VisitHistory)> = incoming.iter().enumerate().collect();

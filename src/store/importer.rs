@@ -1,16 +1,16 @@
-//! An import that writes while the bundle is still being read. The threads that parse the
+//! An import that checks everything before it writes anything. The threads that parse the
 //! bundle hand each visit to [`Importer::take`]: a visit this database has never seen is
-//! encoded there and queued, and a writer thread writes the queue in batches meanwhile (each
-//! batch noted first, see [`super::pending`]); a visit the database has is kept, to be merged
-//! at the end. [`Importer::finish`] merges those and writes them in one transaction that also
-//! removes the notes. An importer dropped without finishing (a refused bundle, any error)
-//! removes what its writer wrote: the database is as before.
+//! encoded there and held; a visit the database has is kept, to be merged at the end.
+//! [`Importer::finish`] merges those (a rewritten event refuses the import there), and only
+//! then writes: the visits new here in batches of plain inserts (each batch noted first, see
+//! [`super::pending`]), then the merged visits in one transaction that also removes the notes.
+//! A bundle refused anywhere — a bad visit at its end, a duplicate, a rewritten event — is
+//! refused before the first write, so the database folder does not grow by what a refused
+//! import would have written (sled does not give such space back). An importer dropped without
+//! finishing after its writes began (a failed write) removes what it wrote.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread::JoinHandle;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use uuid::Uuid;
 
@@ -24,63 +24,29 @@ const BATCH: usize = 2000;
 pub struct Importer {
     store: Store,
     state: Mutex<State>,
-    batches: Option<SyncSender<Vec<Planned>>>,
-    writer: Option<JoinHandle<Result<u32>>>,
-    /// Set by the writer when a write failed: the rest of the bundle is then only read, not
-    /// encoded or looked up (each lookup would try to reopen the store again), and `finish`
-    /// gives the writer's error.
-    stopped: Arc<AtomicBool>,
     finished: bool,
 }
 
 #[derive(Default)]
 struct State {
-    /// The batch being filled.
-    filling: Vec<Planned>,
-    /// Visits written in bulk: where each came in the import, and whether it brought conflicts.
+    /// The visits new here, encoded, to be written in bulk once everything is checked.
+    fresh: Vec<Planned>,
+    /// Visits new here: where each came in the import, and whether it brought conflicts.
     new_here: HashMap<Uuid, (usize, bool)>,
     /// Visits to merge, with where each came.
     known: Vec<(usize, VisitHistory)>,
-    /// The newest event written in bulk (it marks the commit, see `Store::commit`).
-    last: (Uuid, u64),
 }
 
 impl Store {
     /// Starts an import (see [`Importer`]).
     pub fn importer(&self) -> Result<Importer> {
         self.check_writable()?;
-        // One batch queued while one is written: the parsing threads wait rather than pile up
-        // encoded visits faster than the disk takes them.
-        let (batches, queue) = sync_channel(1);
-        let store = self.clone();
-        let stopped = Arc::new(AtomicBool::new(false));
-        let stop = Arc::clone(&stopped);
-        let writer = std::thread::spawn(move || {
-            let written = write_batches(&store, queue);
-            if written.is_err() {
-                stop.store(true, Ordering::SeqCst);
-            }
-            written
-        });
         Ok(Importer {
             store: self.clone(),
             state: Mutex::default(),
-            batches: Some(batches),
-            writer: Some(writer),
-            stopped,
             finished: false,
         })
     }
-}
-
-/// The writer thread: batch after batch, until the importer stops sending or a write fails.
-fn write_batches(store: &Store, queue: Receiver<Vec<Planned>>) -> Result<u32> {
-    let mut n = 0;
-    for batch in queue {
-        store.write_bulk(n, &batch)?;
-        n += 1;
-    }
-    Ok(n)
 }
 
 impl Importer {
@@ -92,9 +58,6 @@ impl Importer {
     /// visits of the import (the summary lists visits in that order, and copies of one visit
     /// are merged in that order). Called from any number of threads.
     pub fn take(&self, order: usize, h: VisitHistory) -> Result<()> {
-        if self.stopped.load(Ordering::SeqCst) {
-            return Ok(());
-        }
         let id = h.visit.id;
         let key = keys::visit_key(id);
         let db = self.store.h()?;
@@ -126,56 +89,51 @@ impl Importer {
             return Ok(());
         }
         drop(h);
-        let full = {
-            let mut state = self.state();
-            if let Some(seq) = planned.last_seq()
-                && seq > state.last.1
-            {
-                state.last = (id, seq);
-            }
-            state.filling.push(planned);
-            (state.filling.len() >= BATCH).then(|| std::mem::take(&mut state.filling))
-        };
-        if let Some(batch) = full {
-            self.send(batch);
-        }
+        self.state().fresh.push(planned);
         Ok(())
     }
 
-    /// Queues a batch for the writer. A writer that stopped on a failed write no longer takes
-    /// batches; its error is what [`Importer::finish`] returns.
-    fn send(&self, batch: Vec<Planned>) {
-        if let Some(batches) = &self.batches {
-            let _ = batches.send(batch);
-        }
+    /// Merges the visits this database has and commits the import.
+    pub fn finish(self) -> Result<ImportSummary> {
+        self.finish_with(|| Ok::<(), StoreError>(()))
+            .map(|(summary, _)| summary)
     }
 
-    /// Lets the writer finish the queue; how many batches it wrote.
-    fn stop_writer(&mut self) -> Result<u32> {
-        drop(self.batches.take());
-        match self.writer.take() {
-            Some(writer) => writer
-                .join()
-                .unwrap_or_else(|_| Err(StoreError::Write("import writer stopped".into()))),
-            None => Ok(0),
-        }
-    }
-
-    /// Writes the last batch, merges the visits this database has, and commits the import.
-    pub fn finish(mut self) -> Result<ImportSummary> {
-        let rest = std::mem::take(&mut self.state().filling);
-        if !rest.is_empty() {
-            self.send(rest);
-        }
-        let notes = self.stop_writer()?;
-        let summary = self.merge_and_commit(notes)?;
+    /// [`Importer::finish`], calling `before_write` once everything is checked and merged and
+    /// before the first write — only when the import changes something (it gives `None`
+    /// otherwise). An error from `before_write` ends the import with nothing written.
+    pub fn finish_with<B, E: From<StoreError>>(
+        mut self,
+        before_write: impl FnOnce() -> std::result::Result<B, E>,
+    ) -> std::result::Result<(ImportSummary, Option<B>), E> {
+        let done = self.merge_and_commit(before_write)?;
         self.finished = true;
-        Ok(summary)
+        Ok(done)
     }
 
-    fn merge_and_commit(&mut self, notes: u32) -> Result<ImportSummary> {
+    fn merge_and_commit<B, E: From<StoreError>>(
+        &mut self,
+        before_write: impl FnOnce() -> std::result::Result<B, E>,
+    ) -> std::result::Result<(ImportSummary, Option<B>), E> {
         let state = std::mem::take(&mut *self.state());
+        let mut fresh = state.fresh;
         let mut known = state.known;
+        // A visit new here that came again (in another file): its first copy, not written,
+        // is merged with the others like a visit this database has.
+        let again: HashSet<Uuid> = known
+            .iter()
+            .map(|(_, h)| h.visit.id)
+            .filter(|id| state.new_here.contains_key(id))
+            .collect();
+        if !again.is_empty() {
+            let (firsts, rest): (Vec<Planned>, Vec<Planned>) =
+                fresh.into_iter().partition(|p| again.contains(&p.visit));
+            fresh = rest;
+            for p in firsts {
+                let order = state.new_here.get(&p.visit).map_or(0, |(o, _)| *o);
+                known.push((order, p.decode()?));
+            }
+        }
         known.sort_by_key(|(order, _)| *order);
         let mut first_seen: HashMap<Uuid, usize> = HashMap::new();
         for (order, h) in &known {
@@ -200,7 +158,9 @@ impl Importer {
             }
         }
         let added_here = |id: &Uuid| state.new_here.contains_key(id);
-        summary.added.extend(merged.added);
+        summary
+            .added
+            .extend(merged.added.into_iter().filter(|id| !added_here(id)));
         summary
             .updated
             .extend(merged.updated.into_iter().filter(|id| !added_here(id)));
@@ -226,36 +186,45 @@ impl Importer {
             .collect::<Result<Vec<Planned>>>()?;
         drop(changed);
         drop(histories);
-        if planned.is_empty() && notes == 0 {
-            return Ok(summary);
+        if planned.is_empty() && fresh.is_empty() {
+            return Ok((summary, None));
         }
+        // The import's newest event marks the commit (see `Store::commit`).
         let last = planned
             .iter()
+            .chain(&fresh)
             .filter_map(|p| Some((p.visit, p.last_seq()?)))
-            .chain([state.last])
             .max_by_key(|(_, seq)| *seq)
             .unwrap_or_default();
+        // Everything is checked: from here on the import writes.
+        let before = before_write()?;
+        let mut notes = 0;
+        while !fresh.is_empty() {
+            let batch: Vec<Planned> = fresh.drain(..BATCH.min(fresh.len())).collect();
+            self.store.write_bulk(notes, &batch)?;
+            notes += 1;
+        }
         self.store.write_merged(&planned, notes, last)?;
         if !summary.erased.is_empty() {
             self.store.set_purge_due(true)?;
         }
-        Ok(summary)
+        Ok((summary, Some(before)))
     }
 
-    /// Stops as a killed process would: what the writer wrote stays, noted, for the next open
-    /// to remove.
+    /// Stops as a killed process would after the bulk writes: what was written stays, noted,
+    /// for the next open to remove.
     #[cfg(test)]
     pub(super) fn interrupt(mut self) {
-        let rest = std::mem::take(&mut self.state().filling);
-        self.send(rest);
-        let _ = self.stop_writer();
+        let fresh = std::mem::take(&mut self.state().fresh);
+        for (n, batch) in fresh.chunks(BATCH).enumerate() {
+            let _ = self.store.write_bulk(n as u32, batch);
+        }
         self.finished = true;
     }
 }
 
 impl Drop for Importer {
     fn drop(&mut self) {
-        let _ = self.stop_writer();
         if !self.finished {
             self.store.abandon_bulk();
         }

@@ -4,7 +4,7 @@
 //! version the transaction replaces stays in memory until it ends: importing 10,000 visits
 //! (300 MB) that way took 1 GB more memory and two to three times as long as plain inserts in
 //! key order (measured with `benches/import_export.rs`). So the visits an import adds are
-//! written with plain inserts, in batches while the bundle is still being read
+//! written with plain inserts, in batches once every bundle is read and checked
 //! ([`super::importer`]), each batch after its ids are noted in `meta` and flushed ([`begin`]);
 //! the transaction that writes the rest of the import removes the notes
 //! ([`super::Store::commit`]). A note found when the database is opened means that import did

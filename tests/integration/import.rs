@@ -389,17 +389,30 @@ fn malformed_bundles_are_refused_naming_the_problem_and_nothing_changes() {
     let expected = pretty.lines().position(|l| l.contains("\"satu\"")).unwrap() + 1;
     assert_eq!(whole.line(), expected);
     assert!(
-        matches!(e, BundleError::Invalid { line, column, .. }
-            if (line, column) == (whole.line(), whole.column())),
+        matches!(&e, BundleError::Field(f)
+            if (f.line, f.column) == (whole.line(), whole.column())
+                && f.path == "visit.revision"),
         "{e:?} vs {whole:?}"
+    );
+    // Named by visit and field, and (in a file of many lines) by line.
+    assert!(
+        en(&e).ends_with(&format!(
+            "field visit.revision: expected a whole number, found the text \"satu\" (line {}, \
+             column {})",
+            whole.line(),
+            whole.column()
+        )),
+        "{}",
+        en(&e)
     );
     let compact = wrong.to_string();
     let e = refused(&db, dir.path(), "type1.json", compact.as_bytes());
     let whole = serde_json::from_str::<export::Bundle>(&compact).unwrap_err();
     assert!(
-        matches!(e, BundleError::Invalid { line: 1, column, .. } if column == whole.column()),
+        matches!(&e, BundleError::Field(f) if (f.line, f.column) == (1, whole.column())),
         "{e:?} vs {whole:?}"
     );
+    assert!(!en(&e).contains("line"), "{}", en(&e));
 
     // A good bundle after a bad one in the same import: nothing at all is imported.
     let before = snapshot(&db);

@@ -24,6 +24,7 @@ mod history_cli;
 mod history_props;
 mod i18n;
 mod import;
+mod import_cli;
 mod integrity;
 mod interview_flows;
 mod interview_snapshots;
