@@ -1,13 +1,17 @@
 //! Import and export of 10,000 synthetic visits, measured side by side with raw sled inserts of
 //! the same serialized bytes (one flush at the end). Run: `cargo bench --bench import_export`
 //! (set PANTAU_BENCH_N for another size). Plain `main`, no harness: each step runs once on a
-//! fresh database, which is what an import is.
+//! fresh database, which is what an import is. The same import and export on an encrypted
+//! database (issue 20) run in turn with the plain ones, and their speed is given as a ratio.
 
 use std::time::{Duration, Instant};
 
 use pantau::domain::merge::VisitHistory;
 use pantau::export::{Bundle, bundle};
 use pantau::store::Store;
+
+/// The passphrase of the encrypted databases.
+const PASSPHRASE: &str = "kata sandi bangku uji";
 
 /// Waits for the disk to take every dirty page, so that the kernel's write-back of one step's
 /// 300 MB does not land in the next step's timing. (Removing the earlier steps' databases as
@@ -74,6 +78,9 @@ fn main() {
     // second), so each side goes first in half of the rounds.
     let (mut raws, mut imports, mut prepares) = (vec![], vec![], vec![]);
     let (mut exports, mut decoded_exports) = (vec![], vec![]);
+    // The same import and export on an encrypted database (issue 20), in turn with the plain
+    // ones: each goes first in half of the rounds.
+    let (mut sealed_imports, mut sealed_exports) = (vec![], vec![]);
     let mut store = None;
     for round in 0..RUNS {
         drop(store.take());
@@ -92,28 +99,61 @@ fn main() {
         if round % 2 == 0 {
             raw_step(&mut raws);
         }
-        // Pantau import: parse and check the bundle, encode, write all or nothing, flush.
-        settle();
-        let s = Store::open(&dir.path().join(format!("pantau{round}"))).expect("store");
-        let t = Instant::now();
-        let (summary, prepared) = import(&s, &bytes);
-        imports.push(t.elapsed());
+        // Pantau import: parse and check the bundle, encode, write all or nothing, flush; into
+        // an empty plain and an empty encrypted database (created, key derived, before the
+        // clock starts).
+        let import_into = |sealed: bool| {
+            settle();
+            let s = if sealed {
+                Store::create_encrypted(&dir.path().join(format!("sealed{round}")), PASSPHRASE)
+                    .expect("encrypted store")
+            } else {
+                Store::open(&dir.path().join(format!("pantau{round}"))).expect("store")
+            };
+            let t = Instant::now();
+            let (summary, prepared) = import(&s, &bytes);
+            let took = t.elapsed();
+            assert_eq!(summary.added.len(), n);
+            (s, took, prepared)
+        };
+        let sealed_first = round % 2 == 1;
+        let first = import_into(sealed_first);
+        let second = import_into(!sealed_first);
+        let ((s, took, prepared), (sealed_s, sealed_took, _)) = if sealed_first {
+            (second, first)
+        } else {
+            (first, second)
+        };
+        assert!(sealed_s.is_encrypted());
+        imports.push(took);
         prepares.push(prepared);
-        assert_eq!(summary.added.len(), n);
+        sealed_imports.push(sealed_took);
         if round % 2 == 1 {
             raw_step(&mut raws);
         }
 
         // Export of everything to a JSON bundle, as `pantau export --format json` does it (the
-        // stored records as they are), and by decoding every visit and encoding it again (what
-        // an export with a filter does).
-        settle();
-        let t = Instant::now();
-        let (out, count) =
-            pantau::export::bundle_json(&s, &Default::default(), false).expect("export");
-        exports.push(t.elapsed());
-        assert_eq!(count, n);
-        drop(out);
+        // stored records as they are; opened with the key when encrypted), plain and
+        // encrypted in turn; and by decoding every visit and encoding it again (what an export
+        // with a filter does), plain only.
+        let export_of = |s: &Store| {
+            settle();
+            let t = Instant::now();
+            let (out, count) =
+                pantau::export::bundle_json(s, &Default::default(), false).expect("export");
+            let took = t.elapsed();
+            assert_eq!(count, n);
+            drop(out);
+            took
+        };
+        if sealed_first {
+            sealed_exports.push(export_of(&sealed_s));
+            exports.push(export_of(&s));
+        } else {
+            exports.push(export_of(&s));
+            sealed_exports.push(export_of(&sealed_s));
+        }
+        drop(sealed_s);
         settle();
         let t = Instant::now();
         let out = bundle::to_json(&Bundle::new(
@@ -135,6 +175,34 @@ fn main() {
             if i % 2 == 0 { "" } else { ", import first" }
         );
     }
+    for (i, (((p, s), e), f)) in imports
+        .iter()
+        .zip(&sealed_imports)
+        .zip(&exports)
+        .zip(&sealed_exports)
+        .enumerate()
+    {
+        println!(
+            "  run {}: import plain {p:.2?} / encrypted {s:.2?} = {:.2}x, export plain {e:.2?} / \
+             encrypted {f:.2?} = {:.2}x{}",
+            i + 1,
+            p.as_secs_f64() / s.as_secs_f64(),
+            e.as_secs_f64() / f.as_secs_f64(),
+            if i % 2 == 0 { "" } else { ", encrypted first" }
+        );
+    }
+    // Pair by pair (the two ran next to each other), then the median of those ratios.
+    let pair_ratios = |plain: &[Duration], sealed: &[Duration]| {
+        let mut r: Vec<f64> = plain
+            .iter()
+            .zip(sealed)
+            .map(|(p, s)| p.as_secs_f64() / s.as_secs_f64())
+            .collect();
+        r.sort_by(f64::total_cmp);
+        (r[(r.len() - 1) / 2] + r[r.len() / 2]) / 2.0
+    };
+    let import_pairs = pair_ratios(&imports, &sealed_imports);
+    let export_pairs = pair_ratios(&exports, &sealed_exports);
     let median = |v: &mut Vec<Duration>| {
         v.sort();
         (v[(v.len() - 1) / 2] + v[v.len() / 2]) / 2
@@ -145,6 +213,8 @@ fn main() {
         median(&mut exports),
         median(&mut decoded_exports),
     );
+    let (sealed_imported, sealed_export) =
+        (median(&mut sealed_imports), median(&mut sealed_exports));
     let store = store.expect("store");
 
     // Importing the same bundle again: everything unchanged.
@@ -179,5 +249,22 @@ fn main() {
         } else {
             "MISSED"
         }
+    );
+    // Issue 20: with encryption on, import and export at >= 0.7x their plain speed.
+    let verdict = |r: f64| if r >= 0.7 { "ok" } else { "MISSED" };
+    let import_ratio = imported.as_secs_f64() / sealed_imported.as_secs_f64();
+    let export_ratio = export.as_secs_f64() / sealed_export.as_secs_f64();
+    println!("encrypted database (issue 20), same runs, in turn with the plain ones:");
+    println!(
+        "pantau import, encrypted     {sealed_imported:>10.2?}  {:>8.0} visits/s  = {import_ratio:.2}x \
+         plain (pair by pair {import_pairs:.2}x)  target >= 0.7x: {}",
+        per_sec(n, sealed_imported),
+        verdict(import_ratio.min(import_pairs))
+    );
+    println!(
+        "export to JSON, encrypted    {sealed_export:>10.2?}  {:>8.0} visits/s  = {export_ratio:.2}x \
+         plain (pair by pair {export_pairs:.2}x)  target >= 0.7x: {}",
+        per_sec(n, sealed_export),
+        verdict(export_ratio.min(export_pairs))
     );
 }

@@ -4,7 +4,8 @@
 //!     cargo bench --bench perf -- list search  # only some sections
 //!     PANTAU_BENCH_SIZES=1000,10000 cargo bench --bench perf -- list
 //!
-//! Sections: `startup`, `list`, `search`, `typing`, `commit`. Each line gives the median, p99 and
+//! Sections: `startup`, `list`, `search`, `typing`, `commit`, `commit_encrypted` (also run by
+//! `commit`), `unlock`, `board`. Each line gives the median, p99 and
 //! max of N samples after a warm-up, and the target where the issues set one. Frames are drawn
 //! with `ui::draw` on ratatui's `TestBackend` through a `Terminal` (so the buffer diff is
 //! included, the terminal write is not). Databases with N synthetic visits are built once with
@@ -21,15 +22,15 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use common::{
-    Stats, Timer, code, database, for_visits, key, measure, ms, process_cpu, report, sizes, stamp,
-    stats, wanted,
+    PASSPHRASE, Stats, Timer, code, database, encrypted_database, for_visits, key, measure, ms,
+    process_cpu, report, sizes, stamp, stats, wanted,
 };
 use pantau::app::{App, Effect, Msg};
 use pantau::config::Config;
 use pantau::domain::{AuditAction, Visit, VisitSummary};
 use pantau::i18n::Lang;
 use pantau::search::SearchIndex;
-use pantau::store::Store;
+use pantau::store::{HEADER_FILE, Header, Store, Vault};
 use pantau::tui::runner::Runner;
 
 type Term = Terminal<TestBackend>;
@@ -67,6 +68,12 @@ fn main() {
     }
     if wanted("commit") {
         commit();
+    }
+    if wanted("commit_encrypted") {
+        commit_encrypted();
+    }
+    if wanted("unlock") {
+        unlock();
     }
     if wanted("board") {
         board_and_overview();
@@ -742,4 +749,188 @@ fn commit() {
         &st,
         Some(("median < 5 ms", st.median() < Duration::from_millis(5))),
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encryption (issue 20)
+
+/// The committed field of [`commit`] on an encrypted store (every value sealed with
+/// XChaCha20-Poly1305), against the bare sled insert + flush of the same plain bytes, with the
+/// plain store's figure beside them: the three in turn in one loop, each going first in a
+/// third of the rounds. Target (issue 20): encrypted <= 2.5x bare.
+fn commit_encrypted() {
+    println!(
+        "\n## committed field, encrypted store, visit with 60 attendees and 200 notes \
+         (plain store, encrypted store and bare sled in turn)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let plain = Store::open(&dir.path().join("plain")).unwrap();
+    let sealed = Store::create_encrypted(&dir.path().join("sealed"), PASSPHRASE).unwrap();
+    assert!(sealed.is_encrypted() && !plain.is_encrypted());
+    let big = big_visit();
+    let mut visit_p = plain.create(&big, &stamp()).unwrap();
+    let mut visit_s = sealed.create(&big, &stamp()).unwrap();
+    let raw_db = sled::open(dir.path().join("raw")).unwrap();
+    let raw = raw_db.open_tree("visits").unwrap();
+    let bytes = serde_json::to_vec(&visit_s).unwrap();
+    println!("  visit JSON: {:.1} KB", bytes.len() as f64 / 1e3);
+    let raw_key = visit_s.id.as_bytes().to_vec();
+    let (mut plain_t, mut sealed_t, mut bare_t) = (vec![], vec![], vec![]);
+    let st = stamp();
+    for i in 0..630 {
+        let venue = format!("Aula Kantor Bupati Karo, ruang {i}");
+        let (mut d_p, mut d_s, mut d_b) = Default::default();
+        for step in 0..3 {
+            match (i + step) % 3 {
+                0 => {
+                    visit_p.venue = venue.clone();
+                    let t = Timer::start();
+                    visit_p = plain
+                        .update(&visit_p, &st, AuditAction::Edit, "")
+                        .unwrap()
+                        .unwrap();
+                    d_p = t.stop();
+                }
+                1 => {
+                    visit_s.venue = venue.clone();
+                    let t = Timer::start();
+                    visit_s = sealed
+                        .update(&visit_s, &st, AuditAction::Edit, "")
+                        .unwrap()
+                        .unwrap();
+                    d_s = t.stop();
+                }
+                _ => {
+                    let mut b = bytes.clone();
+                    b[10] = b'0' + (i % 10) as u8;
+                    let t = Timer::start();
+                    raw.insert(&raw_key, b).unwrap();
+                    raw_db.flush().unwrap();
+                    d_b = t.stop();
+                }
+            }
+        }
+        if i >= 30 {
+            plain_t.push(d_p);
+            sealed_t.push(d_s);
+            bare_t.push(d_b);
+        }
+    }
+    assert!(visit_s.revision > 600 && visit_p.revision > 600);
+    let (p, s, b) = (stats(plain_t), stats(sealed_t), stats(bare_t));
+    report("Store::update, plain store (commit + flush)", &p, None);
+    report("Store::update, encrypted store (commit + flush)", &s, None);
+    report("bare sled insert + flush, same plain bytes", &b, None);
+    let ratio = |x: &Stats, y: &Stats| x.median().as_secs_f64() / y.median().as_secs_f64();
+    let cpu_ratio = |x: &Stats, y: &Stats| match (x.cpu_pct(0.5), y.cpu_pct(0.5)) {
+        (Some(a), Some(b)) if !b.is_zero() => a.as_secs_f64() / b.as_secs_f64(),
+        _ => f64::NAN,
+    };
+    let (r_s, r_p) = (ratio(&s, &b), ratio(&p, &b));
+    println!(
+        "  encrypted / bare, ratio of medians: {r_s:.2}x (cpu {:.2}x)  target <= 2.5x: {}",
+        cpu_ratio(&s, &b),
+        if r_s <= 2.5 { "ok" } else { "MISSED" }
+    );
+    println!(
+        "  plain / bare, ratio of medians:     {r_p:.2}x (cpu {:.2}x)  (issue 4: <= 2x)",
+        cpu_ratio(&p, &b)
+    );
+    println!(
+        "  encrypted / plain:                  {:.2}x (cpu {:.2}x)",
+        ratio(&s, &p),
+        cpu_ratio(&s, &p)
+    );
+    // For scale: sealing and opening the whole visit once (a commit seals only the records it
+    // writes: the visit, its summary, facts and the audit event).
+    let vault = Vault::create(PASSPHRASE).unwrap().0;
+    let seal = measure(5, 100, || {
+        std::hint::black_box(vault.seal("visits", &raw_key, &bytes).unwrap());
+    });
+    report("  for scale: sealing the whole visit JSON", &seal, None);
+    let sealed_bytes = vault.seal("visits", &raw_key, &bytes).unwrap();
+    let open = measure(5, 100, || {
+        std::hint::black_box(vault.open("visits", &raw_key, &sealed_bytes).unwrap());
+    });
+    report("  for scale: opening it", &open, None);
+}
+
+/// Unlocking an encrypted database: `Store::open_with` with the passphrase (Argon2id on the
+/// header, then the open with its checks), beside `Store::open` of the plain database of the
+/// same visits, in turn; and the Argon2id derivation alone (`Vault::unlock` on the header:
+/// derive the key, unwrap the data key), right and wrong passphrase. Target (issue 20):
+/// unlocking <= 1 s.
+fn unlock() {
+    println!("\n## unlocking an encrypted database (plain open of the same visits beside it)");
+    for n in sizes(&[1_000, 10_000]) {
+        let plain = database(n);
+        let sealed = encrypted_database(n);
+        let header: Header =
+            serde_json::from_slice(&std::fs::read(sealed.join(HEADER_FILE)).unwrap()).unwrap();
+        println!(
+            "  Argon2id parameters in the header: m = {} MiB, t = {}, p = {}",
+            header.m_kib / 1024,
+            header.t_cost,
+            header.p_cost
+        );
+        let runs = std::env::var("PANTAU_BENCH_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(9);
+        let (mut open_p, mut open_s, mut kdf, mut wrong) = (vec![], vec![], vec![], vec![]);
+        // One round more than counted: the first pays for a cold page cache.
+        for i in 0..runs + 1 {
+            let plain_open = || {
+                wait_unlocked(&plain);
+                let t = Timer::start();
+                let store = Store::open(&plain).unwrap();
+                let d = t.stop();
+                drop(store);
+                d
+            };
+            let sealed_open = || {
+                wait_unlocked(&sealed);
+                let t = Timer::start();
+                let store = Store::open_with(&sealed, Some(PASSPHRASE)).unwrap();
+                let d = t.stop();
+                assert!(store.is_encrypted());
+                drop(store);
+                d
+            };
+            let (p, s) = if i % 2 == 0 {
+                let p = plain_open();
+                (p, sealed_open())
+            } else {
+                let s = sealed_open();
+                (plain_open(), s)
+            };
+            let t = Timer::start();
+            let v = Vault::unlock(&header, PASSPHRASE, &sealed).unwrap();
+            let k = t.stop();
+            assert!(v.is_sealed());
+            let t = Timer::start();
+            assert!(Vault::unlock(&header, "salah", &sealed).is_err());
+            let w = t.stop();
+            if i > 0 {
+                open_p.push(p);
+                open_s.push(s);
+                kdf.push(k);
+                wrong.push(w);
+            }
+        }
+        let (p, s, k, w) = (stats(open_p), stats(open_s), stats(kdf), stats(wrong));
+        let one = Duration::from_secs(1);
+        report(
+            &format!("unlock: Store::open_with(passphrase), {n}"),
+            &s,
+            Some(("median <= 1 s", s.median() <= one)),
+        );
+        report(&format!("  Store::open, plain database, {n}"), &p, None);
+        report("  of which Argon2id + unwrap (Vault::unlock)", &k, None);
+        report("  wrong passphrase refused (Vault::unlock)", &w, None);
+        println!(
+            "  encrypted open - plain open (medians): {}",
+            ms(s.median().saturating_sub(p.median()))
+        );
+    }
 }

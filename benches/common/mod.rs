@@ -191,14 +191,35 @@ pub fn cache_dir() -> PathBuf {
 /// app does. Built once (it takes a while: one flush per visit) and reused by later runs; the
 /// file `complete` marks a finished build.
 pub fn database(n: usize) -> PathBuf {
-    let dir = cache_dir().join(format!("visits-{n}"));
+    database_with(n, None)
+}
+
+/// The passphrase of the encrypted bench databases ([`encrypted_database`]).
+pub const PASSPHRASE: &str = "kata sandi bangku uji";
+
+/// [`database`] of the same `n` visits, encrypted with [`PASSPHRASE`] from the start
+/// (`Store::create_encrypted`, then `Store::create` per visit like the app does), cached in
+/// `target/pantau-bench/visits-N-encrypted/`.
+pub fn encrypted_database(n: usize) -> PathBuf {
+    database_with(n, Some(PASSPHRASE))
+}
+
+fn database_with(n: usize, passphrase: Option<&str>) -> PathBuf {
+    let name = match passphrase {
+        None => format!("visits-{n}"),
+        Some(_) => format!("visits-{n}-encrypted"),
+    };
+    let dir = cache_dir().join(name);
     if dir.join("complete").exists() {
         return dir.join("db");
     }
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let t = Instant::now();
-    let store = Store::open(&dir.join("db")).unwrap();
+    let store = match passphrase {
+        None => Store::open(&dir.join("db")).unwrap(),
+        Some(p) => Store::create_encrypted(&dir.join("db"), p).unwrap(),
+    };
     let st = stamp();
     // In chunks, so that 100,000 visits never sit in memory at once.
     let mut left = n;
@@ -214,7 +235,12 @@ pub fn database(n: usize) -> PathBuf {
     drop(store);
     std::fs::write(dir.join("complete"), b"").unwrap();
     eprintln!(
-        "(built the {n}-visit bench database in {:.1?}: {})",
+        "(built the {n}-visit{} bench database in {:.1?}: {})",
+        if passphrase.is_some() {
+            " encrypted"
+        } else {
+            ""
+        },
         t.elapsed(),
         dir.display()
     );
