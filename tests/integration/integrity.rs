@@ -322,7 +322,15 @@ fn future_dated_backups_never_push_out_or_replace_the_newest_verified_one() {
         .unwrap();
     let all = backup::list(&db).unwrap();
     assert_eq!(all[0].path, newest, "{all:?}");
-    assert!(all[0].verified && all[1..].iter().all(|b| !b.verified));
+    // Verified: the newest and the one the import took before it wrote; the planted ones never.
+    let planted = |b: &backup::Backup| b.path.to_string_lossy().contains("-2030");
+    assert!(all[0].verified, "{all:?}");
+    assert!(
+        all.iter().filter(|b| planted(b)).all(|b| !b.verified),
+        "{all:?}"
+    );
+    assert_eq!(all.iter().filter(|b| planted(b)).count(), 14, "{all:?}");
+    assert_eq!(all.iter().filter(|b| b.verified).count(), 2, "{all:?}");
     assert_eq!(all[0].visits, Some(11));
     assert!(newest.exists(), "rotation deleted the newest backup");
     drop(store);
