@@ -368,15 +368,25 @@ fn same_visits(store: &Store, file: &Path, histories: &[VisitHistory]) -> bool {
 /// [`Store::seal_portable`]): once a database is encrypted, no plain copy of it may stay
 /// beside it. Returns how many were removed.
 pub fn remove_plain(db: &Path) -> Result<usize, String> {
+    remove_where(db, |b| {
+        !std::fs::read(&b.path).is_ok_and(|bytes| crate::store::is_sealed_file(&bytes))
+    })
+}
+
+/// Removes every backup of the database at `db` but `keep` (after an erasure: the older ones
+/// hold what was erased). Returns how many were removed.
+pub fn remove_all_but(db: &Path, keep: &Path) -> Result<usize, String> {
+    remove_where(db, |b| b.path != keep)
+}
+
+/// Removes the backups of `db` that `doomed` picks, and forgets them in the manifest.
+fn remove_where(db: &Path, doomed: impl Fn(&Backup) -> bool) -> Result<usize, String> {
     let mut manifest = read_manifest(db);
     let all = list_with(db, &manifest).map_err(|e| e.to_string())?;
     let mut removed = 0;
-    for b in all {
-        let sealed = std::fs::read(&b.path).is_ok_and(|bytes| crate::store::is_sealed_file(&bytes));
-        if !sealed {
-            std::fs::remove_file(&b.path).map_err(|e| format!("{}: {e}", b.path.display()))?;
-            removed += 1;
-        }
+    for b in all.iter().filter(|b| doomed(b)) {
+        std::fs::remove_file(&b.path).map_err(|e| format!("{}: {e}", b.path.display()))?;
+        removed += 1;
     }
     if removed > 0 {
         let dir = dir_for(db);
@@ -385,24 +395,6 @@ pub fn remove_plain(db: &Path) -> Result<usize, String> {
             .retain(|e| std::fs::symlink_metadata(dir.join(&e.file)).is_ok());
         write_manifest(db, &manifest)?;
     }
-    Ok(removed)
-}
-
-/// Removes every backup of the database at `db` but `keep` (after an erasure: the older ones
-/// hold what was erased). Returns how many were removed.
-pub fn remove_all_but(db: &Path, keep: &Path) -> Result<usize, String> {
-    let mut manifest = read_manifest(db);
-    let all = list_with(db, &manifest).map_err(|e| e.to_string())?;
-    let mut removed = 0;
-    for b in all.iter().filter(|b| b.path != keep) {
-        std::fs::remove_file(&b.path).map_err(|e| format!("{}: {e}", b.path.display()))?;
-        removed += 1;
-    }
-    let dir = dir_for(db);
-    manifest
-        .entries
-        .retain(|e| std::fs::symlink_metadata(dir.join(&e.file)).is_ok());
-    write_manifest(db, &manifest)?;
     Ok(removed)
 }
 

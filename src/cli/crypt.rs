@@ -74,7 +74,7 @@ fn read_new(lang: Lang) -> Result<zeroize::Zeroizing<String>, String> {
     Ok(p)
 }
 
-fn fail(lang: Lang, e: StoreError) -> (String, u8) {
+pub(super) fn fail(lang: Lang, e: StoreError) -> (String, u8) {
     let code = if e.is_fatal() { 2 } else { 1 };
     (e.message(lang), code)
 }

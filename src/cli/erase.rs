@@ -16,9 +16,10 @@ use uuid::Uuid;
 use crate::backup::{self, Reason};
 use crate::domain::erase::MARKER;
 use crate::i18n::{Lang, t, tf};
-use crate::store::{Store, StoreError, Target};
+use crate::store::{Store, Target};
 
 use super::commands::{CmdResult, store_err};
+use super::crypt::fail;
 use super::out::inert;
 use super::passphrase::{self, Ask};
 
@@ -28,11 +29,6 @@ pub(super) struct Request<'a> {
     pub person: &'a str,
     pub reason: Option<&'a str>,
     pub yes: bool,
-}
-
-fn fail(lang: Lang, e: StoreError) -> (String, u8) {
-    let code = if e.is_fatal() { 2 } else { 1 };
-    (e.message(lang), code)
 }
 
 pub(super) fn erase(db: &Path, lang: Lang, req: Request) -> CmdResult {

@@ -195,13 +195,7 @@ impl Rule<'_> {
             return true;
         }
         match v {
-            Value::String(s) => match self.text(s) {
-                Some(t) => {
-                    *s = t;
-                    true
-                }
-                None => false,
-            },
+            Value::String(s) => self.text_in_place(s),
             Value::Object(map) => {
                 let mut changed = false;
                 for (k, x) in map.iter_mut() {

@@ -29,10 +29,7 @@ pub struct Erased {
 impl Store {
     /// The person `query` names in visit `id`, without erasing anything (`--dry-run`).
     pub fn erasure_target(&self, id: Uuid, query: &str) -> Result<Person> {
-        let h = self
-            .history(id)?
-            .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
-        find(&h, query)
+        find(&self.history_of(id)?, query)
     }
 
     /// Erases the person `query` names from visit `id` and its whole history, as one audited
@@ -45,8 +42,9 @@ impl Store {
         reason: &str,
         salt: &str,
     ) -> Result<Erased> {
-        let person = self.erasure_target(id, query)?;
-        self.erase_person(id, person.item, stamp, reason, salt)
+        let before = self.history_of(id)?;
+        let person = find(&before, query)?;
+        self.erase_from(before, person, stamp, reason, salt)
     }
 
     /// [`Store::erase`] of the attendee or handover `item` (the app picks it from a list).
@@ -58,9 +56,7 @@ impl Store {
         reason: &str,
         salt: &str,
     ) -> Result<Erased> {
-        let before = self
-            .history(id)?
-            .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+        let before = self.history_of(id)?;
         let person = erase::people(&before.visit)
             .into_iter()
             .find(|p| p.item == item)
@@ -68,6 +64,25 @@ impl Store {
                 id,
                 query: item.to_string(),
             })?;
+        self.erase_from(before, person, stamp, reason, salt)
+    }
+
+    fn history_of(&self, id: Uuid) -> Result<VisitHistory> {
+        self.history(id)?
+            .ok_or_else(|| StoreError::NotFound(id.to_string()))
+    }
+
+    /// Writes the erasure of `person` from `before`, the visit as stored; the files still hold
+    /// the old values until they are rewritten (see [`Store::purge_due`]).
+    fn erase_from(
+        &self,
+        before: VisitHistory,
+        person: Person,
+        stamp: &Stamp,
+        reason: &str,
+        salt: &str,
+    ) -> Result<Erased> {
+        let id = before.visit.id;
         let mut after = before.clone();
         let mut redaction = erase::redaction(&person, salt);
         erase::apply(&mut redaction, &mut after.visit, &mut after.history);
@@ -125,6 +140,7 @@ impl Store {
         {
             return Err(fail("the redacted log does not lead to the visit".into()));
         }
+        // Written as an import: a visit held here that gains an erasure marks the rewrite due.
         self.import_histories(std::slice::from_ref(&after))?;
         Ok(Erased {
             visit: id,

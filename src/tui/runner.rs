@@ -303,26 +303,13 @@ impl Runner {
                 reason,
             } => {
                 let salt = crate::store::new_salt();
+                // The store notes the rewrite the files need; it is done at quit.
                 let erased = self
                     .store
                     .erase_person(visit, item, &self.stamp(), &reason, &salt)
-                    // The files keep the old values until they are rewritten, at quit.
-                    .and_then(|_| self.store.set_purge_due(true))
-                    .and_then(|()| self.store.get(visit));
+                    .and_then(|_| self.store.get(visit));
                 match erased {
-                    Ok(Some(v)) => {
-                        self.index(Job::Upsert(Box::new(v.clone())));
-                        let mut out = vec![
-                            Msg::VisitLoaded(Box::new(v)),
-                            Msg::VisitsChanged,
-                            Msg::Notice {
-                                key: "erase.tui_done",
-                                arg: String::new(),
-                            },
-                        ];
-                        out.extend(self.reload_list(lang));
-                        out
-                    }
+                    Ok(Some(v)) => self.visit_changed(v, "erase.tui_done", lang),
                     Ok(None) => vec![],
                     Err(e) => failed(e),
                 }
@@ -337,19 +324,7 @@ impl Runner {
                     .store
                     .resolve_conflict(visit, conflict, choice, &self.stamp(), &reason)
                 {
-                    Ok(v) => {
-                        self.index(Job::Upsert(Box::new(v.clone())));
-                        let mut out = vec![
-                            Msg::VisitLoaded(Box::new(v)),
-                            Msg::VisitsChanged,
-                            Msg::Notice {
-                                key: "notice.conflict_settled",
-                                arg: String::new(),
-                            },
-                        ];
-                        out.extend(self.reload_list(lang));
-                        out
-                    }
+                    Ok(v) => self.visit_changed(v, "notice.conflict_settled", lang),
                     Err(e) => failed(e),
                 }
             }
@@ -437,6 +412,27 @@ impl Runner {
                 vec![]
             }
         }
+    }
+
+    /// A visit the runtime changed as a whole (settled, erased): indexed, shown again, the list
+    /// reloaded, with the notice `key`.
+    fn visit_changed(
+        &mut self,
+        v: crate::domain::Visit,
+        key: &'static str,
+        lang: Lang,
+    ) -> Vec<Msg> {
+        self.index(Job::Upsert(Box::new(v.clone())));
+        let mut out = vec![
+            Msg::VisitLoaded(Box::new(v)),
+            Msg::VisitsChanged,
+            Msg::Notice {
+                key,
+                arg: String::new(),
+            },
+        ];
+        out.extend(self.reload_list(lang));
+        out
     }
 
     fn reload_list(&self, lang: Lang) -> Vec<Msg> {

@@ -67,27 +67,54 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: usize, reason: Opt
         }
     }
     // The reason prompt stays in view below the list.
-    let mut footer = Vec::new();
-    if let Some(input) = reason {
-        footer.push(Line::styled(
-            truncate(t(l, "chain.reason_prompt"), w),
-            theme::error(),
-        ));
-        let room = w.saturating_sub(2);
-        let text = input.value();
-        let shown: String = text
-            .chars()
-            .skip(text.chars().count().saturating_sub(room))
-            .collect();
-        footer.push(Line::from(vec![
+    let (footer, cursor) = match reason {
+        Some(input) => {
+            let (lines, x) = reason_footer(t(l, "chain.reason_prompt"), input, w);
+            (lines, Some(x))
+        }
+        None => (Vec::new(), None),
+    };
+    list_with_footer(frame, inner, lines, selected, footer, cursor);
+}
+
+/// The lines asking for a reason: the prompt, then `> ` and the text typed so far (its end,
+/// when it is longer than the room), and where the cursor goes on that last line.
+pub(super) fn reason_footer(prompt: &str, input: &Input, w: usize) -> (Vec<Line<'static>>, u16) {
+    let room = w.saturating_sub(2);
+    let text = input.value();
+    let shown: String = text
+        .chars()
+        .skip(text.chars().count().saturating_sub(room))
+        .collect();
+    let x = 2 + u16::try_from(shown.chars().count()).unwrap_or(0);
+    let lines = vec![
+        Line::styled(truncate(prompt, w), theme::error()),
+        Line::from(vec![
             Span::styled("> ", theme::key()),
             Span::raw(inert(&shown)),
-        ]));
-        let x = inner.x + 2 + u16::try_from(shown.chars().count()).unwrap_or(0);
+        ]),
+    ];
+    (lines, x)
+}
+
+/// `lines` scrolled so that line `selected` is in view, with `footer` pinned to the bottom of
+/// `inner` and, given its column, the cursor on the footer's last line.
+pub(super) fn list_with_footer(
+    frame: &mut Frame,
+    inner: Rect,
+    lines: Vec<Line>,
+    selected: usize,
+    footer: Vec<Line<'static>>,
+    cursor: Option<u16>,
+) {
+    if let Some(x) = cursor
+        && inner.height >= 3
+    {
         let y = inner.y + inner.height.saturating_sub(1);
-        if inner.height >= 3 {
-            frame.set_cursor_position((x.min(inner.x + inner.width.saturating_sub(1)), y));
-        }
+        frame.set_cursor_position((
+            (inner.x + x).min(inner.x + inner.width.saturating_sub(1)),
+            y,
+        ));
     }
     let h = (inner.height as usize).saturating_sub(footer.len());
     let skip = (selected + 1).saturating_sub(h.saturating_sub(1));

@@ -1,12 +1,14 @@
 //! The erasure popup (issue 20 point 5): whose personal data to erase from the visit, then the
-//! reason, with what will go and that it cannot be undone.
+//! reason, with what will go and that it cannot be undone. The choice and the prompt stay in
+//! view at any size (the list scrolls, the prompt is pinned, as in the conflict popup).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders};
 use tui_input::Input;
 
+use super::conflicts::{list_with_footer, reason_footer};
 use super::text::{inert, truncate};
 use super::{popup, theme};
 use crate::app::App;
@@ -22,10 +24,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: usize, reason: Opt
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let w = inner.width as usize;
-    let mut lines = vec![
-        Line::styled(t(l, "erase.tui_what").to_string(), theme::muted()),
-        Line::raw(""),
-    ];
+    let mut lines: Vec<Line> = textwrap::wrap(t(l, "erase.tui_what"), w.max(1))
+        .into_iter()
+        .map(|s| Line::styled(s.into_owned(), theme::muted()))
+        .collect();
+    lines.push(Line::raw(""));
+    let first = lines.len();
     for (i, p) in people.iter().enumerate() {
         let kind = if p.list == "attendees" {
             t(l, "erase.tui_attendee")
@@ -40,33 +44,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: usize, reason: Opt
         };
         lines.push(Line::styled(format!("  {text}"), style));
     }
-    lines.push(Line::raw(""));
-    match reason {
-        None => lines.push(Line::styled(
-            t(l, "erase.tui_pick").to_string(),
-            theme::muted(),
-        )),
+    let (footer, caret) = match reason {
         Some(input) => {
-            lines.push(Line::styled(
-                t(l, "erase.tui_reason").to_string(),
-                theme::error(),
-            ));
-            let room = w.saturating_sub(2);
-            let text = input.value();
-            let shown: String = text
-                .chars()
-                .skip(text.chars().count().saturating_sub(room))
-                .collect();
-            let y = inner.y + u16::try_from(lines.len()).unwrap_or(0);
-            lines.push(Line::from(vec![
-                Span::styled("> ", theme::key()),
-                Span::raw(inert(&shown)),
-            ]));
-            let x = inner.x + 2 + u16::try_from(shown.chars().count()).unwrap_or(0);
-            if y < inner.y + inner.height {
-                frame.set_cursor_position((x.min(inner.x + inner.width.saturating_sub(1)), y));
-            }
+            let (lines, x) = reason_footer(t(l, "erase.tui_reason"), input, w);
+            (lines, Some(x))
         }
-    }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        None => (
+            vec![Line::styled(
+                truncate(t(l, "erase.tui_pick"), w),
+                theme::muted(),
+            )],
+            None,
+        ),
+    };
+    list_with_footer(frame, inner, lines, first + cursor, footer, caret);
 }

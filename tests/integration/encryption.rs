@@ -29,18 +29,7 @@ fn pantau(db: &Path, pass: Option<&str>, lang: &str, args: &[&str]) -> Output {
     cmd.output().unwrap()
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "{}", text(&o));
-    text(&o)
-}
+use common::cli::{ok, text};
 
 /// A database with the demo visit, encrypted by `pantau encrypt`.
 fn encrypted_demo(dir: &Path) -> PathBuf {
@@ -346,19 +335,7 @@ fn the_app_unlocks_on_its_own_screen_and_esc_leaves_it() {
 }
 
 fn with_env(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--db")
-        .arg(db)
-        .args(args)
-        .env("PANTAU_LANG", "en")
-        .env("PANTAU_CONFIG", db.with_extension("no-config.toml"))
-        .env_remove("PANTAU_PASSPHRASE")
-        .env_remove("PANTAU_BUNDLE_PASSPHRASE")
-        .stdin(std::process::Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
+    common::cli::run(db, env, args)
 }
 
 /// Bundles encrypted with `--encrypt`, to a passphrase and to the central office's public key:

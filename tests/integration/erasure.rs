@@ -4,38 +4,13 @@
 //! note that laptop wrote about the person after the bundles were exchanged.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use crate::common::cli::{ok, run, text};
 use crate::common::pty::Session;
 
-const BIN: &str = env!("CARGO_BIN_EXE_pantau");
-
 fn pantau(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--db")
-        .arg(db)
-        .args(args)
-        .env("PANTAU_LANG", "en")
-        .env("PANTAU_CONFIG", db.with_extension("no-config.toml"))
-        .env_remove("PANTAU_PASSPHRASE")
-        .stdin(std::process::Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "{}", text(&o));
-    text(&o)
+    run(db, env, args)
 }
 
 /// Every file under `paths` (folders walked) whose bytes hold one of `words`.

@@ -3,8 +3,9 @@
 #![allow(dead_code)]
 
 #[cfg(unix)]
-pub mod pg;
+pub mod cli;
 #[cfg(unix)]
+pub mod pg;
 pub mod pty;
 pub mod small_fs;
 pub mod synthetic_bundle;
