@@ -90,44 +90,72 @@ pub fn to_json(bundle: &Bundle) -> Result<Vec<u8>, String> {
 /// them to it); a record stored before a field was added keeps the form it was stored in, which
 /// reads the same. Each stored record is checked to be well-formed JSON, so a damaged one fails
 /// the export instead of the bundle.
-pub fn stored_to_json(envelope: &Bundle, visits: &[StoredHistory]) -> Result<Vec<u8>, String> {
+pub fn stored_to_json(
+    envelope: &Bundle,
+    visits: &[StoredHistory],
+) -> Result<Vec<u8>, StoredJsonError> {
     assemble(envelope, visits, |stored| match stored {
         StoredHistory::Live { visit, history, .. } => {
             let well_formed = |json: &[u8]| {
                 serde_json::from_slice::<serde::de::IgnoredAny>(json)
                     .map(|_| ())
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| StoredJsonError::Encode(e.to_string()))
             };
-            well_formed(visit)?;
+            // Each record is opened (in an encrypted database) straight into this buffer. A
+            // sealed record that opens is, by its authentication tag, byte for byte what the
+            // store wrote (serde_json's output); a plain one is parsed to find damage.
+            let append = |out: &mut Vec<u8>, record: &crate::store::StoredRecord| {
+                let at = out.len();
+                record.append_to(out).map_err(StoredJsonError::Store)?;
+                if record.authenticated() {
+                    return Ok(());
+                }
+                well_formed(&out[at..])
+            };
             // The members in the order `VisitHistory` serializes them (`trashed` is left out
             // when there is none).
             let mut out = Vec::with_capacity(
-                visit.len() + history.iter().map(|e| e.len() + 1).sum::<usize>() + 24,
+                visit.len_hint() + history.iter().map(|e| e.len_hint() + 1).sum::<usize>() + 24,
             );
             out.extend_from_slice(b"{\"visit\":");
-            out.extend_from_slice(visit);
+            append(&mut out, visit)?;
             out.extend_from_slice(b",\"history\":[");
             for (i, e) in history.iter().enumerate() {
-                well_formed(e)?;
                 if i > 0 {
                     out.push(b',');
                 }
-                out.extend_from_slice(e);
+                append(&mut out, e)?;
             }
             out.extend_from_slice(b"]}");
             Ok(out)
         }
-        StoredHistory::Trashed(h) => serde_json::to_vec(h).map_err(|e| e.to_string()),
+        StoredHistory::Trashed(h) => {
+            serde_json::to_vec(h).map_err(|e| StoredJsonError::Encode(e.to_string()))
+        }
     })
+}
+
+/// Why [`stored_to_json`] failed: a record that does not open with the key (damage, said as
+/// the store says it) or that is not JSON.
+#[derive(Debug)]
+pub enum StoredJsonError {
+    Store(crate::store::StoreError),
+    Encode(String),
+}
+
+impl From<String> for StoredJsonError {
+    fn from(detail: String) -> StoredJsonError {
+        StoredJsonError::Encode(detail)
+    }
 }
 
 /// The envelope of `bundle` with `items` as its visits, each encoded by `encode`: a window of
 /// visits at a time on all cores, into one buffer.
-fn assemble<T: Sync>(
+fn assemble<T: Sync, E: From<String> + Send>(
     bundle: &Bundle,
     items: &[T],
-    encode: impl Fn(&T) -> Result<Vec<u8>, String> + Sync,
-) -> Result<Vec<u8>, String> {
+    encode: impl Fn(&T) -> Result<Vec<u8>, E> + Sync,
+) -> Result<Vec<u8>, E> {
     let envelope = bundle.clone_envelope();
     let head = serde_json::to_vec(&envelope).map_err(|e| e.to_string())?;
     // `visits` is the last member: the envelope ends in `"visits":[]}`.

@@ -31,14 +31,42 @@ pub struct ImportSummary {
 
 /// A visit with its audit log as stored (see [`Store::stored_histories`]).
 pub enum StoredHistory {
-    /// A live visit: its record and its log's, JSON as stored.
+    /// A live visit: its record and its log's, as stored.
     Live {
         id: Uuid,
-        visit: sled::IVec,
-        history: Vec<sled::IVec>,
+        visit: StoredRecord,
+        history: Vec<StoredRecord>,
     },
     /// A visit in the trash, decoded (rare: boxed).
     Trashed(Box<VisitHistory>),
+}
+
+/// One record as stored: sled's own buffer, still sealed in an encrypted database. It is opened
+/// only as it is appended to the output ([`StoredRecord::append_to`]), so that an export holds
+/// no second, plain copy of every record.
+pub struct StoredRecord {
+    tree: &'static str,
+    key: sled::IVec,
+    raw: sled::IVec,
+    vault: super::Vault,
+}
+
+impl StoredRecord {
+    /// Appends the record's JSON to `out`; damage leaves `out` as it was.
+    pub fn append_to(&self, out: &mut Vec<u8>) -> Result<()> {
+        self.vault.open_into(self.tree, &self.key, &self.raw, out)
+    }
+
+    /// Whether opening the record proved it is the bytes the store wrote (sealed records carry
+    /// an authentication tag), so that nothing else needs to check it for damage.
+    pub fn authenticated(&self) -> bool {
+        self.vault.is_sealed()
+    }
+
+    /// About the length of the record's JSON (a sealed one is 41 bytes longer).
+    pub fn len_hint(&self) -> usize {
+        self.raw.len()
+    }
 }
 
 impl StoredHistory {
@@ -255,13 +283,19 @@ impl Store {
                     detail: e.to_string(),
                 })?;
                 let mut history = Vec::new();
+                let record = |tree, key: &sled::IVec, raw: &sled::IVec| StoredRecord {
+                    tree,
+                    key: key.clone(),
+                    raw: raw.clone(),
+                    vault: db.vault.clone(),
+                };
                 tally::scan_prefix(&db.audit, keys::AUDIT, k, events, |ek, e| {
-                    history.push(db.vault.open(keys::AUDIT, ek, e)?);
+                    history.push(record(keys::AUDIT, ek, e));
                     Ok(())
                 })?;
                 out.push(StoredHistory::Live {
                     id,
-                    visit: db.vault.open(keys::VISITS, k, visit)?,
+                    visit: record(keys::VISITS, k, visit),
                     history,
                 });
                 Ok(())

@@ -46,7 +46,7 @@ pub use check::{CheckProblem, CheckReport};
 pub use convert::{STEPS as CONVERT_STEPS, Target};
 pub use erase::{Erased, new_salt};
 pub use error::{Result, StoreError};
-pub use import::{ImportSummary, StoredHistory};
+pub use import::{ImportSummary, StoredHistory, StoredRecord};
 pub use importer::Importer;
 pub use index::{INDEX_FILE, IndexProgress};
 pub use schema::CURRENT_SCHEMA;
@@ -117,13 +117,21 @@ impl Tx<'_> {
     fn get(&self, key: impl AsRef<[u8]>) -> TxResult<Option<sled::IVec>> {
         let key = key.as_ref();
         match self.tree.get(key)? {
-            Some(raw) => self
-                .vault
-                .open(self.name, key, &raw)
-                .map(Some)
-                .map_err(ConflictableTransactionError::Abort),
+            Some(raw) => self.open(key, &raw).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// The bytes at `key` as stored (sealed, in an encrypted database).
+    fn get_stored(&self, key: impl AsRef<[u8]>) -> TxResult<Option<sled::IVec>> {
+        Ok(self.tree.get(key.as_ref())?)
+    }
+
+    /// The plain value of `raw`, stored at `key`.
+    fn open(&self, key: &[u8], raw: &sled::IVec) -> TxResult<sled::IVec> {
+        self.vault
+            .open(self.name, key, raw)
+            .map_err(ConflictableTransactionError::Abort)
     }
 
     /// Stores `plain` at `key`; returns the stored bytes replaced and the new ones.
@@ -165,8 +173,10 @@ struct Shared {
     vault: Vault,
     /// [`Store::close`] was called: no more reads or writes, and no reopening.
     closed: AtomicBool,
-    /// The last revision [`Store::update`] wrote, to encode the next one from.
-    last: std::sync::Mutex<Option<Encoded>>,
+    /// The last revision [`Store::update`] wrote, to encode the next one from, with its bytes
+    /// as stored (sealed, in an encrypted database): when the stored record is still those
+    /// bytes, the next commit neither opens nor decodes it.
+    last: std::sync::Mutex<Option<(Encoded, sled::IVec)>>,
     /// The head hash of the log [`Store::update`] last wrote, with the visit and its revision:
     /// the next edit of the same visit follows it without reading the log.
     head: std::sync::Mutex<Option<(Uuid, u64, String)>>,
@@ -598,9 +608,9 @@ impl Store {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        let prev = cached.as_ref().filter(|e| e.visit.id == visit.id);
+        let prev = cached.as_ref().filter(|(e, _)| e.visit.id == visit.id);
         let written = self.commit_event(visit.id, seq, |visits, derived, _trash, audit| {
-            let Some(raw) = visits.get(key)? else {
+            let Some(stored_bytes) = visits.get_stored(key)? else {
                 return abort(StoreError::NotFound(visit.id.to_string()));
             };
             let stale = |stored| {
@@ -610,10 +620,13 @@ impl Store {
                     based_on: visit.revision,
                 })
             };
-            let (next, changes) = match prev.filter(|p| p.bytes == raw) {
-                Some(p) if p.visit.revision != visit.revision => return stale(p.visit.revision),
-                Some(p) => p.next(new.clone()).or_else(|e| abort(write_error(e)))?,
+            let (next, changes) = match prev.filter(|(_, stored)| *stored == stored_bytes) {
+                Some((p, _)) if p.visit.revision != visit.revision => {
+                    return stale(p.visit.revision);
+                }
+                Some((p, _)) => p.next(new.clone()).or_else(|e| abort(write_error(e)))?,
                 None => {
+                    let raw = visits.open(&key, &stored_bytes)?;
                     let stored = stored_revision(&key, &raw)?;
                     if stored != visit.revision {
                         return stale(stored);
@@ -626,7 +639,7 @@ impl Store {
             if changes.is_empty() {
                 return Ok(None);
             }
-            tx_put(visits, Kind::Visit, &key, next.bytes.clone())?;
+            let stored = tx_put(visits, Kind::Visit, &key, next.bytes.clone())?;
             put_derived(derived, &next.visit)?;
             let event = self.event(
                 &next.visit,
@@ -638,17 +651,17 @@ impl Store {
                 settles.clone(),
             );
             put_event(audit, seq, &event)?;
-            Ok(Some((next, event.hash)))
+            Ok(Some((next, stored, event.hash)))
         });
         let (keep, saved) = match written {
-            Ok(Some((next, hash))) => {
+            Ok(Some((next, stored, hash))) => {
                 let v = next.visit.clone();
                 *self
                     .shared
                     .head
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner) = Some((v.id, v.revision, hash));
-                (Some(next), Ok(Some(v)))
+                (Some((next, stored)), Ok(Some(v)))
             }
             Ok(None) => (cached, Ok(None)),
             // A write reported as failed may have reached the disk after all (sled flushes as
@@ -1240,11 +1253,11 @@ fn put_visit(visits: &Tx, derived: &Derived, v: &Visit) -> TxResult<()> {
 
 /// Inserts a record the tally counts, noting the difference (see [`tally::record`]).
 /// `value` is the plain value; the tally notes the bytes stored (sealed, in an encrypted
-/// database), as a full count reads them.
-fn tx_put(tree: &Tx, kind: Kind, key: &[u8], value: sled::IVec) -> TxResult<()> {
+/// database), as a full count reads them. Gives those bytes.
+fn tx_put(tree: &Tx, kind: Kind, key: &[u8], value: sled::IVec) -> TxResult<sled::IVec> {
     let (old, stored) = tree.insert(key, &value)?;
     tally::record(kind, key, old.as_deref(), Some(&stored));
-    Ok(())
+    Ok(stored)
 }
 
 /// Removes a record the tally counts, noting the difference.
@@ -1259,7 +1272,8 @@ fn put_derived(derived: &Derived, v: &Visit) -> TxResult<()> {
     let summary = encode(&VisitSummary::from(v))?;
     tx_put(derived.summaries, Kind::Summary, &key, summary.into())?;
     let facts = encode(&VisitFacts::from(v))?;
-    tx_put(derived.facts, Kind::Fact, &key, facts.into())
+    tx_put(derived.facts, Kind::Fact, &key, facts.into())?;
+    Ok(())
 }
 
 /// The revision of a stored visit, read without decoding the rest of it.
@@ -1290,7 +1304,8 @@ fn put_event(audit: &Tx, seq: u64, e: &AuditEvent) -> TxResult<()> {
         Kind::Event,
         &keys::audit_key(e.visit, seq),
         encode(e)?.into(),
-    )
+    )?;
+    Ok(())
 }
 
 fn decode<T: DeserializeOwned>(tree: &str, key: &[u8], raw: &[u8]) -> Result<T> {

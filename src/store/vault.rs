@@ -18,8 +18,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use chacha20poly1305::aead::{Aead, Generate, KeyInit, Payload};
-use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use chacha20poly1305::aead::{Aead, AeadInOut, Generate, KeyInit, Payload};
+use chacha20poly1305::{Key, Tag, XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -49,6 +49,7 @@ pub const HEADER_FILE: &str = "pantau-vault.json";
 /// The first byte of a sealed value (and of a sealed file's body).
 const FORMAT: u8 = 1;
 const NONCE_LEN: usize = 24;
+const TAG_LEN: usize = 16;
 /// What the wrapped data key is bound to.
 const WRAP_AAD: &[u8] = b"pantau-vault-v1 data key";
 
@@ -237,35 +238,44 @@ impl Vault {
         }
     }
 
-    /// `plain` as stored under `tree`/`key`.
+    /// `plain` as stored under `tree`/`key`. Sealed in the buffer that becomes the record:
+    /// one copy of the plain bytes, not three (the cipher's own output, then the record).
     pub fn seal(&self, tree: &str, key: &[u8], plain: &[u8]) -> Result<sled::IVec> {
         let Some(c) = &self.0 else {
             return Ok(sled::IVec::from(plain));
         };
         let nonce = XNonce::try_generate()
             .map_err(|e| StoreError::Write(format!("no randomness from the system: {e}")))?;
-        let sealed = c
-            .aead
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: plain,
-                    aad: &aad(tree, key),
-                },
-            )
-            .map_err(|_| StoreError::Write(format!("{tree}: a value could not be sealed")))?;
-        let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
+        let mut out = Vec::with_capacity(1 + NONCE_LEN + plain.len() + TAG_LEN);
         out.push(FORMAT);
         out.extend_from_slice(&nonce);
-        out.extend_from_slice(&sealed);
+        out.extend_from_slice(plain);
+        let tag = c
+            .aead
+            .encrypt_inout_detached(&nonce, &aad(tree, key), (&mut out[1 + NONCE_LEN..]).into())
+            .map_err(|_| StoreError::Write(format!("{tree}: a value could not be sealed")))?;
+        out.extend_from_slice(&tag);
         Ok(out.into())
     }
 
     /// The plain value of `raw`, stored under `tree`/`key`. A sealed value that does not open
     /// (changed, or moved from another key) is damage.
     pub fn open(&self, tree: &str, key: &[u8], raw: &sled::IVec) -> Result<sled::IVec> {
-        let Some(c) = &self.0 else {
+        if self.0.is_none() {
             return Ok(raw.clone());
+        }
+        let mut out = Vec::with_capacity(raw.len());
+        self.open_into(tree, key, raw, &mut out)?;
+        Ok(out.into())
+    }
+
+    /// Appends the plain value of `raw` (stored under `tree`/`key`) to `out`, opened where it
+    /// lands: an export of thousands of records touches each byte once, with no buffer per
+    /// record. On damage `out` is left as it was.
+    pub fn open_into(&self, tree: &str, key: &[u8], raw: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        let Some(c) = &self.0 else {
+            out.extend_from_slice(raw);
+            return Ok(());
         };
         let damaged = || StoreError::Corrupt {
             detail: format!(
@@ -273,20 +283,25 @@ impl Vault {
                 super::keys::describe(tree, key)
             ),
         };
-        if raw.len() < 1 + NONCE_LEN || raw[0] != FORMAT {
+        if raw.len() < 1 + NONCE_LEN + TAG_LEN || raw[0] != FORMAT {
             return Err(damaged());
         }
         let nonce = XNonce::try_from(&raw[1..1 + NONCE_LEN]).map_err(|_| damaged())?;
-        c.aead
-            .decrypt(
-                &nonce,
-                Payload {
-                    msg: &raw[1 + NONCE_LEN..],
-                    aad: &aad(tree, key),
-                },
-            )
-            .map(sled::IVec::from)
-            .map_err(|_| damaged())
+        let (body, tag) = raw[1 + NONCE_LEN..].split_at(raw.len() - 1 - NONCE_LEN - TAG_LEN);
+        let tag = Tag::try_from(tag).map_err(|_| damaged())?;
+        let start = out.len();
+        out.extend_from_slice(body);
+        let opened = c.aead.decrypt_inout_detached(
+            &nonce,
+            &aad(tree, key),
+            (&mut out[start..]).into(),
+            &tag,
+        );
+        if opened.is_err() {
+            out.truncate(start);
+            return Err(damaged());
+        }
+        Ok(())
     }
 }
 
@@ -419,5 +434,33 @@ mod tests {
         // No vault: stored as it is.
         let plain = Vault::plain();
         assert_eq!(plain.seal("visits", b"k", b"x").unwrap(), b"x"[..]);
+    }
+
+    #[test]
+    fn open_into_appends_the_plain_value_and_leaves_the_buffer_as_it_was_on_damage() {
+        let (vault, _) = Vault::create("kata sandi").unwrap();
+        let sealed = vault
+            .seal("audit", b"k1", b"{\"by\":\"Sebayang\"}")
+            .unwrap();
+        let mut out = b"[".to_vec();
+        vault.open_into("audit", b"k1", &sealed, &mut out).unwrap();
+        assert_eq!(out, b"[{\"by\":\"Sebayang\"}");
+        let mut flipped = sealed.to_vec();
+        flipped[30] ^= 1;
+        for (key, raw) in [
+            (&b"k1"[..], &flipped[..]),
+            (b"k2", &sealed[..]),
+            (b"k1", &sealed[..10]),
+            (b"k1", &[][..]),
+        ] {
+            let mut out = b"[".to_vec();
+            assert!(vault.open_into("audit", key, raw, &mut out).is_err());
+            assert_eq!(out, b"[", "a failed open leaves the buffer as it was");
+        }
+        let mut out = Vec::new();
+        Vault::plain()
+            .open_into("audit", b"k1", b"plain", &mut out)
+            .unwrap();
+        assert_eq!(out, b"plain");
     }
 }
