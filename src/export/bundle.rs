@@ -80,7 +80,7 @@ const WINDOW: usize = 512;
 /// The visits are encoded on all cores and put in the envelope in order; the bytes are those
 /// `serde_json::to_vec(bundle)` gives (a test holds them to it).
 pub fn to_json(bundle: &Bundle) -> Result<Vec<u8>, String> {
-    assemble(bundle, &bundle.visits, |h| {
+    assemble(envelope_head(bundle)?, &bundle.visits, |h| {
         serde_json::to_vec(h).map_err(|e| e.to_string())
     })
 }
@@ -88,29 +88,19 @@ pub fn to_json(bundle: &Bundle) -> Result<Vec<u8>, String> {
 /// [`to_json`] of a bundle whose visits are `visits`, records as stored, without decoding every
 /// visit and encoding it again: the same bytes for records this version wrote (a test holds
 /// them to it); a record stored before a field was added keeps the form it was stored in, which
-/// reads the same. Each stored record is checked to be well-formed JSON, so a damaged one fails
-/// the export instead of the bundle.
+/// reads the same. Each stored record is checked for damage (a plain one parsed as JSON, a sealed
+/// one by its authentication tag), so a damaged one fails the export instead of the bundle.
 pub fn stored_to_json(
     envelope: &Bundle,
     visits: &[StoredHistory],
-) -> Result<Vec<u8>, StoredJsonError> {
-    assemble(envelope, visits, |stored| match stored {
+) -> Result<Vec<u8>, super::ExportError> {
+    let head = envelope_head(envelope).map_err(super::ExportError::Encode)?;
+    assemble(head, visits, |stored| match stored {
         StoredHistory::Live { visit, history, .. } => {
-            let well_formed = |json: &[u8]| {
-                serde_json::from_slice::<serde::de::IgnoredAny>(json)
-                    .map(|_| ())
-                    .map_err(|e| StoredJsonError::Encode(e.to_string()))
-            };
-            // Each record is opened (in an encrypted database) straight into this buffer. A
-            // sealed record that opens is, by its authentication tag, byte for byte what the
-            // store wrote (serde_json's output); a plain one is parsed to find damage.
+            // Each record is opened (in an encrypted database) and checked straight in this
+            // buffer (see `StoredRecord::append_to`).
             let append = |out: &mut Vec<u8>, record: &crate::store::StoredRecord| {
-                let at = out.len();
-                record.append_to(out).map_err(StoredJsonError::Store)?;
-                if record.authenticated() {
-                    return Ok(());
-                }
-                well_formed(&out[at..])
+                record.append_to(out).map_err(super::ExportError::Store)
             };
             // The members in the order `VisitHistory` serializes them (`trashed` is left out
             // when there is none).
@@ -130,40 +120,30 @@ pub fn stored_to_json(
             Ok(out)
         }
         StoredHistory::Trashed(h) => {
-            serde_json::to_vec(h).map_err(|e| StoredJsonError::Encode(e.to_string()))
+            serde_json::to_vec(h).map_err(|e| super::ExportError::Encode(e.to_string()))
         }
     })
 }
 
-/// Why [`stored_to_json`] failed: a record that does not open with the key (damage, said as
-/// the store says it) or that is not JSON.
-#[derive(Debug)]
-pub enum StoredJsonError {
-    Store(crate::store::StoreError),
-    Encode(String),
-}
-
-impl From<String> for StoredJsonError {
-    fn from(detail: String) -> StoredJsonError {
-        StoredJsonError::Encode(detail)
+/// The envelope of `bundle` as JSON, up to its visits: `{...,"visits":`.
+fn envelope_head(bundle: &Bundle) -> Result<Vec<u8>, String> {
+    let mut head = serde_json::to_vec(&bundle.clone_envelope()).map_err(|e| e.to_string())?;
+    // `visits` is the last member: the envelope ends in `"visits":[]}`.
+    if !head.ends_with(b"[]}") {
+        return Err("bundle envelope does not end with its visits".to_string());
     }
+    head.truncate(head.len() - 3);
+    Ok(head)
 }
 
-/// The envelope of `bundle` with `items` as its visits, each encoded by `encode`: a window of
-/// visits at a time on all cores, into one buffer.
-fn assemble<T: Sync, E: From<String> + Send>(
-    bundle: &Bundle,
+/// The envelope's `head` (see [`envelope_head`]) with `items` as its visits, each encoded by
+/// `encode`: a window of visits at a time on all cores, into one buffer.
+fn assemble<T: Sync, E: Send>(
+    head: Vec<u8>,
     items: &[T],
     encode: impl Fn(&T) -> Result<Vec<u8>, E> + Sync,
 ) -> Result<Vec<u8>, E> {
-    let envelope = bundle.clone_envelope();
-    let head = serde_json::to_vec(&envelope).map_err(|e| e.to_string())?;
-    // `visits` is the last member: the envelope ends in `"visits":[]}`.
-    let head = head
-        .strip_suffix(b"[]}")
-        .ok_or_else(|| "bundle envelope does not end with its visits".to_string())?;
-    let mut out = Vec::new();
-    out.extend_from_slice(head);
+    let mut out = head;
     out.push(b'[');
     // A window of visits at a time, so that the encoded visits are not held twice (as parts
     // and in `out`): for 10,000 visits that was 230 MB more.

@@ -336,10 +336,7 @@ pub fn bundle_json(
     if *filter == Filter::default() {
         let stored = store.stored_histories(include_trash)?;
         let envelope = Bundle::new(Vec::new(), at, &by, include_trash);
-        let bytes = bundle::stored_to_json(&envelope, &stored).map_err(|e| match e {
-            bundle::StoredJsonError::Store(e) => ExportError::Store(e),
-            bundle::StoredJsonError::Encode(detail) => ExportError::Encode(detail),
-        })?;
+        let bytes = bundle::stored_to_json(&envelope, &stored)?;
         return Ok((bytes, stored.len()));
     }
     let visits = select(store, filter, include_trash)?;

@@ -52,15 +52,23 @@ pub struct StoredRecord {
 }
 
 impl StoredRecord {
-    /// Appends the record's JSON to `out`; damage leaves `out` as it was.
+    /// Appends the record's JSON to `out`, checked for damage; damage leaves `out` as it was.
+    /// A sealed record that opens is, by its authentication tag, byte for byte what the store
+    /// wrote (serde_json's output); a plain one is parsed.
     pub fn append_to(&self, out: &mut Vec<u8>) -> Result<()> {
-        self.vault.open_into(self.tree, &self.key, &self.raw, out)
-    }
-
-    /// Whether opening the record proved it is the bytes the store wrote (sealed records carry
-    /// an authentication tag), so that nothing else needs to check it for damage.
-    pub fn authenticated(&self) -> bool {
-        self.vault.is_sealed()
+        let at = out.len();
+        self.vault.open_into(self.tree, &self.key, &self.raw, out)?;
+        if self.vault.is_sealed() {
+            return Ok(());
+        }
+        let parsed = serde_json::from_slice::<serde::de::IgnoredAny>(&out[at..]);
+        parsed.map(|_| ()).map_err(|e| {
+            out.truncate(at);
+            StoreError::Decode {
+                key: keys::describe(self.tree, &self.key),
+                detail: e.to_string(),
+            }
+        })
     }
 
     /// About the length of the record's JSON (a sealed one is 41 bytes longer).

@@ -134,17 +134,21 @@ impl Tx<'_> {
             .map_err(ConflictableTransactionError::Abort)
     }
 
-    /// Stores `plain` at `key`; returns the stored bytes replaced and the new ones.
+    /// Stores `plain` at `key`; returns the stored bytes replaced and the new ones (`plain`
+    /// itself, not a copy, in a plain database).
     fn insert(
         &self,
         key: impl AsRef<[u8]>,
-        plain: impl AsRef<[u8]>,
+        plain: &sled::IVec,
     ) -> TxResult<(Option<sled::IVec>, sled::IVec)> {
         let key = key.as_ref();
-        let raw = self
-            .vault
-            .seal(self.name, key, plain.as_ref())
-            .map_err(ConflictableTransactionError::Abort)?;
+        let raw = if self.vault.is_sealed() {
+            self.vault
+                .seal(self.name, key, plain)
+                .map_err(ConflictableTransactionError::Abort)?
+        } else {
+            plain.clone()
+        };
         let old = self.tree.insert(key, raw.clone())?;
         Ok((old, raw))
     }
@@ -639,7 +643,7 @@ impl Store {
             if changes.is_empty() {
                 return Ok(None);
             }
-            let stored = tx_put(visits, Kind::Visit, &key, next.bytes.clone())?;
+            let as_stored = tx_put(visits, Kind::Visit, &key, next.bytes.clone())?;
             put_derived(derived, &next.visit)?;
             let event = self.event(
                 &next.visit,
@@ -651,7 +655,7 @@ impl Store {
                 settles.clone(),
             );
             put_event(audit, seq, &event)?;
-            Ok(Some((next, stored, event.hash)))
+            Ok(Some((next, as_stored, event.hash)))
         });
         let (keep, saved) = match written {
             Ok(Some((next, stored, hash))) => {
