@@ -373,25 +373,22 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
     let raw_conflicts = ctx.conflicts;
     let mut merged = merged.unwrap_or(Value::Null);
     if !raw_conflicts.is_empty() {
-        let conflicts: Vec<Value> = raw_conflicts
+        let conflicts: Vec<Conflict> = raw_conflicts
             .into_iter()
-            .map(|c| {
-                let conflict = Conflict {
-                    id: derived_id(&[merge_id.as_bytes(), c.path.as_bytes()]),
-                    path: c.path,
-                    base: c.base,
-                    candidates: c
-                        .candidates
-                        .into_iter()
-                        .map(|(i, value)| Candidate {
-                            value,
-                            actor: tips[i].head_actor.clone(),
-                            at: tips[i].head_at,
-                            event: tips[i].head_id,
-                        })
-                        .collect(),
-                };
-                serde_json::to_value(conflict).unwrap_or(Value::Null)
+            .map(|c| Conflict {
+                id: derived_id(&[merge_id.as_bytes(), c.path.as_bytes()]),
+                path: c.path,
+                base: c.base,
+                candidates: c
+                    .candidates
+                    .into_iter()
+                    .map(|(i, value)| Candidate {
+                        value,
+                        actor: tips[i].head_actor.clone(),
+                        at: tips[i].head_at,
+                        event: tips[i].head_id,
+                    })
+                    .collect(),
             })
             .collect();
         if let Value::Object(map) = &mut merged {
@@ -399,7 +396,7 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
                 .entry("conflicts")
                 .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(items) = list {
-                items.extend(conflicts);
+                add_conflicts(items, conflicts);
             }
         }
     }
@@ -442,6 +439,32 @@ pub fn merge(local: &VisitHistory, remote: &VisitHistory) -> Result<Outcome, Str
         trashed,
         history,
     }))
+}
+
+/// Adds the conflicts a merge found to the visit's list. A field has one open conflict: one
+/// still open from an earlier merge on the same field is folded into the new one (its values
+/// after the new ones), so that settling the field settles every value it was given.
+fn add_conflicts(items: &mut Vec<Value>, found: Vec<Conflict>) {
+    for mut conflict in found {
+        let mut i = 0;
+        while i < items.len() {
+            let same_field = items[i].get("path").and_then(Value::as_str) == Some(&conflict.path);
+            let earlier = same_field
+                .then(|| serde_json::from_value::<Conflict>(items[i].clone()).ok())
+                .flatten();
+            let Some(earlier) = earlier else {
+                i += 1;
+                continue;
+            };
+            items.remove(i);
+            for c in earlier.candidates {
+                if !conflict.candidates.iter().any(|x| x.value == c.value) {
+                    conflict.candidates.push(c);
+                }
+            }
+        }
+        items.push(serde_json::to_value(conflict).unwrap_or(Value::Null));
+    }
 }
 
 /// The branches a side contributes: a lone merge event stands for the branches it joined.

@@ -172,7 +172,7 @@ fn case() -> impl Strategy<Value = (usize, Vec<Op>, Vec<Settle>, usize, bool)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn laptops_converge_settlements_survive_and_an_altered_past_is_refused(
@@ -275,5 +275,53 @@ proptest! {
         h["history"] = serde_json::to_value(&history).unwrap();
         let other = 1 % n;
         prop_assert!(refused(&l.stores[other], l.dir.path(), &bundle), "altered {target} taken");
+    }
+}
+
+/// The case proptest found: a conflict still open from one merge meets a third laptop's value
+/// of the same field. The field has one conflict with all three values, and settling it closes
+/// the field on every laptop.
+#[test]
+fn a_field_has_one_conflict_however_many_laptops_disagree_and_one_settlement_closes_it() {
+    let mut l = Laptops::new(3);
+    l.edit(0, 0, 2);
+    l.edit(2, 0, 2);
+    l.exchange(0, 1);
+    l.edit(0, 0, 0);
+    l.edit(1, 0, 1);
+    l.converge();
+    let v = l.stores[0].get(karo()).unwrap().unwrap();
+    let venue: Vec<_> = v.conflicts.iter().filter(|c| c.path == "venue").collect();
+    assert_eq!(
+        venue.len(),
+        1,
+        "one conflict for the field: {:?}",
+        v.conflicts
+    );
+    let mut values: Vec<_> = venue[0]
+        .candidates
+        .iter()
+        .map(|c| c.value.clone())
+        .collect();
+    values.sort_by_key(|v| v.as_ref().map(|v| v.to_string()));
+    let expected: Vec<_> = ["nilai 0", "nilai 1", "nilai 2"]
+        .map(|s| Some(Value::String(s.into())))
+        .into();
+    assert_eq!(values, expected);
+
+    let stamp = l.stamp(0);
+    let pick = venue[0]
+        .candidates
+        .iter()
+        .position(|c| c.value == Some(Value::String("nilai 2".into())))
+        .unwrap();
+    l.stores[0]
+        .resolve_conflict(karo(), venue[0].id, pick, &stamp, "")
+        .unwrap();
+    l.converge();
+    for s in &l.stores {
+        let v = s.get(karo()).unwrap().unwrap();
+        assert!(v.conflicts.is_empty(), "{:?}", v.conflicts);
+        assert_eq!(v.venue, "nilai 2");
     }
 }
