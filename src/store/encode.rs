@@ -26,35 +26,79 @@ pub(super) struct Encoded {
     members: Vec<(&'static str, Range<usize>)>,
 }
 
+/// A revision's bytes and where each member sits in them, made from a borrowed visit: a commit
+/// encodes inside a transaction that may run more than once, and the visit is moved into its
+/// [`Encoded`] only once the commit is done.
+pub(super) struct Layout {
+    pub bytes: sled::IVec,
+    members: Vec<(&'static str, Range<usize>)>,
+}
+
 /// Members the store sets itself; the audit log leaves them out (see [`super::content`]).
 const BOOKKEEPING: [&str; 2] = ["revision", "updated"];
 
 impl Encoded {
     /// `visit` encoded whole.
+    #[cfg(test)]
     pub fn new(visit: Visit) -> serde_json::Result<Encoded> {
-        encode(None, visit)
+        let layout = encode(None, &visit)?;
+        Ok(Encoded::from_layout(visit, layout))
     }
 
     /// `next` encoded, reusing this revision's bytes for every member that did not change, with
     /// the audit changes from this revision to `next`.
+    #[cfg(test)]
     pub fn next(&self, next: Visit) -> serde_json::Result<(Encoded, Vec<FieldChange>)> {
-        let new = encode(Some(self), next)?;
-        let changes = diff_members(&self.members(), &new.members(), &BOOKKEEPING)?;
-        Ok((new, changes))
+        let layout = self.layout(&next)?;
+        let changes = self.changes_to(&layout)?;
+        Ok((Encoded::from_layout(next, layout), changes))
     }
 
-    /// Each member's name and JSON text.
-    fn members(&self) -> BTreeMap<&str, &[u8]> {
-        self.members
-            .iter()
-            .filter_map(|(name, range)| Some((*name, self.bytes.get(range.clone())?)))
-            .collect()
+    /// `next`'s bytes, reusing this revision's for every member that did not change.
+    pub fn layout(&self, next: &Visit) -> serde_json::Result<Layout> {
+        encode(Some(self), next)
+    }
+
+    /// The audit changes from this revision to the one laid out in `next`.
+    pub fn changes_to(&self, next: &Layout) -> serde_json::Result<Vec<FieldChange>> {
+        diff_members(
+            &members(&self.bytes, &self.members),
+            &members(&next.bytes, &next.members),
+            &BOOKKEEPING,
+        )
+    }
+
+    /// The revision `visit` whose bytes `layout` holds.
+    pub fn from_layout(visit: Visit, layout: Layout) -> Encoded {
+        Encoded {
+            visit,
+            bytes: layout.bytes,
+            members: layout.members,
+        }
     }
 
     fn member(&self, name: &str) -> Option<&[u8]> {
         let (_, range) = self.members.iter().find(|(n, _)| *n == name)?;
         self.bytes.get(range.clone())
     }
+}
+
+impl Layout {
+    /// `visit` encoded whole.
+    pub fn new(visit: &Visit) -> serde_json::Result<Layout> {
+        encode(None, visit)
+    }
+}
+
+/// Each member's name and JSON text.
+fn members<'a>(
+    bytes: &'a [u8],
+    ranges: &[(&'static str, Range<usize>)],
+) -> BTreeMap<&'static str, &'a [u8]> {
+    ranges
+        .iter()
+        .filter_map(|(name, range)| Some((*name, bytes.get(range.clone())?)))
+        .collect()
 }
 
 /// The audit changes between two encoded visits, when no cached revision is at hand.
@@ -64,7 +108,7 @@ pub(super) fn changes(old: &[u8], new: &[u8]) -> serde_json::Result<Vec<FieldCha
 
 /// Encodes `visit` member by member, in the order serde's derive writes them, copying the bytes
 /// of members equal to those of `prev`.
-fn encode(prev: Option<&Encoded>, visit: Visit) -> serde_json::Result<Encoded> {
+fn encode(prev: Option<&Encoded>, visit: &Visit) -> serde_json::Result<Layout> {
     let mut out = Writer {
         prev,
         bytes: Vec::with_capacity(prev.map_or(4096, |p| p.bytes.len() + 256)),
@@ -99,7 +143,7 @@ fn encode(prev: Option<&Encoded>, visit: Visit) -> serde_json::Result<Encoded> {
             finalisation,
             amendments,
             conflicts,
-        } = &visit;
+        } = visit;
         let old = prev.map(|p| &p.visit);
         // A member's old bytes are reused only when it is equal *as JSON*. `PartialEq` is that
         // for most types, but not for a `DateTime<FixedOffset>` (equal instants in two zones
@@ -148,8 +192,7 @@ fn encode(prev: Option<&Encoded>, visit: Visit) -> serde_json::Result<Encoded> {
         }
     }
     out.bytes.push(b'}');
-    Ok(Encoded {
-        visit,
+    Ok(Layout {
         bytes: out.bytes.into(),
         members: out.members,
     })

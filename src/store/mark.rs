@@ -16,7 +16,6 @@
 //! verifies the visits, trash and events it knew of, is never trusted for a fast open, and is
 //! rewritten as `P3` by the open that checked it.
 
-use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -77,14 +76,37 @@ impl CommitMark {
             Pending::Tally(t) => line('P', &t),
             Pending::Any => line('A', &Tally::default()),
         });
-        if file
-            .seek(SeekFrom::Start(0))
-            .and_then(|_| file.write_all(text.as_bytes()))
-            .is_err()
-        {
+        if write_at_start(file, text.as_bytes()).is_err() {
             // Opened again at the next commit (the folder may have been unwritable a while).
             *slot = None;
         }
+    }
+}
+
+/// Writes `bytes` at the start of `file`: one positional write per commit where the system has
+/// one, instead of a seek and a write.
+fn write_at_start(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        file.write_all_at(bytes, 0)
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::FileExt;
+        let mut done = 0;
+        while done < bytes.len() {
+            match file.seek_write(&bytes[done..], done as u64)? {
+                0 => return Err(std::io::ErrorKind::WriteZero.into()),
+                n => done += n,
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        file.seek(SeekFrom::Start(0))?;
+        file.write_all(bytes)
     }
 }
 

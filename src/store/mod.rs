@@ -40,7 +40,7 @@ use crate::domain::{
     new_id,
 };
 
-use encode::Encoded;
+use encode::{Encoded, Layout};
 
 pub use check::{CheckProblem, CheckReport};
 pub use convert::{STEPS as CONVERT_STEPS, Target};
@@ -624,29 +624,33 @@ impl Store {
                     based_on: visit.revision,
                 })
             };
-            let (next, changes) = match prev.filter(|(_, stored)| *stored == stored_bytes) {
+            let (layout, changes) = match prev.filter(|(_, stored)| *stored == stored_bytes) {
                 Some((p, _)) if p.visit.revision != visit.revision => {
                     return stale(p.visit.revision);
                 }
-                Some((p, _)) => p.next(new.clone()).or_else(|e| abort(write_error(e)))?,
+                Some((p, _)) => {
+                    let layout = p.layout(&new).or_else(|e| abort(write_error(e)))?;
+                    let changes = p.changes_to(&layout).or_else(|e| abort(write_error(e)))?;
+                    (layout, changes)
+                }
                 None => {
                     let raw = visits.open(&key, &stored_bytes)?;
                     let stored = stored_revision(&key, &raw)?;
                     if stored != visit.revision {
                         return stale(stored);
                     }
-                    let next = Encoded::new(new.clone()).or_else(|e| abort(write_error(e)))?;
-                    let changes = changes_between(&key, &raw, &next.bytes)?;
-                    (next, changes)
+                    let layout = Layout::new(&new).or_else(|e| abort(write_error(e)))?;
+                    let changes = changes_between(&key, &raw, &layout.bytes)?;
+                    (layout, changes)
                 }
             };
             if changes.is_empty() {
                 return Ok(None);
             }
-            let as_stored = tx_put(visits, Kind::Visit, &key, next.bytes.clone())?;
-            put_derived(derived, &next.visit)?;
+            let as_stored = tx_put(visits, Kind::Visit, &key, layout.bytes.clone())?;
+            put_derived(derived, &new)?;
             let event = self.event(
-                &next.visit,
+                &new,
                 stamp,
                 action,
                 reason,
@@ -655,17 +659,17 @@ impl Store {
                 settles.clone(),
             );
             put_event(audit, seq, &event)?;
-            Ok(Some((next, as_stored, event.hash)))
+            Ok(Some((layout, as_stored, event.hash)))
         });
         let (keep, saved) = match written {
-            Ok(Some((next, stored, hash))) => {
-                let v = next.visit.clone();
+            Ok(Some((layout, stored, hash))) => {
                 *self
                     .shared
                     .head
                     .lock()
-                    .unwrap_or_else(PoisonError::into_inner) = Some((v.id, v.revision, hash));
-                (Some((next, stored)), Ok(Some(v)))
+                    .unwrap_or_else(PoisonError::into_inner) = Some((new.id, new.revision, hash));
+                let next = Encoded::from_layout(new.clone(), layout);
+                (Some((next, stored)), Ok(Some(new)))
             }
             Ok(None) => (cached, Ok(None)),
             // A write reported as failed may have reached the disk after all (sled flushes as
