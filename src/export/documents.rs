@@ -228,7 +228,10 @@ fn footer(lang: Lang, v: &Visit, o: &DocOptions) -> String {
     tf(
         lang,
         "documents.footer",
-        &[&o.generated.format("%Y-%m-%d %H:%M UTC"), &v.revision],
+        &[
+            &crate::format::moment(lang, &o.generated, &crate::format::visit_zone(v)),
+            &v.revision,
+        ],
     )
 }
 

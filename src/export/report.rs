@@ -7,6 +7,7 @@ use crate::domain::{AnswerValue, AuditAction, AuditEvent, StrategyStatus, Visit,
 use crate::format;
 use crate::guide::Guide;
 use crate::i18n::{Lang, t, tf};
+use crate::labels::{field_label, value_text};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -465,7 +466,10 @@ pub fn build_with(
         none(),
     ));
 
-    // Conflicts left by an import
+    // Conflicts left by an import: fields by their labels, values as a person reads them, each
+    // with who set it and when, in the visit's zone.
+    let zone = format::visit_zone(v);
+    let moment = |at: &DateTime<Utc>| format::moment(lang, at, &zone);
     if v.in_conflict() {
         let rows = v
             .conflicts
@@ -475,19 +479,14 @@ pub fn build_with(
                     .candidates
                     .iter()
                     .map(|x| {
-                        let value = match &x.value {
-                            Some(serde_json::Value::String(s)) => s.clone(),
-                            Some(other) => other.to_string(),
-                            None => l("report.removed"),
-                        };
-                        format!(
-                            "{value} ({}, {})",
-                            x.actor,
-                            x.at.format("%Y-%m-%d %H:%M UTC")
-                        )
+                        let value = value_text(lang, v, Some(guide), &c.path, x.value.as_ref());
+                        format!("{value} ({}, {})", x.actor, moment(&x.at))
                     })
                     .collect();
-                vec![c.path.clone(), values.join(" | ")]
+                vec![
+                    field_label(lang, v, Some(guide), &c.path),
+                    values.join(" | "),
+                ]
             })
             .collect();
         sections.push(Section {
@@ -502,10 +501,7 @@ pub fn build_with(
     // Finalisation and amendments
     if let (VisitStatus::Final, Some(f)) = (v.status, &v.finalisation) {
         let mut blocks = vec![Block::Fields(vec![
-            (
-                l("report.finalised_at"),
-                f.at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            ),
+            (l("report.finalised_at"), moment(&f.at)),
             (l("report.finalised_by"), f.by.clone()),
             (l("show.digest"), f.digest.clone()),
         ])];
@@ -523,9 +519,25 @@ pub fn build_with(
             .iter()
             .filter(|e| e.action == AuditAction::Amend)
             .map(|e| {
-                let fields: Vec<&str> = e.changes.iter().map(|c| c.path.as_str()).collect();
+                // An amendment that settled a conflict names the settled field, even when it
+                // kept the value held (no change of the field itself); the conflict list and
+                // the amendment count are the store's bookkeeping, not fields.
+                let bookkeeping =
+                    |p: &str| p == "conflicts" || p.starts_with("conflicts/") || p == "amendments";
+                let settled = e.settles.iter().map(|s| s.path.as_str());
+                let changed = e.changes.iter().map(|c| c.path.as_str());
+                let mut fields: Vec<String> = Vec::new();
+                for path in settled.chain(changed) {
+                    if bookkeeping(path) {
+                        continue;
+                    }
+                    let label = field_label(lang, v, Some(guide), path);
+                    if !fields.contains(&label) {
+                        fields.push(label);
+                    }
+                }
                 vec![
-                    e.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    moment(&e.at),
                     e.actor.clone(),
                     e.revision.to_string(),
                     e.reason.clone(),
@@ -570,11 +582,7 @@ pub fn build_with(
             l("report.draft_stamp")
         },
         sections,
-        footer: tf(
-            lang,
-            "report.footer",
-            &[&generated.format("%Y-%m-%d %H:%M UTC"), &v.revision, &v.id],
-        ),
+        footer: tf(lang, "report.footer", &[&moment(&generated), &v.revision]),
         formal: false,
     }
 }

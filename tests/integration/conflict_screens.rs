@@ -165,3 +165,85 @@ fn help_opens_over_the_conflict_popup_and_closes_back_to_it() {
     h.keys("<esc>");
     assert_eq!(h.screen(80, 24), popup);
 }
+
+/// Issue 17 point 6: the report's conflict and amendment sections name fields by their labels
+/// and give values and times as a person reads them: no path, id or UTC stamp.
+#[test]
+fn the_report_names_conflicts_and_amendments_by_labels() {
+    for lang in [Lang::Id, Lang::En] {
+        let (mut h, _other) = exchanged(lang, true);
+        // Settle the first conflict (with its amendment's reason), as the auditor does.
+        h.keys("<enter>c<enter>");
+        h.keys("salah ketik<enter>");
+        let karo = pantau::demo::karo_visit().id;
+        let hist = h.store().history(karo).unwrap().unwrap();
+        assert!(hist.visit.in_conflict() && hist.visit.amendments == 1);
+        let generated = fixed_stamp().at + Duration::days(1);
+        let md = export::render_report(
+            &hist.visit,
+            &hist.history,
+            export::ReportFormat::Markdown,
+            lang,
+            generated,
+        );
+        let label = match lang {
+            Lang::Id => ["Tempat", "Strategi 2 · Komitmen"],
+            Lang::En => ["Venue", "Strategy 2 · Commitment"],
+        };
+        let conflicts = md.split("## ").find(|s| {
+            s.starts_with(match lang {
+                Lang::Id => "Konflik impor",
+                Lang::En => "Import conflicts",
+            })
+        });
+        let conflicts = conflicts.unwrap_or_else(|| panic!("no conflict section: {md}"));
+        let amendments = md.split("### ").find(|s| {
+            s.starts_with(match lang {
+                Lang::Id => "Riwayat amandemen",
+                Lang::En => "Amendment history",
+            })
+        });
+        let amendments = amendments.unwrap_or_else(|| panic!("no amendments: {md}"));
+        let settled = h.store().audit(karo).unwrap().pop().unwrap();
+        let settled_label = pantau::labels::field_label(
+            lang,
+            &hist.visit,
+            None,
+            &settled.settles.as_ref().unwrap().path,
+        );
+        assert!(label.contains(&settled_label.as_str()), "{settled_label}");
+        assert!(amendments.contains(&settled_label), "{amendments}");
+        assert!(amendments.contains("salah ketik"), "{amendments}");
+        let open = label.iter().find(|l| **l != settled_label).unwrap();
+        assert!(conflicts.contains(open), "{conflicts}");
+        assert!(
+            conflicts.contains("ani") && conflicts.contains("budi"),
+            "{conflicts}"
+        );
+        for raw in [
+            "strategies/",
+            "conflicts/",
+            "attendees/",
+            "UTC",
+            "{\"",
+            "venue |",
+        ] {
+            assert!(!md.contains(raw), "{raw} in the report:\n{md}");
+        }
+        let uuid = regex_lite(&md);
+        assert!(uuid.is_none(), "an id in the report: {uuid:?}\n{md}");
+    }
+}
+
+/// The first thing in `text` shaped like a UUID.
+fn regex_lite(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(36)).find_map(|i| {
+        let s = text.get(i..i + 36)?;
+        let shaped = s.char_indices().all(|(j, c)| match j {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        });
+        shaped.then_some(s)
+    })
+}
