@@ -65,41 +65,75 @@ fn styles(d: Docx, formal: bool) -> Docx {
         )
 }
 
-/// Column widths: each at least as wide as its longest word (so that "No." or "Status" is
-/// never broken letter by letter), the rest shared by how long the cells are.
-fn grid(head: &[String], rows: &[Vec<String>]) -> Vec<usize> {
+/// How a document's tables are set: the report packs seven-column tables in a smaller sans
+/// face; the formal documents keep the body's 12 pt serif.
+#[derive(Clone, Copy)]
+struct Look {
+    /// Half-points of the text in table cells.
+    size: usize,
+    /// Twips an average character takes at that size, padding aside.
+    per_char: usize,
+}
+
+const REPORT_LOOK: Look = Look {
+    size: 18,
+    per_char: 105,
+};
+const FORMAL_LOOK: Look = Look {
+    size: 24,
+    per_char: 130,
+};
+
+/// Column widths. A header word is never broken ("Komitmen", "Penanggung"): its width is kept
+/// whatever the table. Body columns want their longest word (up to 14 letters) too; when the
+/// page is too narrow for all of that, only what body words ask beyond their header gives way.
+/// The rest is shared by how long the cells are.
+fn grid(head: &[String], rows: &[Vec<String>], look: Look) -> Vec<usize> {
     let n = head.len().max(1);
-    let cells = |j: usize| {
-        rows.iter()
-            .filter_map(move |r| r.get(j))
-            .chain(head.get(j))
-            .map(|c| c.as_str())
+    let longest = |texts: &mut dyn Iterator<Item = &String>| {
+        texts
+            .flat_map(|c| c.split_whitespace())
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(1)
     };
-    // About 130 twips a character at 12 pt, plus the cell's padding.
-    let min: Vec<usize> = (0..n)
+    let pad = 260;
+    // Header cells are bold: a tenth wider.
+    let hard: Vec<usize> = (0..n)
+        .map(|j| longest(&mut head.get(j).into_iter()) * look.per_char * 11 / 10 + pad)
+        .collect();
+    let soft: Vec<usize> = (0..n)
         .map(|j| {
-            let word = cells(j)
-                .flat_map(|c| c.split_whitespace())
-                .map(|w| w.chars().count())
-                .max()
-                .unwrap_or(1);
-            word.min(18) * 130 + 260
+            let body = longest(&mut rows.iter().filter_map(|r| r.get(j))).min(14);
+            (body * look.per_char + pad).saturating_sub(hard[j])
         })
         .collect();
+    let hard_sum: usize = hard.iter().sum();
+    if hard_sum >= TEXT_WIDTH {
+        return hard.iter().map(|m| m * TEXT_WIDTH / hard_sum).collect();
+    }
+    let soft_sum: usize = soft.iter().sum();
+    let room = TEXT_WIDTH - hard_sum;
+    let min: Vec<usize> = if soft_sum > room {
+        hard.iter()
+            .zip(&soft)
+            .map(|(h, s)| h + s * room / soft_sum.max(1))
+            .collect()
+    } else {
+        hard.iter().zip(&soft).map(|(h, s)| h + s).collect()
+    };
     let weights: Vec<usize> = (0..n)
         .map(|j| {
-            cells(j)
+            rows.iter()
+                .filter_map(|r| r.get(j))
+                .chain(head.get(j))
                 .map(|c| c.chars().count())
                 .max()
                 .unwrap_or(1)
                 .clamp(1, 60)
         })
         .collect();
-    let floor: usize = min.iter().sum();
-    if floor >= TEXT_WIDTH {
-        return min.iter().map(|m| m * TEXT_WIDTH / floor).collect();
-    }
-    let spare = TEXT_WIDTH - floor;
+    let spare = TEXT_WIDTH.saturating_sub(min.iter().sum());
     let total: usize = weights.iter().sum::<usize>().max(1);
     min.iter()
         .zip(&weights)
@@ -107,13 +141,13 @@ fn grid(head: &[String], rows: &[Vec<String>]) -> Vec<usize> {
         .collect()
 }
 
-fn cell(text: &str, width: usize) -> TableCell {
+fn cell(text: &str, width: usize, look: Look) -> TableCell {
     TableCell::new()
         .width(width, WidthType::Dxa)
-        .add_paragraph(para(text))
+        .add_paragraph(Paragraph::new().add_run(run(text).size(look.size)))
 }
 
-fn head_row(head: &[String], widths: &[usize]) -> TableRow {
+fn head_row(head: &[String], widths: &[usize], look: Look) -> TableRow {
     TableRow::new(
         head.iter()
             .zip(widths)
@@ -121,26 +155,32 @@ fn head_row(head: &[String], widths: &[usize]) -> TableRow {
                 TableCell::new()
                     .width(*w, WidthType::Dxa)
                     .shading(Shading::new().shd_type(ShdType::Clear).fill("E8EDF3"))
-                    .add_paragraph(Paragraph::new().add_run(run(h).bold()))
+                    .add_paragraph(Paragraph::new().add_run(run(h).bold().size(look.size)))
             })
             .collect(),
     )
     .cant_split()
 }
 
-fn table(head: &[String], rows: &[Vec<String>]) -> Table {
-    let widths = grid(head, rows);
-    let mut out = vec![head_row(head, &widths)];
+fn table(head: &[String], rows: &[Vec<String>], look: Look) -> Table {
+    let widths = grid(head, rows, look);
+    let mut out = vec![head_row(head, &widths, look)];
     for r in rows {
         out.push(
-            TableRow::new(r.iter().zip(&widths).map(|(c, w)| cell(c, *w)).collect()).cant_split(),
+            TableRow::new(
+                r.iter()
+                    .zip(&widths)
+                    .map(|(c, w)| cell(c, *w, look))
+                    .collect(),
+            )
+            .cant_split(),
         );
     }
     Table::new(out).set_grid(widths)
 }
 
-fn attendance(head: &[String], rows: &[Vec<String>]) -> Table {
-    let mut widths = grid(head, rows);
+fn attendance(head: &[String], rows: &[Vec<String>], look: Look) -> Table {
+    let mut widths = grid(head, rows, look);
     // Room to sign, whatever the names' lengths.
     if let Some(last) = widths.last_mut() {
         *last = TEXT_WIDTH / 4;
@@ -151,7 +191,7 @@ fn attendance(head: &[String], rows: &[Vec<String>]) -> Table {
     for w in &mut widths[..n - 1] {
         *w = *w * rest / others;
     }
-    let mut out = vec![head_row(head, &widths)];
+    let mut out = vec![head_row(head, &widths, look)];
     for (i, r) in rows.iter().enumerate() {
         let last = r.len().saturating_sub(1);
         let cells = r
@@ -166,11 +206,13 @@ fn attendance(head: &[String], rows: &[Vec<String>]) -> Table {
                     } else {
                         AlignmentType::Right
                     };
-                    TableCell::new()
-                        .width(*w, WidthType::Dxa)
-                        .add_paragraph(para(&format!("{num}.")).align(align))
+                    TableCell::new().width(*w, WidthType::Dxa).add_paragraph(
+                        Paragraph::new()
+                            .add_run(run(&format!("{num}.")).size(look.size))
+                            .align(align),
+                    )
                 } else {
-                    cell(c, *w)
+                    cell(c, *w, look)
                 }
             })
             .collect();
@@ -216,7 +258,9 @@ fn fields(pairs: &[(String, String)]) -> Table {
                 TableCell::new()
                     .width(widths[0], WidthType::Dxa)
                     .add_paragraph(Paragraph::new().add_run(run(k).bold())),
-                cell(v, widths[1]),
+                TableCell::new()
+                    .width(widths[1], WidthType::Dxa)
+                    .add_paragraph(para(v)),
             ])
         })
         .collect();
@@ -224,6 +268,7 @@ fn fields(pairs: &[(String, String)]) -> Table {
 }
 
 pub fn render(r: &Report) -> Result<Vec<u8>, ExportError> {
+    let look = if r.formal { FORMAL_LOOK } else { REPORT_LOOK };
     let align = if r.formal {
         AlignmentType::Center
     } else {
@@ -271,7 +316,7 @@ pub fn render(r: &Report) -> Result<Vec<u8>, ExportError> {
         for b in &s.blocks {
             d = match b {
                 Block::Fields(pairs) => d.add_table(fields(pairs)),
-                Block::Table { head, rows } => d.add_table(table(head, rows)),
+                Block::Table { head, rows } => d.add_table(table(head, rows, look)),
                 Block::Subheading(t) => d.add_paragraph(
                     Paragraph::new()
                         .style("Heading2")
@@ -296,7 +341,7 @@ pub fn render(r: &Report) -> Result<Vec<u8>, ExportError> {
                         .add_run(run(t).bold().color("B00020")),
                 ),
                 Block::Signatures(signs) => d.add_table(signatures(signs)),
-                Block::Attendance { head, rows } => d.add_table(attendance(head, rows)),
+                Block::Attendance { head, rows } => d.add_table(attendance(head, rows, look)),
             };
             // Word joins adjacent tables into one; a paragraph between keeps them apart.
             if matches!(
@@ -312,4 +357,55 @@ pub fn render(r: &Report) -> Result<Vec<u8>, ExportError> {
         .pack(&mut buf)
         .map_err(|e| ExportError::Encode(e.to_string()))?;
     Ok(buf.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    /// The report's strategy table, seven columns with long texts: the widths sum to the page,
+    /// and no header word is squeezed below what it needs (it broke as "Komitme|n" before).
+    #[test]
+    fn header_words_keep_their_width_in_a_crowded_table() {
+        let head = s(&[
+            "No.",
+            "Strategi",
+            "Status",
+            "Komitmen",
+            "Penanggung jawab",
+            "Target",
+            "Catatan",
+        ]);
+        let long = "Berkolaborasi dengan BPJAMSOSTEK setempat untuk memaksimalkan cakupan \
+                    kepesertaan, terutama pekerja rentan (petani, pedagang, mandiri).";
+        let rows = vec![s(&[
+            "1",
+            long,
+            "belum",
+            "–",
+            "–",
+            "–",
+            "Direkomendasikan oleh Deputi II KSP pada audiensi.",
+        ])];
+        let w = grid(&head, &rows, REPORT_LOOK);
+        assert!(w.iter().sum::<usize>() <= TEXT_WIDTH);
+        assert!(w.iter().sum::<usize>() > TEXT_WIDTH - head.len());
+        for (h, width) in head.iter().zip(&w) {
+            let word = h
+                .split_whitespace()
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap();
+            assert!(
+                *width >= word * REPORT_LOOK.per_char * 11 / 10 + 260,
+                "{h}: {width}"
+            );
+        }
+        // Long texts get the room the short columns leave.
+        assert!(w[1] > 2 * w[2] && w[6] > 2 * w[5], "{w:?}");
+    }
 }
