@@ -209,12 +209,34 @@ pub fn inert_char(c: char, keep: &[char]) -> char {
     }
 }
 
+/// `text` with a no-break space where a page must not part a figure from its unit: before
+/// `%` ("86 %") and after "Rp" ("Rp 2.450.000.000"). The screen keeps plain spaces; only
+/// documents, whose narrow table columns wrap, need this.
+pub fn glue_units(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(" %") && !text.contains("Rp ") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.replace(" %", "\u{a0}%").replace("Rp ", "Rp\u{a0}"))
+}
+
 /// What a report keeps of the control characters: line breaks and tabs.
 pub const REPORT_KEEPS: [char; 3] = ['\n', '\t', '\r'];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_keep_a_figure_with_its_unit() {
+        assert_eq!(
+            glue_units("86 % dari Rp 2.450.000"),
+            "86\u{a0}% dari Rp\u{a0}2.450.000"
+        );
+        assert!(matches!(
+            glue_units("tanpa angka"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     fn karo_start() -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339("2022-03-17T14:00:00+07:00").unwrap()

@@ -17,6 +17,7 @@ const TEXT_WIDTH: usize = (A4.0 as usize) - 2 * (MARGIN as usize);
 /// Text as a run: control characters made inert (XML cannot hold them), line breaks kept.
 fn run(text: &str) -> Run {
     let mut r = Run::new();
+    let text = crate::format::glue_units(text);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             r = r.add_break(BreakType::TextWrapping);

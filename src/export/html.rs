@@ -7,6 +7,7 @@ use super::report::{Block, Report, sign_number};
 
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
+    let s = crate::format::glue_units(s);
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -41,7 +42,7 @@ dd { margin: 0; }
 table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; font-size: 9.5pt; }
 thead { display: table-header-group; }
 th, td { border: 1px solid #b9c2cf; padding: 1.2mm 1.6mm; text-align: left; vertical-align: top;
-  overflow-wrap: break-word; hyphens: auto; }
+  overflow-wrap: break-word; }
 th { background: #e8edf3; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .remark { color: #555; font-style: italic; }
