@@ -405,6 +405,15 @@ fn documents_render_on_a4_with_libreoffice_when_installed() {
             .unwrap();
         let text = String::from_utf8_lossy(&text.stdout);
         assert!(text.contains("Abetnego"), "{name}: {text}");
+        // To look at the pages of the visit entered by keys: PANTAU_KEEP_PAGES=/some/dir.
+        if let Some(keep) = std::env::var_os("PANTAU_KEEP_PAGES") {
+            std::fs::create_dir_all(&keep).unwrap();
+            std::fs::copy(
+                &pdf,
+                std::path::Path::new(&keep).join(format!("{name}.pdf")),
+            )
+            .unwrap();
+        }
     }
 }
 
