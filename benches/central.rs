@@ -5,6 +5,8 @@
 //! Needs the PostgreSQL binaries (see tests/integration/common/pg.rs); each round runs on a new cluster
 //! listening on a Unix socket only.
 
+// A benchmark is a measuring harness run by a developer: a failed step should stop it loudly.
+#![allow(clippy::unwrap_used)]
 #![cfg_attr(not(unix), allow(unused))]
 
 #[cfg(unix)]
@@ -28,7 +30,7 @@ fn settle() {
     #[cfg(unix)]
     // SAFETY: sync(2) takes no arguments and cannot fail.
     unsafe {
-        libc::sync()
+        libc::sync();
     };
     std::thread::sleep(Duration::from_millis(300));
 }

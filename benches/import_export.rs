@@ -4,6 +4,9 @@
 //! fresh database, which is what an import is. The same import and export on an encrypted
 //! database (issue 20) run in turn with the plain ones, and their speed is given as a ratio.
 
+// A benchmark is a measuring harness run by a developer: a failed step should stop it loudly.
+#![allow(clippy::unwrap_used)]
+
 use std::time::{Duration, Instant};
 
 use pantau::domain::merge::VisitHistory;
@@ -20,7 +23,7 @@ fn settle() {
     #[cfg(unix)]
     // SAFETY: sync(2) takes no arguments and cannot fail.
     unsafe {
-        libc::sync()
+        libc::sync();
     };
     std::thread::sleep(Duration::from_millis(300));
 }

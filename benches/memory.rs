@@ -9,6 +9,9 @@
 //! Cross-check from outside: `/usr/bin/time -v target/release/pantau --db target/pantau-bench/visits-10000/db list`
 //! ("Maximum resident set size").
 
+// A benchmark is a measuring harness run by a developer: a failed step should stop it loudly.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::sync::Arc;

@@ -11,6 +11,9 @@
 //! included, the terminal write is not). Databases with N synthetic visits are built once with
 //! `Store::create` and cached under `target/pantau-bench/`.
 
+// A benchmark is a measuring harness run by a developer: a failed step should stop it loudly.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::sync::Arc;
@@ -177,7 +180,7 @@ fn machine() -> String {
                 .map(|m| m.trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     format!("{cpu}, {cores} cores")
 }
 

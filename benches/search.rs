@@ -8,6 +8,9 @@
 //!     cargo bench --bench search
 //!     PANTAU_BENCH_SIZES=1000 cargo bench --bench search
 
+// A benchmark is a measuring harness run by a developer: a failed step should stop it loudly.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

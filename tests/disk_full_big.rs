@@ -6,6 +6,9 @@
 //! `PANTAU_TEST_SMALL_FS` names a folder on a small file system (see
 //! tests/integration/disk_full.rs).
 
+// Test helpers outside #[test] functions fail loudly too, as the tests themselves may.
+#![allow(clippy::unwrap_used)]
+
 #[path = "integration/common/small_fs.rs"]
 mod small_fs;
 

@@ -969,7 +969,7 @@ impl App {
                 self.overlay = Some(Overlay::Documents {
                     cursor: 0,
                     format: 0,
-                })
+                });
             }
             ShowConflicts => {
                 if d.visit.as_ref().is_some_and(|v| !v.conflicts.is_empty()) {
@@ -1003,7 +1003,7 @@ impl App {
             Back => self.screen = self.history.back_to.take().unwrap_or(Screen::List),
             Up | PageUp => *sel = sel.saturating_sub(if action == Up { 1 } else { 5 }),
             Down | PageDown => {
-                *sel = (*sel + if action == Down { 1 } else { 5 }).min(n.saturating_sub(1))
+                *sel = (*sel + if action == Down { 1 } else { 5 }).min(n.saturating_sub(1));
             }
             Open => {
                 let id = self

@@ -78,9 +78,8 @@ pub enum Found {
 /// one of content (syntax, end of input), which the caller reports as before.
 pub fn locate<'de, T: Deserialize<'de>>(json: &'de str) -> Option<(String, FieldProblem)> {
     let mut de = serde_json::Deserializer::from_str(json);
-    let err = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(_) => return None,
-        Err(e) => e,
+    let Err(err) = serde_path_to_error::deserialize::<_, T>(&mut de) else {
+        return None;
     };
     let path = err.path().clone();
     let inner = err.into_inner();

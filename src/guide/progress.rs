@@ -505,7 +505,7 @@ fn set_bound(b: Bind, v: &mut Visit, value: Option<AnswerValue>) -> Result<(), A
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
-                .collect()
+                .collect();
         }
     }
     Ok(())

@@ -129,15 +129,18 @@ impl Segment {
     /// Reads the header, the docs and the word list; `None` when they do not read as a segment.
     pub fn open(blob: Box<dyn Blob>, total_len: u64) -> Option<Segment> {
         let head = blob.read(0, HEADER)?;
-        if &head[..8] != MAGIC {
+        if head.get(..8)? != MAGIC {
             return None;
         }
-        let u32_at = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap());
-        let u64_at = |b: &[u8], i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap());
-        let docs_n = u32_at(&head, 8) as usize;
-        let terms_n = u32_at(&head, 12) as usize;
-        let dict_len = usize::try_from(u64_at(&head, 16)).ok()?;
-        let postings_len = u64_at(&head, 24);
+        // A short read is a damaged segment, never a panic.
+        let u32_at =
+            |b: &[u8], i: usize| Some(u32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?));
+        let u64_at =
+            |b: &[u8], i: usize| Some(u64::from_le_bytes(b.get(i..i + 8)?.try_into().ok()?));
+        let docs_n = u32_at(&head, 8)? as usize;
+        let terms_n = u32_at(&head, 12)? as usize;
+        let dict_len = usize::try_from(u64_at(&head, 16)?).ok()?;
+        let postings_len = u64_at(&head, 24)?;
         let docs_bytes = docs_n.checked_mul(DOC)?;
         let base = (HEADER as u64)
             .checked_add(docs_bytes as u64)?
@@ -148,13 +151,15 @@ impl Segment {
         let raw = blob.read(HEADER as u64, docs_bytes)?;
         let docs = raw
             .chunks_exact(DOC)
-            .map(|c| DocMeta {
-                id: Uuid::from_bytes(c[..16].try_into().unwrap()),
-                revision: u64_at(c, 16),
-                updated: u64_at(c, 24) as i64,
-                start: u64_at(c, 32) as i64,
+            .map(|c| {
+                Some(DocMeta {
+                    id: Uuid::from_bytes(c.get(..16)?.try_into().ok()?),
+                    revision: u64_at(c, 16)?,
+                    updated: u64_at(c, 24)? as i64,
+                    start: u64_at(c, 32)? as i64,
+                })
             })
-            .collect();
+            .collect::<Option<Vec<_>>>()?;
         let dict = blob.read((HEADER + docs_bytes) as u64, dict_len)?;
         let mut terms = Vec::with_capacity(terms_n);
         let mut ends = Vec::with_capacity(terms_n + 1);

@@ -122,7 +122,7 @@ impl Store {
             match summaries.get(id) {
                 None => r.problems.push(CheckProblem::MissingSummary(*id)),
                 Some(s) if *s != VisitSummary::from(v) => {
-                    r.problems.push(CheckProblem::StaleSummary(*id))
+                    r.problems.push(CheckProblem::StaleSummary(*id));
                 }
                 Some(_) => {}
             }

@@ -192,7 +192,7 @@ impl Store {
             }
         }
         // Settings kept with the data: the interview positions, drafts, the journal.
-        for kv in from.meta.iter() {
+        for kv in &from.meta {
             let (k, v) = kv.map_err(super::read_error)?;
             if &*k == keys::SCHEMA_VERSION || k.starts_with(keys::IMPORT_PENDING) {
                 continue;

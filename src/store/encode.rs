@@ -335,12 +335,12 @@ mod tests {
             |e| {
                 e.start = e
                     .start
-                    .map(|s| s.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()))
+                    .map(|s| s.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()));
             },
             |e| {
                 e.notes[0].at = e.notes[0]
                     .at
-                    .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+                    .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
             },
             |e| {
                 if let Some(Answer {

@@ -518,7 +518,7 @@ mod tests {
             let _ = std::fs::remove_file(path.join(super::super::fingerprint::FINGERPRINT));
             match Store::open(&path) {
                 Err(StoreError::Damaged { detail, .. }) => {
-                    assert!(detail.contains("differ"), "{tree}: {detail}")
+                    assert!(detail.contains("differ"), "{tree}: {detail}");
                 }
                 Err(e) => panic!("{tree}: expected Damaged, got {e:?}"),
                 Ok(_) => panic!("{tree}: a damaged record passed the open check"),

@@ -188,7 +188,7 @@ mod tests {
         let sealed = store.audit(v.id).unwrap();
         // Back to what schema 1 stored: no hashes, no links.
         let h = store.h().unwrap();
-        for kv in h.audit.iter() {
+        for kv in &h.audit {
             let (k, raw) = kv.unwrap();
             let mut e: crate::domain::AuditEvent = serde_json::from_slice(&raw).unwrap();
             e.hash.clear();

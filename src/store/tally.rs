@@ -222,7 +222,7 @@ pub(crate) fn scan(
 ) -> Result<(), StoreError> {
     let mut last: Option<sled::IVec> = None;
     let mut n: u64 = 0;
-    for kv in tree.iter() {
+    for kv in tree {
         let (k, v) = kv.map_err(super::read_error)?;
         n += 1;
         if n > limit {

@@ -136,7 +136,7 @@ fn ask(terminal: &mut DefaultTerminal, db: &Path, lang: Lang) -> Result<Option<S
                         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
                         && typed.len() + c.len_utf8() <= typed.capacity() =>
                 {
-                    typed.push(c)
+                    typed.push(c);
                 }
                 _ => {}
             },

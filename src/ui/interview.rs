@@ -134,7 +134,7 @@ fn section_body(frame: &mut Frame, area: Rect, lang: Lang, guide: &Guide, iv: &I
             w,
         ),
         None if section.kind.is_list() => {
-            list_rows(&mut lines, &mut marks, lang, iv, section.kind, w)
+            list_rows(&mut lines, &mut marks, lang, iv, section.kind, w);
         }
         None => question_rows(&mut lines, &mut marks, lang, guide, iv, w),
     }

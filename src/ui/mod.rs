@@ -81,13 +81,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Help) => help::draw(frame, body, app),
         Some(Overlay::Confirm(c)) => help::confirm(frame, body, app, c),
         Some(Overlay::Conflicts { cursor, reason }) => {
-            conflicts::draw(frame, body, app, *cursor, reason.as_ref().map(|r| &r.0))
+            conflicts::draw(frame, body, app, *cursor, reason.as_ref().map(|r| &r.0));
         }
         Some(Overlay::Documents { cursor, format }) => {
-            help::documents(frame, body, app, *cursor, *format)
+            help::documents(frame, body, app, *cursor, *format);
         }
         Some(Overlay::Erase { cursor, reason }) => {
-            erase::draw(frame, body, app, *cursor, reason.as_ref().map(|r| &r.0))
+            erase::draw(frame, body, app, *cursor, reason.as_ref().map(|r| &r.0));
         }
         None => {}
     }

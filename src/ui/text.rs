@@ -62,7 +62,7 @@ pub fn pad(s: &str, width: usize) -> String {
 /// in the cells it was given (the first emoji), padded with spaces: the stored text is
 /// untouched, only its picture is simplified.
 pub fn terminal_safe(buf: &mut ratatui::buffer::Buffer) {
-    for cell in buf.content.iter_mut() {
+    for cell in &mut buf.content {
         let sym = cell.symbol();
         // Plain ASCII and single characters are measured alike everywhere.
         if sym.is_ascii() || sym.chars().nth(1).is_none() {

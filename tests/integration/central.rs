@@ -103,10 +103,10 @@ fn laptops(dir: &Path, n: usize) -> Vec<Store> {
         let s = twin(&first, &dir.join(format!("l{i}")));
         let who = format!("auditor{i}");
         edit(&s, karo, 10 + i as i64, &who, |v| {
-            v.venue = format!("Aula {i}")
+            v.venue = format!("Aula {i}");
         });
         edit(&s, shared[i].id, 20 + i as i64, &who, |v| {
-            v.purpose = format!("Tujuan {i}")
+            v.purpose = format!("Tujuan {i}");
         });
         if i == 1 {
             s.delete(shared[5].id, &stamp(30, &who)).unwrap();

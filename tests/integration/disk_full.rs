@@ -23,7 +23,9 @@ fn after_a_full_disk_the_failed_edit_saves_once_space_is_back() {
     let Some(root) = small_fs::root() else {
         return;
     };
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let root = root.as_path();
     let (dir, filler) = small_fs::scratch(root, "disk-full-edit");
     let stamp = Stamp::new(chrono::Utc::now(), "auditor");
@@ -79,7 +81,9 @@ fn an_import_that_fills_the_disk_leaves_the_database_as_it_was() {
     let Some(root) = small_fs::root() else {
         return;
     };
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let root = root.as_path();
     let (dir, filler) = small_fs::scratch(root, "disk-full-import");
     let stamp = Stamp::new(chrono::Utc::now(), "auditor");

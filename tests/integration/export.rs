@@ -302,7 +302,7 @@ fn cli_writes_reports_and_data_that_read_back() {
         .expect("Karo row");
     match &karo[4] {
         Data::DateTime(d) => {
-            assert!((d.as_f64() - 44_637.583_333).abs() < 1e-5, "{}", d.as_f64())
+            assert!((d.as_f64() - 44_637.583_333).abs() < 1e-5, "{}", d.as_f64());
         }
         other => panic!("start is not a date: {other:?}"),
     }

@@ -65,7 +65,9 @@ fn a_failed_export_on_a_full_disk_leaves_the_previous_files_as_they_were() {
     let Some(root) = small_fs::root() else {
         return;
     };
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let tmp = tempfile::tempdir().unwrap();
     let small_db = database(&tmp.path().join("small"), 2);
     let big_db = database(&tmp.path().join("big"), 300);
@@ -132,7 +134,9 @@ fn a_cli_import_on_a_full_disk_says_nothing_was_saved_not_that_it_is_on_screen()
     let Some(root) = small_fs::root() else {
         return;
     };
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let tmp = tempfile::tempdir().unwrap();
     let bundle = tmp.path().join("other.json");
     std::fs::write(

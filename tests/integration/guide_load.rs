@@ -23,7 +23,10 @@ fn errors(name: &str, lang: Lang) -> Vec<String> {
 }
 
 fn assert_lines(actual: Vec<String>, expected: &[&str]) {
-    let expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+    let expected: Vec<String> = expected
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     assert_eq!(actual, expected, "\nactual:\n{}\n", actual.join("\n"));
 }
 
@@ -214,7 +217,7 @@ fn shipped_guide_is_clean_and_complete() {
     for b in ["district", "start", "venue", "kind", "purpose", "team"] {
         assert!(
             g.questions()
-                .any(|(_, q)| q.bind.map(|x| x.name()) == Some(b)),
+                .any(|(_, q)| q.bind.map(pantau::guide::Bind::name) == Some(b)),
             "{b} not bound"
         );
     }

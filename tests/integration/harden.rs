@@ -478,7 +478,7 @@ fn hostile_text_is_exported_safely() {
     for f in files {
         let mut r = csv::Reader::from_path(&f).unwrap();
         for rec in r.records() {
-            for cell in rec.unwrap().iter() {
+            for cell in &rec.unwrap() {
                 assert!(
                     !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
                     "{}: formula cell {cell:?}",

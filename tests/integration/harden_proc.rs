@@ -399,10 +399,10 @@ fn a_damaged_database_exits_2_untouched_and_names_the_backup_to_restore() {
             std::fs::write(db.join("db"), &b).unwrap();
         }),
         ("db file missing", |db| {
-            std::fs::remove_file(db.join("db")).unwrap()
+            std::fs::remove_file(db.join("db")).unwrap();
         }),
         ("garbage", |db| {
-            std::fs::write(db.join("db"), common::garbage(4096)).unwrap()
+            std::fs::write(db.join("db"), common::garbage(4096)).unwrap();
         }),
     ];
     for (name, damage) in cases {

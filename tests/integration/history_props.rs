@@ -303,7 +303,7 @@ fn a_field_has_one_conflict_however_many_laptops_disagree_and_one_settlement_clo
         .iter()
         .map(|c| c.value.clone())
         .collect();
-    values.sort_by_key(|v| v.as_ref().map(|v| v.to_string()));
+    values.sort_by_key(|v| v.as_ref().map(std::string::ToString::to_string));
     let expected: Vec<_> = ["nilai 0", "nilai 1", "nilai 2"]
         .map(|s| Some(Value::String(s.into())))
         .into();

@@ -1,6 +1,9 @@
 //! Pantau's integration tests, one binary (linking the crate once instead of once per file):
 //! a module per area. Run one area with `cargo test --test integration <area>::`.
 
+// Test helpers outside #[test] functions fail loudly too, as the tests themselves may.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 mod board;

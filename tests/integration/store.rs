@@ -499,10 +499,10 @@ fn a_damaged_database_is_refused_and_its_files_are_left_untouched() {
             overwrite(&p.join("conf"), &garbage(64));
         }),
         ("db truncated to half", |p| {
-            truncate(&p.join("db"), |n| n / 2)
+            truncate(&p.join("db"), |n| n / 2);
         }),
         ("db truncated to 100 bytes", |p| {
-            truncate(&p.join("db"), |_| 100)
+            truncate(&p.join("db"), |_| 100);
         }),
         ("db emptied", |p| truncate(&p.join("db"), |_| 0)),
         ("garbage in the middle of db", |p| {
@@ -512,7 +512,7 @@ fn a_damaged_database_is_refused_and_its_files_are_left_untouched() {
             overwrite(&p.join("db"), &bytes);
         }),
         ("db deleted", |p| {
-            std::fs::remove_file(p.join("db")).unwrap()
+            std::fs::remove_file(p.join("db")).unwrap();
         }),
     ];
     for (name, damage) in cases {

@@ -329,7 +329,7 @@ impl Interview {
                 self.popup = Some(Popup::Goto {
                     input: Input::default(),
                     cursor: 0,
-                })
+                });
             }
             Check => self.popup = Some(Popup::Check { cursor: 0 }),
             Finalise if !self.locked() => {
@@ -972,7 +972,7 @@ impl Interview {
         match target {
             Target::Question(qid) => self.commit_question(&mut visit, guide, lang, qid, editor)?,
             Target::Field { kind, item, spec } => {
-                self.commit_field(&mut visit, lang, *kind, *item, spec, editor)?
+                self.commit_field(&mut visit, lang, *kind, *item, spec, editor)?;
             }
         }
         Ok(visit)

@@ -122,9 +122,8 @@ pub(super) fn pow10(k: u32) -> Option<u128> {
 
 /// `dec * 10^shift` as a whole number, if it is one.
 pub(super) fn whole(d: Dec, shift: u32) -> Option<Result<i64>> {
-    let scaled = match d.digits.checked_mul(pow10(shift)?) {
-        Some(x) => x,
-        None => return Some(Err(InputError::TooLarge)),
+    let Some(scaled) = d.digits.checked_mul(pow10(shift)?) else {
+        return Some(Err(InputError::TooLarge));
     };
     let div = pow10(d.scale)?;
     if scaled % div != 0 {

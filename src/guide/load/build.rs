@@ -120,7 +120,7 @@ pub(super) fn choice_lists(cx: &mut Cx<'_>, doc: &DeTable<'_>) -> BTreeMap<Strin
         cx.wrong("choices", v, Expected::Table);
         return out;
     };
-    for (name, lv) in table.iter() {
+    for (name, lv) in table {
         let name_s = name.get_ref().to_string();
         if !valid_id(&name_s) {
             cx.err(name.span(), GuideErrorKind::BadId(name_s.clone()));
@@ -134,7 +134,7 @@ pub(super) fn choice_lists(cx: &mut Cx<'_>, doc: &DeTable<'_>) -> BTreeMap<Strin
         }
         let mut keys = HashSet::new();
         let mut options = Vec::new();
-        for item in arr.iter() {
+        for item in arr {
             let Some(ot) = item.get_ref().as_table() else {
                 cx.wrong(&name_s, item, Expected::Table);
                 continue;
@@ -422,7 +422,7 @@ pub(super) fn question(
                             if arr.is_empty() {
                                 cx.err(iv.span(), GuideErrorKind::ConditionEmpty);
                             }
-                            for item in arr.iter() {
+                            for item in arr {
                                 match item.get_ref().as_str() {
                                     Some("yes") => any_of.push(YesPartialNo::Yes),
                                     Some("partial") => any_of.push(YesPartialNo::Partial),

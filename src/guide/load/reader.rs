@@ -61,7 +61,7 @@ impl<'s> Cx<'s> {
 
     /// Reports keys of `table` not in `allowed`.
     pub(super) fn check_keys(&mut self, table: &DeTable<'_>, allowed: &[&str]) {
-        for (k, _) in table.iter() {
+        for (k, _) in table {
             if !allowed.contains(&k.get_ref().as_ref()) {
                 self.err(
                     k.span(),
@@ -245,7 +245,7 @@ impl<'s> Cx<'s> {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for item in arr.iter() {
+        for item in arr {
             match item.get_ref().as_table() {
                 Some(tt) => out.push((tt, item.span())),
                 None => self.wrong(key, item, Expected::Table),
