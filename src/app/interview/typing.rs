@@ -4,7 +4,8 @@
 
 use tui_input::{Input, InputRequest};
 
-use super::{Editor, Interview, Popup, Target, fields, multi};
+use super::open::multi;
+use super::{Editor, Interview, Popup, Target, fields};
 use crate::app::Effect;
 use crate::domain::{Draft, DraftTarget, Journal};
 use crate::guide::{Guide, SectionKind};
