@@ -93,6 +93,36 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) -> Result<(),
     Ok(())
 }
 
+/// A message kept in both languages until it is drawn: an error said before the auditor
+/// switches language (`L`) then reads in the new one, like the rest of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    id: String,
+    en: String,
+}
+
+impl Said {
+    /// The message `say` gives in each language.
+    pub fn new(say: impl Fn(Lang) -> String) -> Said {
+        Said {
+            id: say(Lang::Id),
+            en: say(Lang::En),
+        }
+    }
+
+    /// A catalogue key's text.
+    pub fn key(key: &str) -> Said {
+        Said::new(|lang| t(lang, key).to_string())
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Id => &self.id,
+            Lang::En => &self.en,
+        }
+    }
+}
+
 /// The text for `key` in `lang`; an unknown key shows itself.
 pub fn t(lang: Lang, key: &str) -> &str {
     match CATALOGUE.get(key) {

@@ -27,15 +27,15 @@ pub enum SyncOutcome {
         /// Visits the sync changed here (to reload and re-index).
         changed: Vec<Uuid>,
     },
-    /// The message, already in the user's language.
-    Failed(String),
+    /// Why, in both languages (drawn in the one in use).
+    Failed(crate::i18n::Said),
 }
 
 impl App {
     /// The sync key: starts a sync unless one is running.
     pub(super) fn start_sync(&mut self) -> Vec<Effect> {
         if !self.central.enrolled {
-            self.status = Status::Error(crate::i18n::t(self.lang, "central.not_enrolled").into());
+            self.status = Status::Error(crate::i18n::Said::key("central.not_enrolled"));
             return vec![];
         }
         if !self.central.running {

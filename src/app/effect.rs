@@ -131,8 +131,8 @@ pub enum Msg {
         key: &'static str,
         arg: String,
     },
-    /// A write or read failed; the text is already in the user's language.
-    Failed(String),
+    /// A write or read failed: why, in both languages (drawn in the one in use).
+    Failed(crate::i18n::Said),
     /// Visits were deleted, restored, loaded or settled by the runtime (not by the interview).
     VisitsChanged,
     InterviewLoaded {
@@ -148,7 +148,7 @@ pub enum Msg {
         drafts: Vec<Draft>,
     },
     VisitSaved(Box<Visit>),
-    SaveFailed(String),
+    SaveFailed(crate::i18n::Said),
     Suggestions(Vec<Attendee>),
     OpenItems(Vec<interview::OpenItem>),
     AuditLoaded(Vec<AuditEvent>),
@@ -157,6 +157,6 @@ pub enum Msg {
     Idle,
     /// The passphrase given on the lock screen unlocks the database.
     Unlocked,
-    /// It does not (the reason, in the user's language): asked again.
-    UnlockRefused(String),
+    /// It does not (why, in both languages): asked again.
+    UnlockRefused(crate::i18n::Said),
 }

@@ -35,8 +35,8 @@ const PASSPHRASE_ROOM: usize = 1024;
 pub struct LockScreen {
     /// What is typed so far (shown masked).
     pub typed: Zeroizing<String>,
-    /// Why the last passphrase was refused, in the user's language.
-    pub message: Option<String>,
+    /// Why the last passphrase was refused.
+    pub message: Option<crate::i18n::Said>,
     /// The passphrase is being checked (Argon2id takes a moment).
     pub checking: bool,
 }

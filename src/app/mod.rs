@@ -28,7 +28,7 @@ use uuid::Uuid;
 use crate::domain::{AuditEvent, District, Visit, VisitSummary, new_id};
 use crate::export::documents::DocumentKind;
 use crate::guide::Guide;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Said};
 use crate::keymap::{Action, Context, Keymap};
 use crate::search::Hit;
 use crate::store::TrashEntry;
@@ -109,7 +109,7 @@ pub enum Confirm {
 pub enum Status {
     None,
     Notice { key: &'static str, arg: String },
-    Error(String),
+    Error(crate::i18n::Said),
 }
 
 #[derive(Debug, Default)]
@@ -413,7 +413,7 @@ impl App {
                 }
                 let effects = iv.on_editor_key(&guide, lang, key, action);
                 if let Some(key) = iv.refused.take() {
-                    self.status = Status::Error(crate::i18n::t(lang, key).to_string());
+                    self.status = Status::Error(Said::key(key));
                 }
                 self.with_position(effects)
             }
@@ -473,8 +473,7 @@ impl App {
                 }
                 None if ctx == Context::Interview => {
                     // A key that means nothing here still says so.
-                    self.status =
-                        Status::Error(crate::i18n::t(self.lang, "meeting.refused_key").to_string());
+                    self.status = Status::Error(Said::key("meeting.refused_key"));
                     Vec::new()
                 }
                 None => Vec::new(),
@@ -581,7 +580,7 @@ impl App {
                 };
                 let effects = iv.on_action(&guide, lang, a);
                 if let Some(key) = iv.refused.take() {
-                    self.status = Status::Error(crate::i18n::t(lang, key).to_string());
+                    self.status = Status::Error(Said::key(key));
                 }
                 self.with_position(effects)
             }

@@ -8,14 +8,14 @@ use super::worker::Job;
 use crate::app::Msg;
 use crate::domain::{AuditAction, VisitFacts};
 use crate::followup::{Change, Source, apply};
-use crate::i18n::{Lang, t};
+use crate::i18n::{Lang, Said, t};
 use crate::store::StoreError;
 
 impl Runner {
-    pub(super) fn load_followups(&self, lang: Lang) -> Vec<Msg> {
+    pub(super) fn load_followups(&self) -> Vec<Msg> {
         match self.store.facts() {
             Ok(f) => vec![Msg::FollowUpsLoaded(f)],
-            Err(e) => vec![Msg::Failed(e.message(lang))],
+            Err(e) => vec![Msg::Failed(Said::new(|l| e.message(l)))],
         }
     }
 
@@ -31,11 +31,11 @@ impl Runner {
         let mut visit = match self.store.get(id) {
             Ok(Some(v)) => v,
             Ok(None) => {
-                return vec![Msg::Failed(
-                    StoreError::NotFound(id.to_string()).message(lang),
-                )];
+                return vec![Msg::Failed(Said::new(|l| {
+                    StoreError::NotFound(id.to_string()).message(l)
+                }))];
             }
-            Err(e) => return vec![Msg::Failed(e.message(lang))],
+            Err(e) => return vec![Msg::Failed(Said::new(|l| e.message(l)))],
         };
         if let Err(e) = apply(&mut visit, source, change) {
             return vec![Msg::Notice {
@@ -62,7 +62,7 @@ impl Runner {
                 ]
             }
             Ok(None) => vec![],
-            Err(e) => vec![Msg::Failed(e.message(lang))],
+            Err(e) => vec![Msg::Failed(Said::new(|l| e.message(l)))],
         }
     }
 }

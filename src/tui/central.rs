@@ -12,7 +12,7 @@ use super::worker::Job;
 use crate::app::Msg;
 use crate::app::central::SyncOutcome;
 use crate::central::{self, Target};
-use crate::i18n::Lang;
+use crate::i18n::Said;
 use crate::store::Store;
 
 #[derive(Default)]
@@ -29,14 +29,9 @@ impl SyncJobs {
     }
 }
 
-fn run(
-    store: &Store,
-    lang: Lang,
-    configured: Option<&str>,
-    editing: &Mutex<Option<Uuid>>,
-) -> SyncOutcome {
+fn run(store: &Store, configured: Option<&str>, editing: &Mutex<Option<Uuid>>) -> SyncOutcome {
     let Some(url) = central::resolve_url(None, configured, store.path()) else {
-        return SyncOutcome::Failed(central::CentralError::NoServer.message(lang));
+        return SyncOutcome::Failed(Said::new(|l| central::CentralError::NoServer.message(l)));
     };
     let hold = |id: Uuid| *editing.lock().unwrap_or_else(PoisonError::into_inner) == Some(id);
     let done =
@@ -55,12 +50,12 @@ fn run(
                 .copied()
                 .collect(),
         },
-        Err(e) => SyncOutcome::Failed(e.message(lang)),
+        Err(e) => SyncOutcome::Failed(Said::new(|l| e.message(l))),
     }
 }
 
 impl Runner {
-    pub(super) fn start_sync(&mut self, lang: Lang) -> Vec<Msg> {
+    pub(super) fn start_sync(&mut self) -> Vec<Msg> {
         let store = self.store.clone();
         let configured = self.config.central.clone();
         let editing = Arc::clone(&self.central.editing);
@@ -69,7 +64,6 @@ impl Runner {
                 std::thread::spawn(move || {
                     let _ = tx.send(Msg::SyncFinished(run(
                         &store,
-                        lang,
                         configured.as_deref(),
                         &editing,
                     )));
@@ -78,20 +72,19 @@ impl Runner {
             }
             None => vec![Msg::SyncFinished(run(
                 &store,
-                lang,
                 configured.as_deref(),
                 &editing,
             ))],
         }
     }
 
-    pub(super) fn reindex(&mut self, ids: Vec<Uuid>, lang: Lang) -> Vec<Msg> {
+    pub(super) fn reindex(&mut self, ids: Vec<Uuid>) -> Vec<Msg> {
         let mut out = Vec::new();
         for id in ids {
             match self.store.get(id) {
                 Ok(Some(v)) => self.index(Job::Upsert(Box::new(v))),
                 Ok(None) => self.index(Job::Remove(id)),
-                Err(e) => out.push(Msg::Failed(e.message(lang))),
+                Err(e) => out.push(Msg::Failed(Said::new(|l| e.message(l)))),
             }
         }
         out

@@ -61,7 +61,9 @@ pub fn build_app_with(
         app.central.enrolled = true;
         app.central.last_sync = state.last_sync;
     }
-    if let Some(all) = crate::config::summary(lang, settings) {
+    if crate::config::summary(lang, settings).is_some() {
+        let all =
+            crate::i18n::Said::new(|l| crate::config::summary(l, settings).unwrap_or_default());
         app.on_msg(Msg::Failed(all));
     }
     Ok(app)

@@ -10,7 +10,7 @@ use crate::app::history::DistrictHistory;
 use crate::app::{Effect, Msg};
 use crate::demo::{self, DemoOutcome};
 use crate::domain::{Journal, Stamp};
-use crate::i18n::{Lang, tf};
+use crate::i18n::{Lang, Said, tf};
 use crate::search::SearchIndex;
 use crate::store::{Store, StoreError};
 
@@ -99,7 +99,7 @@ impl Runner {
     }
 
     pub fn perform(&mut self, effect: Effect, lang: Lang) -> Vec<Msg> {
-        let failed = |e: StoreError| vec![Msg::Failed(e.message(lang))];
+        let failed = |e: StoreError| vec![Msg::Failed(Said::new(|l| e.message(l)))];
         match effect {
             Effect::Quit => vec![],
             Effect::Lock => {
@@ -110,11 +110,9 @@ impl Runner {
             Effect::Unlock(secret) => match self.store.check_passphrase(secret.expose()) {
                 Ok(()) => vec![Msg::Unlocked],
                 Err(StoreError::WrongPassphrase { .. }) => {
-                    vec![Msg::UnlockRefused(
-                        crate::i18n::t(lang, "lock.wrong").into(),
-                    )]
+                    vec![Msg::UnlockRefused(Said::key("lock.wrong"))]
                 }
-                Err(e) => vec![Msg::UnlockRefused(e.message(lang))],
+                Err(e) => vec![Msg::UnlockRefused(Said::new(|l| e.message(l)))],
             },
             Effect::LoadVisit(id) => match self.store.get(id) {
                 Ok(Some(v)) => vec![Msg::VisitLoaded(Box::new(v))],
@@ -138,7 +136,7 @@ impl Runner {
                                 arg: label.unwrap_or_default(),
                             },
                         ];
-                        out.extend(self.reload_list(lang));
+                        out.extend(self.reload_list());
                         out
                     }
                     Err(e) => failed(e),
@@ -155,13 +153,13 @@ impl Runner {
                             arg: label,
                         },
                     ];
-                    out.extend(self.reload_trash(lang));
-                    out.extend(self.reload_list(lang));
+                    out.extend(self.reload_trash());
+                    out.extend(self.reload_list());
                     out
                 }
                 Err(e) => failed(e),
             },
-            Effect::LoadTrash => self.reload_trash(lang),
+            Effect::LoadTrash => self.reload_trash(),
             Effect::LoadHistory(code) => match self.store.district_visits(&code) {
                 Ok(visits) => vec![Msg::HistoryLoaded(DistrictHistory::build(visits))],
                 Err(e) => failed(e),
@@ -185,7 +183,9 @@ impl Runner {
                     key: "notice.lang",
                     arg: String::new(),
                 }],
-                Err(e) => vec![Msg::Failed(tf(lang, "notice.config_failed", &[&e]))],
+                Err(e) => vec![Msg::Failed(Said::new(|l| {
+                    tf(l, "notice.config_failed", &[&e])
+                }))],
             },
             Effect::CreateVisit(v) => match self.store.create(&v, &self.stamp()) {
                 Ok(v) => {
@@ -224,7 +224,7 @@ impl Runner {
                     vec![Msg::VisitSaved(Box::new(saved))]
                 }
                 Ok(None) => vec![Msg::VisitSaved(visit)],
-                Err(e) => vec![Msg::SaveFailed(e.message(lang))],
+                Err(e) => vec![Msg::SaveFailed(Said::new(|l| e.message(l)))],
             },
             Effect::SavePosition { id, section, row } => {
                 match self.store.set_position(id, section, row) {
@@ -253,9 +253,9 @@ impl Runner {
                 Ok(events) => vec![Msg::AuditLoaded(events)],
                 Err(e) => failed(e),
             },
-            Effect::ReloadList => self.reload_list(lang),
-            Effect::Sync => self.start_sync(lang),
-            Effect::Reindex(ids) => self.reindex(ids, lang),
+            Effect::ReloadList => self.reload_list(),
+            Effect::Sync => self.start_sync(),
+            Effect::Reindex(ids) => self.reindex(ids),
             Effect::ExportReport(id) => {
                 let dir = self.report_dir.clone();
                 match crate::export::write_report(
@@ -269,7 +269,7 @@ impl Runner {
                         key: "notice.exported",
                         arg: path.display().to_string(),
                     }],
-                    Err(e) => vec![Msg::Failed(e.message(lang))],
+                    Err(e) => vec![Msg::Failed(Said::new(|l| e.message(l)))],
                 }
             }
             Effect::ExportDocument {
@@ -294,7 +294,7 @@ impl Runner {
                         key: "documents.written",
                         arg: path.display().to_string(),
                     }],
-                    Err(e) => vec![Msg::Failed(e.message(lang))],
+                    Err(e) => vec![Msg::Failed(Said::new(|l| e.message(l)))],
                 }
             }
             Effect::ErasePerson {
@@ -309,7 +309,7 @@ impl Runner {
                     .erase_person(visit, item, &self.stamp(), &reason, &salt)
                     .and_then(|_| self.store.get(visit));
                 match erased {
-                    Ok(Some(v)) => self.visit_changed(v, "erase.tui_done", lang),
+                    Ok(Some(v)) => self.visit_changed(v, "erase.tui_done"),
                     Ok(None) => vec![],
                     Err(e) => failed(e),
                 }
@@ -324,7 +324,7 @@ impl Runner {
                     .store
                     .resolve_conflict(visit, conflict, choice, &self.stamp(), &reason)
                 {
-                    Ok(v) => self.visit_changed(v, "notice.conflict_settled", lang),
+                    Ok(v) => self.visit_changed(v, "notice.conflict_settled"),
                     Err(e) => failed(e),
                 }
             }
@@ -338,7 +338,7 @@ impl Runner {
                             arg: String::new(),
                         },
                     ];
-                    out.extend(self.reload_list(lang));
+                    out.extend(self.reload_list());
                     out
                 }
                 Ok(DemoOutcome::AlreadyThere(_)) => {
@@ -355,7 +355,7 @@ impl Runner {
                 }
                 Err(e) => failed(e),
             },
-            Effect::LoadFollowUps => self.load_followups(lang),
+            Effect::LoadFollowUps => self.load_followups(),
             Effect::RefreshFacts(ids) => {
                 let mut out = Vec::new();
                 for id in ids {
@@ -364,7 +364,7 @@ impl Runner {
                             crate::domain::VisitFacts::from(&v),
                         ))),
                         Ok(None) => {}
-                        Err(e) => out.push(Msg::Failed(e.message(lang))),
+                        Err(e) => out.push(Msg::Failed(Said::new(|l| e.message(l)))),
                     }
                 }
                 out
@@ -416,12 +416,7 @@ impl Runner {
 
     /// A visit the runtime changed as a whole (settled, erased): indexed, shown again, the list
     /// reloaded, with the notice `key`.
-    fn visit_changed(
-        &mut self,
-        v: crate::domain::Visit,
-        key: &'static str,
-        lang: Lang,
-    ) -> Vec<Msg> {
+    fn visit_changed(&mut self, v: crate::domain::Visit, key: &'static str) -> Vec<Msg> {
         self.index(Job::Upsert(Box::new(v.clone())));
         let mut out = vec![
             Msg::VisitLoaded(Box::new(v)),
@@ -431,21 +426,21 @@ impl Runner {
                 arg: String::new(),
             },
         ];
-        out.extend(self.reload_list(lang));
+        out.extend(self.reload_list());
         out
     }
 
-    fn reload_list(&self, lang: Lang) -> Vec<Msg> {
+    fn reload_list(&self) -> Vec<Msg> {
         match self.store.summaries() {
             Ok(s) => vec![Msg::ListLoaded(s)],
-            Err(e) => vec![Msg::Failed(e.message(lang))],
+            Err(e) => vec![Msg::Failed(Said::new(|l| e.message(l)))],
         }
     }
 
-    fn reload_trash(&self, lang: Lang) -> Vec<Msg> {
+    fn reload_trash(&self) -> Vec<Msg> {
         match self.store.trash() {
             Ok(t) => vec![Msg::TrashLoaded(t)],
-            Err(e) => vec![Msg::Failed(e.message(lang))],
+            Err(e) => vec![Msg::Failed(Said::new(|l| e.message(l)))],
         }
     }
 

@@ -67,7 +67,7 @@ pub fn open_index(
     match summaries.and_then(|all| store.search_index(&all, &mut progress)) {
         Ok(idx) => idx,
         Err(e) => {
-            let _ = results.send(Msg::Failed(e.to_string()));
+            let _ = results.send(Msg::Failed(crate::i18n::Said::new(|l| e.message(l))));
             SearchIndex::default()
         }
     }

@@ -118,7 +118,10 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App) {
     let (text, style) = match &app.status {
         Status::None => (String::new(), theme::muted()),
         Status::Notice { key, arg } => (format!(" ✓ {}", tf(app.lang, key, &[arg])), theme::ok()),
-        Status::Error(msg) => (format!(" ✗ {}", super::text::inert(msg)), theme::error()),
+        Status::Error(msg) => (
+            format!(" ✗ {}", super::text::inert(msg.get(app.lang))),
+            theme::error(),
+        ),
     };
     // A message (often a file path the auditor needs, or what to do about an error) gets the
     // room; the database path yields, all of it if need be.

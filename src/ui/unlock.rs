@@ -33,7 +33,7 @@ pub fn draw_locked(frame: &mut Frame, app: &crate::app::App, lock: &crate::app::
         lang: app.lang,
         db: &app.db_label,
         typed: lock.typed.chars().count(),
-        message: lock.message.as_deref(),
+        message: lock.message.as_ref().map(|m| m.get(app.lang)),
         checking: lock.checking,
         locked: Some(&quit),
     };

@@ -125,6 +125,21 @@ fn changed_files_right_after_a_clean_close_are_never_trusted() {
 // ---------------------------------------------------------------------------------------------
 // A full disk: the write fails, the edit stays, `s` retries.
 
+/// An error is kept in both languages and read in the one the screen is drawn in: one said
+/// before the language changes does not stay in the old one.
+#[test]
+fn an_error_on_screen_reads_in_the_language_it_is_drawn_in() {
+    let mut h = Harness::with_demo(Lang::En);
+    h.keys("e");
+    h.store().inject_write_failure(true);
+    h.keys("1<down><down><enter><c-u>Aula Baru<enter>");
+    assert!(h.screen(120, 30).contains("✗ Disk full: not saved"));
+    h.app.lang = Lang::Id;
+    let screen = h.screen(120, 30);
+    assert!(screen.contains("✗ Disk penuh: belum tersimpan"), "{screen}");
+    assert!(!screen.contains("Disk full"), "{screen}");
+}
+
 #[test]
 fn a_failed_write_keeps_the_entry_on_screen_and_s_saves_it_later() {
     let mut h = Harness::with_demo(Lang::En);
