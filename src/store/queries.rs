@@ -2,6 +2,7 @@
 
 use super::{Store, StoreError};
 use crate::domain::Visit;
+use crate::followup::{FollowUps, OpenItem};
 
 impl Store {
     /// Every visit (not in the trash) to the district with this code, in no particular order.
@@ -17,5 +18,15 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Commitments still open from visits to this district that started before `before`: what
+    /// the interview asks about when the district is known.
+    pub fn open_items(
+        &self,
+        code: &str,
+        before: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<OpenItem>, StoreError> {
+        Ok(FollowUps::build(self.facts()?).open_items(code, before))
     }
 }

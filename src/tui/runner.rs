@@ -242,11 +242,8 @@ impl Runner {
                 }
                 Err(e) => failed(e),
             },
-            Effect::LoadOpenItems { code, before } => match self.store.facts() {
-                Ok(facts) => {
-                    let items = crate::followup::FollowUps::build(facts).open_items(&code, before);
-                    vec![Msg::OpenItems(items)]
-                }
+            Effect::LoadOpenItems { code, before } => match self.store.open_items(&code, before) {
+                Ok(items) => vec![Msg::OpenItems(items)],
                 Err(e) => failed(e),
             },
             Effect::LoadAudit(id) => match self.store.audit(id) {
